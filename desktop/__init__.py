@@ -1,0 +1,1 @@
+"""The desktop staff inbox (PySide6)."""

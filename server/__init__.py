@@ -1,0 +1,1 @@
+"""The practice server: the HTTP API every Practice Inbox client syncs with."""

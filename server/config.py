@@ -1,0 +1,81 @@
+"""Server settings, read from the command line or PRACTICE_* environment variables."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    return os.environ.get(f"PRACTICE_{name}", default)
+
+
+@dataclass
+class SmtpSettings:
+    host: str | None = None
+    port: int = 587
+    starttls: bool = True
+    username: str | None = None
+    password: str | None = None
+    sender: str = "no-reply@practice-inbox.local"
+    # When set, notifications are written as .eml files here instead of sent (demo mode).
+    drop_dir: Path | None = None
+
+    @classmethod
+    def from_env(cls) -> SmtpSettings:
+        drop = _env("SMTP_DROP_DIR")
+        return cls(
+            host=_env("SMTP_HOST"),
+            port=int(_env("SMTP_PORT", "587") or 587),
+            starttls=(_env("SMTP_STARTTLS", "1") or "1") not in ("0", "false", "no"),
+            username=_env("SMTP_USER"),
+            password=_env("SMTP_PASSWORD"),
+            sender=_env("SMTP_SENDER", "no-reply@practice-inbox.local") or "",
+            drop_dir=Path(drop) if drop else None,
+        )
+
+
+@dataclass
+class Settings:
+    data_dir: Path
+    database_url: str
+    smtp: SmtpSettings = field(default_factory=SmtpSettings)
+    max_attachment_bytes: int = 10 * 1024 * 1024
+    min_body_chars: int = 10
+    max_subject_chars: int = 200
+    token_idle_seconds: int = 72 * 3600
+    token_max_seconds: int = 30 * 24 * 3600
+    login_window_seconds: int = 15 * 60
+    login_max_failures_per_user: int = 10
+    login_max_failures_per_address: int = 100
+    idempotency_seconds: int = 48 * 3600
+    unreferenced_blob_seconds: int = 24 * 3600
+    feed_page_max: int = 1000
+    long_poll_max_seconds: int = 60
+    email_retry_seconds: tuple[int, ...] = (5, 30, 120, 600, 1800)
+    portal_url: str = "https://portal.practice-inbox.local/"
+    run_workers: bool = True
+
+    @property
+    def blob_dir(self) -> Path:
+        return self.data_dir / "blobs"
+
+    @classmethod
+    def build(
+        cls,
+        data_dir: str | Path | None = None,
+        database_url: str | None = None,
+        **overrides: object,
+    ) -> Settings:
+        """Settings from explicit values, falling back to the environment, then defaults."""
+        data = Path(data_dir or _env("DATA_DIR") or Path.cwd() / "practice-data").resolve()
+        url = database_url or _env("DATABASE_URL") or f"sqlite:///{data / 'practice.db'}"
+        settings = cls(data_dir=data, database_url=url, smtp=SmtpSettings.from_env())
+        for key, value in overrides.items():
+            setattr(settings, key, value)
+        return settings
+
+    def ensure_dirs(self) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.blob_dir.mkdir(parents=True, exist_ok=True)
