@@ -113,7 +113,9 @@ def may_address(
 
 def client_may_write_to(client_therapist_ids: set[str], staff: Who) -> bool:
     """Whether a staff member belongs in a client's directory."""
-    return staff.is_staff and (staff.id in client_therapist_ids or staff.role in CLIENT_WRITABLE_ROLES)
+    return staff.is_staff and (
+        staff.id in client_therapist_ids or staff.role in CLIENT_WRITABLE_ROLES
+    )
 
 
 def may_delete_message(actor: Who, sender_id: str, client_count: int) -> Decision:
@@ -130,8 +132,7 @@ def may_delete_thread(actor: Who, created_by: str, client_count: int) -> Decisio
         return ALLOW
     return deny(
         "delete_not_allowed",
-        "Only the staff member who started a conversation with a client can delete it "
-        "permanently.",
+        "Only the staff member who started a conversation with a client can delete it permanently.",
     )
 
 
@@ -152,7 +153,9 @@ def may_quick_note(actor: Who, participant_ids: Iterable[str], client_count: int
 def may_change_client_status(actor: Who) -> Decision:
     if actor.is_staff and actor.role in STATUS_CHANGER_ROLES:
         return ALLOW
-    return deny("forbidden", "Only the front office and administrators can change a client's status.")
+    return deny(
+        "forbidden", "Only the front office and administrators can change a client's status."
+    )
 
 
 def may_read_notes(actor: Who) -> Decision:

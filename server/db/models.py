@@ -230,6 +230,7 @@ class FeedEntry(Base):
     object_id: Mapped[str] = mapped_column(String(60), primary_key=True)
     seq: Mapped[int] = mapped_column(BigInteger)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    changed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     __table_args__ = (Index("ix_feed_entry_person_seq", "person_id", "seq"),)
 
 
@@ -239,4 +240,3 @@ class FeedCounter(Base):
     value: Mapped[int] = mapped_column(BigInteger, default=0)
     # Cursors at or below this were compacted away (tombstones pruned): 410 cursor_expired.
     pruned_below: Mapped[int] = mapped_column(BigInteger, default=0)
-

@@ -1,0 +1,105 @@
+"""Attachments: streamed upload with size and type checks, download for those allowed."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote, unquote
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import FileResponse, JSONResponse
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+
+from server.blobs import too_large, type_refused
+from server.context import AppContext
+from server.db.models import Blob, Message, MessageAttachment, Person, ThreadParticipant
+from server.db.types import new_id, utcnow
+from server.deps import authenticate_request, current_user, get_ctx, get_db
+from server.errors import invalid, not_found
+from server.filetypes import ALLOWED_EXTENSIONS, CONTENT_TYPES, clean_filename, extension
+from server.serialize import attachment_json
+
+router = APIRouter()
+
+
+@router.post("/blobs", status_code=201)
+async def upload(request: Request, ctx: AppContext = Depends(get_ctx)) -> JSONResponse:
+    user = await run_in_threadpool(authenticate_request, ctx, request)
+    raw_name = request.headers.get("x-filename")
+    if not raw_name:
+        raise invalid("validation_error", "Send the file name in the X-Filename header.")
+    filename = clean_filename(unquote(raw_name, errors="strict"))
+    ext = extension(filename)
+    if ext not in ALLOWED_EXTENSIONS:
+        raise type_refused(ext)
+    limit = ctx.settings.max_attachment_bytes
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise too_large(limit)
+    blob_id = new_id()
+    stored = await ctx.blobs.receive(blob_id, request.stream(), limit, ext)
+    blob = Blob(
+        id=blob_id,
+        practice_id=user.practice_id,
+        uploader_id=user.id,
+        filename=filename,
+        size=stored.size,
+        content_type=CONTENT_TYPES[ext],
+        sha256=stored.sha256,
+        created_at=utcnow(),
+    )
+
+    def save() -> dict[str, Any]:
+        with ctx.sessions() as db:
+            db.add(blob)
+            db.commit()
+            return attachment_json(blob)
+
+    try:
+        body = await run_in_threadpool(save)
+    except Exception:
+        ctx.blobs.remove(blob_id)
+        raise
+    return JSONResponse(body, status_code=201)
+
+
+def readable_blob(db: Session, user: Person, blob_id: str) -> Blob:
+    blob = db.get(Blob, blob_id)
+    if blob is None or blob.practice_id != user.practice_id:
+        raise not_found("That attachment")
+    if blob.uploader_id == user.id:
+        return blob
+    shared = db.scalar(
+        select(MessageAttachment.blob_id)
+        .join(Message, Message.id == MessageAttachment.message_id)
+        .join(ThreadParticipant, ThreadParticipant.thread_id == Message.thread_id)
+        .where(MessageAttachment.blob_id == blob_id, ThreadParticipant.person_id == user.id)
+        .limit(1)
+    )
+    if shared is None:
+        raise not_found("That attachment")
+    return blob
+
+
+@router.get("/blobs/{blob_id}")
+def download(
+    blob_id: str,
+    user: Person = Depends(current_user),
+    db: Session = Depends(get_db),
+    ctx: AppContext = Depends(get_ctx),
+) -> FileResponse:
+    blob = readable_blob(db, user, blob_id)
+    path = ctx.blobs.path(blob.id)
+    if not path.exists():
+        raise not_found("That attachment")
+    return FileResponse(
+        path,
+        media_type=blob.content_type,
+        headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(blob.filename)}",
+            "X-Content-Type-Options": "nosniff",
+            "ETag": blob.sha256,
+            "Cache-Control": "private, no-store",
+        },
+    )

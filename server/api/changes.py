@@ -1,0 +1,51 @@
+"""GET /changes: the per-user change feed with long poll.
+
+A waiting request holds no thread and no database connection: it awaits an asyncio event
+that the feed hub sets when something changes for this user.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from starlette.concurrency import run_in_threadpool
+
+from server.context import AppContext
+from server.deps import authenticate_request, get_ctx
+from server.feed.read import check_not_expired, parse_cursor, read_page
+
+router = APIRouter()
+
+
+@router.get("/changes")
+async def changes(
+    request: Request,
+    since: str | None = Query(None, max_length=40),
+    limit: int = Query(500, ge=1, le=1000),
+    wait: float = Query(0, ge=0, le=60),
+    ctx: AppContext = Depends(get_ctx),
+) -> dict[str, Any]:
+    user = await run_in_threadpool(authenticate_request, ctx, request)
+    cursor = parse_cursor(since)
+
+    def read() -> dict[str, Any]:
+        with ctx.sessions() as db:
+            check_not_expired(db, cursor)
+            page = read_page(db, user, cursor, limit)
+            db.rollback()
+            return page
+
+    event = ctx.hub.register(user.id)
+    try:
+        page = await run_in_threadpool(read)
+        if wait > 0 and page["cursor"] == str(cursor):
+            try:
+                await asyncio.wait_for(event.wait(), timeout=wait)
+            except TimeoutError:
+                return page
+            page = await run_in_threadpool(read)
+        return page
+    finally:
+        ctx.hub.unregister(user.id, event)

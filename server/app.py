@@ -1,0 +1,70 @@
+"""The FastAPI application: routers, error handlers and background workers."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from server.api import (
+    audit_log,
+    auth,
+    blobs,
+    changes,
+    clients,
+    directory,
+    drafts,
+    folders,
+    threads,
+)
+from server.config import Settings
+from server.context import AppContext
+from server.errors import install_handlers
+from server.feed.pg_listen import PgListener
+from server.maintenance import MaintenanceWorker
+from server.notify import EmailWorker
+
+API_PREFIX = "/api/v1"
+
+
+def _conninfo(ctx: AppContext) -> str:
+    return ctx.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def create_app(settings: Settings) -> FastAPI:
+    settings.ensure_dirs()
+    ctx = AppContext.create(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        ctx.hub.bind_loop(asyncio.get_running_loop())
+        workers: list[EmailWorker | MaintenanceWorker | PgListener] = []
+        if settings.run_workers:
+            ctx.email_worker = EmailWorker(ctx.sessions, settings)
+            workers += [ctx.email_worker, MaintenanceWorker(ctx.sessions, settings, ctx.blobs)]
+        if ctx.is_postgres:
+            workers.append(PgListener(_conninfo(ctx), ctx.hub))
+        for worker in workers:
+            worker.start()
+        try:
+            yield
+        finally:
+            for worker in reversed(workers):
+                worker.stop()
+            ctx.engine.dispose()
+
+    app = FastAPI(
+        title="Practice Inbox server",
+        version="1",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.ctx = ctx
+    install_handlers(app)
+    for module in (auth, directory, threads, folders, drafts, blobs, changes, clients, audit_log):
+        app.include_router(module.router, prefix=API_PREFIX)
+    return app

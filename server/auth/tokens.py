@@ -1,0 +1,64 @@
+"""Bearer tokens: random, stored only as a sha256 hash, with idle and absolute expiry."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from server.config import Settings
+from server.db.models import Person, Token
+from server.db.types import utcnow
+
+TOUCH_EVERY = timedelta(seconds=60)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(db: Session, settings: Settings, person: Person) -> tuple[str, datetime]:
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    expires = now + timedelta(seconds=settings.token_max_seconds)
+    db.add(
+        Token(
+            token_hash=token_hash(token),
+            person_id=person.id,
+            created_at=now,
+            last_used_at=now,
+            expires_at=expires,
+        )
+    )
+    return token, expires
+
+
+def resolve_token(db: Session, settings: Settings, token: str) -> Person | None:
+    """The person a live token belongs to; refreshes its idle timer at most once a minute."""
+    row = db.execute(
+        select(Token, Person)
+        .join(Person, Person.id == Token.person_id)
+        .where(Token.token_hash == token_hash(token))
+    ).first()
+    if row is None:
+        return None
+    tok, person = row
+    now = utcnow()
+    idle_limit = tok.last_used_at + timedelta(seconds=settings.token_idle_seconds)
+    if tok.revoked_at is not None or now >= tok.expires_at or now >= idle_limit:
+        return None
+    if now - tok.last_used_at > TOUCH_EVERY:
+        db.execute(update(Token).where(Token.id == tok.id).values(last_used_at=now))
+        db.commit()
+    return person
+
+
+def revoke_token(db: Session, token: str) -> None:
+    db.execute(
+        update(Token)
+        .where(Token.token_hash == token_hash(token), Token.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )

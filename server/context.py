@@ -1,0 +1,47 @@
+"""What the running server holds: settings, database, feed hub and background workers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from server.blobs import BlobStore
+from server.config import Settings
+from server.db.engine import make_engine, make_session_factory
+from server.feed import record
+from server.feed.hub import FeedHub
+from server.notify import EmailWorker
+
+
+@dataclass
+class AppContext:
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    blobs: BlobStore
+    hub: FeedHub = field(default_factory=FeedHub)
+    email_worker: EmailWorker | None = None
+
+    @classmethod
+    def create(cls, settings: Settings) -> AppContext:
+        engine = make_engine(settings.database_url)
+        hub = FeedHub()
+        sessions = make_session_factory(engine)
+        record.install(sessions, hub.wake)
+        return cls(
+            settings=settings,
+            engine=engine,
+            sessions=sessions,
+            blobs=BlobStore(settings.blob_dir),
+            hub=hub,
+        )
+
+    def kick_email(self) -> None:
+        if self.email_worker is not None:
+            self.email_worker.kick()
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.engine.dialect.name == "postgresql"

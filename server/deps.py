@@ -1,0 +1,69 @@
+"""FastAPI dependencies: the app context, a database session, the signed-in person."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from server.auth.tokens import resolve_token
+from server.context import AppContext
+from server.db.models import Person
+from server.errors import ApiError
+
+
+def get_ctx(request: Request) -> AppContext:
+    ctx: AppContext = request.app.state.ctx
+    return ctx
+
+
+def get_db(ctx: AppContext = Depends(get_ctx)) -> Iterator[Session]:
+    with ctx.sessions() as db:
+        yield db
+
+
+def bearer_token(request: Request) -> str:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise ApiError(
+            401,
+            "unauthenticated",
+            "Sign in first: this request has no bearer token.",
+            {"WWW-Authenticate": "Bearer"},
+        )
+    return token.strip()
+
+
+def authenticate(db: Session, ctx: AppContext, token: str) -> Person:
+    person = resolve_token(db, ctx.settings, token)
+    if person is None:
+        raise ApiError(
+            401,
+            "unauthenticated",
+            "Your sign-in has expired or was revoked. Sign in again.",
+            {"WWW-Authenticate": "Bearer"},
+        )
+    return person
+
+
+def current_user(
+    request: Request,
+    db: Session = Depends(get_db),
+    ctx: AppContext = Depends(get_ctx),
+) -> Person:
+    return authenticate(db, ctx, bearer_token(request))
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def authenticate_request(ctx: AppContext, request: Request) -> Person:
+    """For async endpoints: authenticate in a short session that holds nothing afterwards."""
+    token = bearer_token(request)
+    with ctx.sessions() as db:
+        person = authenticate(db, ctx, token)
+        db.expunge(person)
+        return person

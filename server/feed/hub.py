@@ -1,0 +1,51 @@
+"""Wakes waiting long polls: an asyncio.Event per waiting request, no thread, no connection."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections import defaultdict
+
+
+class FeedHub:
+    def __init__(self) -> None:
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._waiters: dict[str, set[asyncio.Event]] = defaultdict(set)
+        self._lock = threading.Lock()
+
+    def bind_loop(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+
+    def register(self, person_id: str) -> asyncio.Event:
+        """Call on the event loop before reading the feed, so no change slips between."""
+        if self._loop is None:
+            self._loop = asyncio.get_running_loop()
+        event = asyncio.Event()
+        self._waiters[person_id].add(event)
+        return event
+
+    def unregister(self, person_id: str, event: asyncio.Event) -> None:
+        waiters = self._waiters.get(person_id)
+        if waiters is not None:
+            waiters.discard(event)
+            if not waiters:
+                self._waiters.pop(person_id, None)
+
+    def wake(self, person_ids: set[str]) -> None:
+        """Thread-safe: may be called from worker threads or the PostgreSQL listener."""
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            return
+        try:
+            loop.call_soon_threadsafe(self._wake_on_loop, set(person_ids))
+        except RuntimeError:  # loop shutting down
+            pass
+
+    def _wake_on_loop(self, person_ids: set[str]) -> None:
+        for pid in person_ids:
+            for event in list(self._waiters.get(pid, ())):
+                event.set()
+
+    @property
+    def waiting(self) -> int:
+        return sum(len(v) for v in self._waiters.values())

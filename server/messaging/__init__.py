@@ -1,0 +1,1 @@
+"""Messaging operations (compose, read, file, delete), apart from HTTP."""

@@ -1,0 +1,89 @@
+"""Per-user thread state: folder, unread, starred; and read receipts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from server.db.models import Folder, Message, Person, Receipt, ThreadState
+from server.db.types import utcnow
+from server.errors import invalid
+from server.feed.record import touch
+
+FIXED_FOLDERS = ("inbox", "archive", "trash")
+
+
+def check_folder(db: Session, user: Person, folder: str) -> str:
+    if folder in FIXED_FOLDERS:
+        return folder
+    if folder == "sent":
+        raise invalid(
+            "validation_error",
+            "Sent lists the conversations you wrote in; move a thread elsewhere instead.",
+        )
+    if folder.startswith("folder:"):
+        found = db.get(Folder, folder.removeprefix("folder:"))
+        if found is not None and found.person_id == user.id:
+            return folder
+    raise invalid("validation_error", "That folder does not exist.")
+
+
+def mark_receipts_read(db: Session, user: Person, thread_ids: Sequence[str]) -> None:
+    """Receipts of messages that had arrived count as read; their senders' feeds re-send them."""
+    if not thread_ids:
+        return
+    now = utcnow()
+    rows = db.execute(
+        select(Receipt.message_id, Message.sender_id)
+        .join(Message, Message.id == Receipt.message_id)
+        .where(
+            Receipt.person_id == user.id,
+            Receipt.read_at.is_(None),
+            Message.thread_id.in_(list(thread_ids)),
+            Message.sent_at <= now,
+        )
+    ).all()
+    if not rows:
+        return
+    ids = [r.message_id for r in rows]
+    for start in range(0, len(ids), 500):
+        db.execute(
+            update(Receipt)
+            .where(Receipt.person_id == user.id, Receipt.message_id.in_(ids[start : start + 500]))
+            .values(read_at=now)
+        )
+    for message_id, sender_id in rows:
+        touch(db, [sender_id], "message", message_id)
+
+
+def apply(
+    db: Session,
+    user: Person,
+    thread_ids: Sequence[str],
+    folder: str | None,
+    unread: bool | None,
+    starred: bool | None,
+) -> list[ThreadState]:
+    """Change the user's own states of threads they take part in (checked by the caller)."""
+    if folder is not None:
+        folder = check_folder(db, user, folder)
+    states = list(
+        db.scalars(
+            select(ThreadState).where(
+                ThreadState.person_id == user.id, ThreadState.thread_id.in_(list(thread_ids))
+            )
+        ).all()
+    )
+    for state in states:
+        if folder is not None:
+            state.folder = folder
+        if unread is not None:
+            state.unread = unread
+        if starred is not None:
+            state.starred = starred
+        touch(db, [user.id], "state", state.thread_id)
+    if unread is False:
+        mark_receipts_read(db, user, [s.thread_id for s in states])
+    return states

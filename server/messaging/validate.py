@@ -1,0 +1,95 @@
+"""Checks of what a sender wrote: subject, body, attachments, recipients."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from server import directory
+from server.config import Settings
+from server.db.models import Blob, Message, MessageAttachment, Person, ThreadParticipant
+from server.errors import ApiError, invalid
+from server.sanitize import html_to_text, sanitize_html
+
+
+def subject(raw: str, settings: Settings) -> str:
+    value = raw.strip()
+    if not value:
+        raise invalid("subject_required", "Add a subject.")
+    if len(value) > settings.max_subject_chars:
+        raise invalid(
+            "validation_error",
+            f"The subject is too long: at most {settings.max_subject_chars} characters.",
+        )
+    return value
+
+
+def body(raw_html: str, settings: Settings) -> tuple[str, str]:
+    clean = sanitize_html(raw_html)
+    text = html_to_text(clean)
+    if len(text) < settings.min_body_chars:
+        raise invalid(
+            "body_too_short",
+            f"The message must be at least {settings.min_body_chars} characters long.",
+        )
+    return clean, text
+
+
+def attachments(db: Session, user: Person, ids: list[str]) -> list[Blob]:
+    """Blobs the sender uploaded or can already read in one of their threads."""
+    unique = list(dict.fromkeys(ids))
+    if not unique:
+        return []
+    blobs = {
+        b.id: b
+        for b in db.scalars(
+            select(Blob).where(Blob.id.in_(unique), Blob.practice_id == user.practice_id)
+        ).all()
+    }
+    readable_elsewhere = set(
+        db.scalars(
+            select(MessageAttachment.blob_id)
+            .join(Message, Message.id == MessageAttachment.message_id)
+            .join(ThreadParticipant, ThreadParticipant.thread_id == Message.thread_id)
+            .where(MessageAttachment.blob_id.in_(unique), ThreadParticipant.person_id == user.id)
+        ).all()
+    )
+    out = []
+    for blob_id in unique:
+        blob = blobs.get(blob_id)
+        if blob is None or (blob.uploader_id != user.id and blob_id not in readable_elsewhere):
+            raise invalid(
+                "validation_error",
+                "One of the attachments does not exist any more; attach the file again.",
+            )
+        out.append(blob)
+    return out
+
+
+def recipients(db: Session, sender: Person, addresses: list[str]) -> tuple[list[Person], bool]:
+    """Expand addresses to people (sender left out, duplicates merged); says if groups were used."""
+    people: dict[str, Person] = {}
+    used_groups = False
+    for address in addresses:
+        kind, _, ident = address.partition(":")
+        if kind == "person" and ident:
+            person = db.get(Person, ident)
+            if person is None or person.practice_id != sender.practice_id:
+                raise _unknown(address)
+            people[person.id] = person
+        elif kind == "group" and ident:
+            used_groups = True
+            if sender.kind != "staff":
+                raise ApiError(403, "recipient_not_allowed", "Clients cannot write to a group.")
+            members = directory.group_members(db, sender.practice_id, ident)
+            if members is None:
+                raise _unknown(address)
+            people.update((m.id, m) for m in members)
+        else:
+            raise _unknown(address)
+    people.pop(sender.id, None)
+    return list(people.values()), used_groups
+
+
+def _unknown(address: str) -> ApiError:
+    return invalid("unknown_recipient", f"There is no recipient “{address[:80]}” in this practice.")

@@ -1,0 +1,153 @@
+"""Email notifications: queued in the sending transaction, delivered by a worker with retries.
+
+The email says only that a secure message is waiting, with the portal link: never the
+sender, the subject or any of the body.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import threading
+from collections.abc import Iterable
+from datetime import timedelta
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from server.config import Settings
+from server.db.models import EmailOutbox, Person, Practice
+from server.db.types import utcnow
+
+log = logging.getLogger(__name__)
+
+SUBJECT = "You have a new secure message"
+LEASE = timedelta(seconds=60)
+
+
+def notification_text(practice: Practice) -> str:
+    return (
+        f"You have a new secure message from {practice.name}.\n\n"
+        f"To read it, sign in to your secure portal:\n{practice.portal_url}\n\n"
+        "For your privacy this email does not contain the message.\n"
+    )
+
+
+def enqueue(db: Session, practice: Practice, recipients: Iterable[Person]) -> int:
+    """Queue one email per recipient with a portal account and an email on file."""
+    count = 0
+    body = notification_text(practice)
+    for person in recipients:
+        if person.has_portal_account and person.email:
+            db.add(EmailOutbox(to_address=person.email, subject=SUBJECT, body=body))
+            count += 1
+    return count
+
+
+class EmailWorker:
+    """Drains the email outbox on a background thread."""
+
+    def __init__(self, sessions: sessionmaker[Session], settings: Settings) -> None:
+        self._sessions = sessions
+        self._settings = settings
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="email-worker", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        self._thread.join(timeout=10)
+
+    def kick(self) -> None:
+        self._wake.set()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.drain()
+            except Exception:  # the worker must outlive a bad row or a dead database
+                log.exception("email worker pass failed")
+            self._wake.wait(timeout=1.0)
+            self._wake.clear()
+
+    def _claim(self) -> list[EmailOutbox]:
+        """Lease due rows so a second server process does not send them too."""
+        now = utcnow()
+        with self._sessions() as db:
+            rows = list(
+                db.scalars(
+                    select(EmailOutbox)
+                    .where(EmailOutbox.sent_at.is_(None), EmailOutbox.next_attempt_at <= now)
+                    .order_by(EmailOutbox.next_attempt_at)
+                    .limit(50)
+                    .with_for_update(skip_locked=True)
+                ).all()
+            )
+            for row in rows:
+                row.next_attempt_at = now + LEASE
+            db.commit()
+            return rows
+
+    def drain(self) -> int:
+        sent = 0
+        for row in self._claim():
+            try:
+                self._deliver(row)
+            except (OSError, smtplib.SMTPException) as exc:
+                self._retry_later(row, exc)
+            else:
+                self._mark_sent(row)
+                sent += 1
+        return sent
+
+    def _deliver(self, row: EmailOutbox) -> None:
+        smtp = self._settings.smtp
+        msg = EmailMessage()
+        msg["From"] = smtp.sender
+        msg["To"] = row.to_address
+        msg["Subject"] = row.subject
+        msg["Message-ID"] = make_msgid(domain="practice-inbox.local")
+        msg.set_content(row.body)
+        if smtp.drop_dir is not None:
+            smtp.drop_dir.mkdir(parents=True, exist_ok=True)
+            (smtp.drop_dir / f"{row.id}.eml").write_bytes(bytes(msg))
+            return
+        if not smtp.host:
+            raise OSError("no SMTP server is configured")
+        with smtplib.SMTP(smtp.host, smtp.port, timeout=20) as client:
+            if smtp.starttls:
+                client.starttls()
+            if smtp.username:
+                client.login(smtp.username, smtp.password or "")
+            client.send_message(msg)
+
+    def _mark_sent(self, row: EmailOutbox) -> None:
+        with self._sessions() as db:
+            db.execute(
+                update(EmailOutbox)
+                .where(EmailOutbox.id == row.id)
+                .values(sent_at=utcnow(), attempts=row.attempts + 1, last_error=None)
+            )
+            db.commit()
+
+    def _retry_later(self, row: EmailOutbox, exc: Exception) -> None:
+        delays = self._settings.email_retry_seconds
+        delay = delays[min(row.attempts, len(delays) - 1)]
+        log.warning("email %s not delivered (attempt %d): %s", row.id, row.attempts + 1, exc)
+        with self._sessions() as db:
+            db.execute(
+                update(EmailOutbox)
+                .where(EmailOutbox.id == row.id)
+                .values(
+                    attempts=row.attempts + 1,
+                    last_error=str(exc)[:500],
+                    next_attempt_at=utcnow() + timedelta(seconds=delay),
+                )
+            )
+            db.commit()

@@ -1,0 +1,1 @@
+"""Test support: a live practice server, a throwaway PostgreSQL cluster, an SMTP peer."""
