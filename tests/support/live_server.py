@@ -31,8 +31,9 @@ class LiveServer:
         **overrides: Any,
     ) -> None:
         self.data_dir = Path(data_dir)
-        self.settings = Settings.build(data_dir=self.data_dir, database_url=database_url,
-                                       **overrides)
+        self.settings = Settings.build(
+            data_dir=self.data_dir, database_url=database_url, **overrides
+        )
         self.port = port
         self._seed = seed_demo
         self._prepared = False
@@ -74,12 +75,21 @@ class LiveServer:
             self._prepare()
         sock = self._socket()
         self.app = create_app(self.settings)
-        config = uvicorn.Config(self.app, log_level="warning", timeout_graceful_shutdown=1,
-                                lifespan="on", access_log=False)
+        config = uvicorn.Config(
+            self.app,
+            log_level="warning",
+            timeout_graceful_shutdown=1,
+            lifespan="on",
+            access_log=False,
+        )
         server = uvicorn.Server(config)
         server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
-        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True,
-                                  name=f"live-server-{self.port}")
+        thread = threading.Thread(
+            target=server.run,
+            kwargs={"sockets": [sock]},
+            daemon=True,
+            name=f"live-server-{self.port}",
+        )
         thread.start()
         deadline = time.monotonic() + 30
         while not server.started:
@@ -102,8 +112,9 @@ class LiveServer:
 
     def token(self, username: str, password: str = DEMO_PASSWORD) -> str:
         """A fresh bearer token for `username`, signed in over HTTP."""
-        reply = requests.post(f"{self.api}/auth/login",
-                              json={"username": username, "password": password}, timeout=30)
+        reply = requests.post(
+            f"{self.api}/auth/login", json={"username": username, "password": password}, timeout=30
+        )
         reply.raise_for_status()
         body = reply.json()
         self._ids[username] = body["user"]["id"]

@@ -1,0 +1,49 @@
+"""Server-suite fixtures: every test that asks for `server` runs on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support.api_client import Api
+from tests.support.live_server import LiveServer
+from tests.support.postgres import PostgresCluster
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[PostgresCluster]:
+    try:
+        cluster = PostgresCluster().start()
+    except (FileNotFoundError, KeyError) as exc:
+        if os.environ.get("PRACTICE_REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"PostgreSQL is required here but cannot start: {exc}")
+        pytest.skip(f"PostgreSQL is not installed: {exc}")
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str | None:
+    if request.param == "sqlite":
+        return None
+    cluster: PostgresCluster = request.getfixturevalue("pg_cluster")
+    return cluster.create_database()
+
+
+@pytest.fixture
+def server(tmp_path: Path, database_url: str | None) -> Iterator[LiveServer]:
+    live = LiveServer(tmp_path / "data", database_url=database_url).start()
+    try:
+        yield live
+    finally:
+        live.stop()
+
+
+@pytest.fixture
+def api(server: LiveServer) -> Api:
+    return Api(server)
