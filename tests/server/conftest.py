@@ -47,3 +47,25 @@ def server(tmp_path: Path, database_url: str | None) -> Iterator[LiveServer]:
 @pytest.fixture
 def api(server: LiveServer) -> Api:
     return Api(server)
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def shared_server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
+    """One server per module and backend, for tests that only add what they then look at."""
+    url = None
+    if request.param == "postgres":
+        cluster: PostgresCluster = request.getfixturevalue("pg_cluster")
+        url = cluster.create_database()
+    live = LiveServer(tmp_path_factory.mktemp("shared-data"), database_url=url).start()
+    try:
+        yield live
+    finally:
+        live.stop()
+
+
+@pytest.fixture(scope="module")
+def shared_api(shared_server: LiveServer) -> Api:
+    """Signed-in users of the module's server: each person signs in once per module."""
+    return Api(shared_server)

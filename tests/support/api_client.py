@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from typing import Any
+from urllib.parse import quote
 
 import requests
 
@@ -63,6 +65,46 @@ class User:
     ) -> requests.Response:
         return self.post(f"/threads/{thread_id}/messages", {"body_html": body, **extra})
 
+    def thread(self, thread_id: str) -> dict[str, Any]:
+        """GET /threads/{id} (which also marks it read), asserting it answered 200."""
+        reply = self.get(f"/threads/{thread_id}")
+        assert reply.status_code == 200, reply.text
+        return dict(reply.json())
+
+    def started(self, to: list[str], **kw: Any) -> dict[str, Any]:
+        """Start a thread and return its 201 body `{"thread", "message"}`."""
+        reply = self.send(to, **kw)
+        assert reply.status_code == 201, reply.text
+        return dict(reply.json())
+
+    def upload(
+        self,
+        filename: str,
+        data: bytes | Iterable[bytes],
+        content_type: str = "application/octet-stream",
+    ) -> requests.Response:
+        """POST /blobs with the raw bytes (or a generator of chunks, sent chunked)."""
+        headers = {"Content-Type": content_type, "X-Filename": quote(filename)}
+        return self.http.post(self.url("/blobs"), data=data, headers=headers, timeout=90)
+
+    def uploaded(self, filename: str, data: bytes) -> dict[str, Any]:
+        reply = self.upload(filename, data)
+        assert reply.status_code == 201, reply.text
+        return dict(reply.json())
+
+    def listing(self, folder: str = "inbox", **params: Any) -> list[dict[str, Any]]:
+        """Every item of GET /threads?folder=..., following `next`."""
+        items: list[dict[str, Any]] = []
+        query: dict[str, Any] = {"folder": folder, **params}
+        while True:
+            reply = self.get("/threads", params=query)
+            assert reply.status_code == 200, reply.text
+            page = reply.json()
+            items.extend(page["items"])
+            if not page["next"]:
+                return items
+            query["before"] = page["next"]
+
     def changes(self, since: str | None = None, **params: Any) -> dict[str, Any]:
         """Every page of the feed from `since`, merged; returns the last page's cursor too."""
         merged: dict[str, Any] = {
@@ -105,3 +147,15 @@ class Api:
 
     def id(self, username: str) -> str:
         return self.server.person_id(username)
+
+
+def assert_problem(reply: requests.Response, status: int, code: str) -> dict[str, Any]:
+    """The reply is an RFC 9457 problem with this status and stable code, and a sentence."""
+    assert reply.status_code == status, f"{reply.status_code} {reply.text[:500]}"
+    assert reply.headers["content-type"].startswith("application/problem+json"), reply.headers
+    body = dict(reply.json())
+    assert body["status"] == status, body
+    assert body["code"] == code, body
+    assert isinstance(body["detail"], str) and body["detail"].strip(), body
+    assert body["title"] and body["type"], body
+    return body
