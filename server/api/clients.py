@@ -25,8 +25,8 @@ def _client(db: Session, user: Person, client_id: str) -> Person:
     client = db.get(Person, client_id)
     if client is None or client.practice_id != user.practice_id or client.kind != "client":
         raise not_found("That client")
-    if user.kind == "client":
-        raise not_found("That client")
+    if user.kind == "client" and client.id != user.id:
+        raise not_found("That client")  # a client sees no other client; itself it may see
     return client
 
 
