@@ -1,0 +1,102 @@
+"""`practice-inbox`: the staff inbox's command line and start-up.
+
+    practice-inbox                       sign in to a practice server
+    practice-inbox --demo                the demo practice, signed in as dr.rivera
+    practice-inbox --demo --as frontdesk another staff member of the demo
+    practice-inbox --demo --demo-activity   demo clients write now and then
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+DEMO_STAFF = ("dr.rivera", "dr.chen", "frontdesk", "billing", "admin", "agent.kim")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="practice-inbox", description="The secure staff inbox of a therapy practice.")
+    parser.add_argument("--demo", action="store_true",
+                        help="start an embedded practice server with the demo practice and "
+                             "sign in to it (nothing is kept afterwards)")
+    parser.add_argument("--as", dest="demo_user", default="dr.rivera", metavar="USER",
+                        help=f"with --demo: the staff member to sign in as "
+                             f"({', '.join(DEMO_STAFF)}); default dr.rivera")
+    parser.add_argument("--demo-activity", action="store_true",
+                        help="with --demo: demo clients write now and then, to see alerts")
+    parser.add_argument("--data-dir", type=Path, default=None,
+                        help="where the encrypted cache is kept (default: the user data folder)")
+    parser.add_argument("--quit-after", type=float, default=None, metavar="SECONDS",
+                        help=argparse.SUPPRESS)  # smoke tests of a packaged build
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if (args.demo_user != "dr.rivera" or args.demo_activity) and not args.demo:
+        print("practice-inbox: --as and --demo-activity go with --demo.", file=sys.stderr)
+        return 2
+    if args.demo and args.demo_user not in DEMO_STAFF:
+        print(f"practice-inbox: {args.demo_user!r} is not a demo staff member; choose one of "
+              f"{', '.join(DEMO_STAFF)}.", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+
+    from PySide6.QtCore import QCoreApplication, QSettings, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.palette import follow_system_scheme
+    from desktop.resources import app_icon, style_sheet
+    from desktop.settings import AppSettings
+    from desktop.startup import Startup
+
+    QCoreApplication.setOrganizationName("Practice Inbox")
+    QCoreApplication.setApplicationName("Practice Inbox")
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setWindowIcon(app_icon())
+    app.setQuitOnLastWindowClosed(False)
+    follow_system_scheme(app)
+    app.setStyleSheet(style_sheet())
+
+    demo = activity = None
+    data_root = args.data_dir
+    if args.demo:
+        demo, activity, data_root = _start_demo(args, data_root)
+    settings = AppSettings(QSettings(str(data_root / "settings.ini"), QSettings.Format.IniFormat)
+                           if args.demo and data_root else None)
+    startup = Startup(app, settings, data_root=data_root, demo=demo, demo_user=args.demo_user)
+    try:
+        if not startup.start():
+            return startup.exit_code or 1
+        if activity is not None:
+            activity.start()
+        if args.quit_after is not None:
+            QTimer.singleShot(int(args.quit_after * 1000), startup.quit)
+        code = app.exec()
+        return code or startup.exit_code
+    finally:
+        if activity is not None:
+            activity.stop()
+        if demo is not None:
+            demo.stop()
+
+
+def _start_demo(args: argparse.Namespace, data_root: Path | None):  # noqa: ANN202
+    from desktop.demo.activity import DemoActivity
+    from desktop.demo.conversations import write_starter_conversations
+    from desktop.demo.embedded_server import EmbeddedServer
+
+    print("Starting the demo practice server…", file=sys.stderr)
+    demo = EmbeddedServer().start()
+    write_starter_conversations(demo.url)
+    print(f"Demo server on {demo.url} (signed in as {args.demo_user}; password "
+          "lakeside-demo-2026 for everyone).", file=sys.stderr)
+    activity = DemoActivity(demo.url, args.demo_user) if args.demo_activity else None
+    return demo, activity, data_root or demo.data_dir / "inbox"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

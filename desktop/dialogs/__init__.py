@@ -1,0 +1,1 @@
+"""The inbox's dialogs, one per module."""

@@ -1,0 +1,166 @@
+"""The sign-in dialog: server address, username, password, and a TOTP code when the server
+asks for one. Errors are said in plain words inside the dialog."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import requests
+from PySide6.QtCore import QCoreApplication, Qt, Slot
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.resources import app_icon
+from desktop.tasks import TaskRunner
+from sync.api import ApiClient
+from sync.errors import ApiError, InsecureServerAddress, NetworkError, ProtocolError
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("SignInDialog", text)
+
+
+def sign_in_error_text(error: BaseException) -> str:
+    """A sentence for the user for any failure of a sign-in attempt."""
+    if isinstance(error, ApiError):
+        if error.code == "invalid_credentials":
+            return _tr("The username or password is not right. Check them and try again.")
+        if error.code == "too_many_attempts":
+            return too_many_attempts_text(error.retry_after)
+        if error.code == "totp_required":
+            return _tr("Enter the 6-digit code from your authenticator app.")
+        if error.code in ("invalid_totp", "totp_invalid"):
+            return _tr("That code is not right or has expired. Enter the current code.")
+        return error.detail or _tr("The server refused the sign-in.")
+    if isinstance(error, InsecureServerAddress):
+        return _tr("This address uses plain http://. Use the https:// address of your "
+                   "practice's server.")
+    if isinstance(error, ValueError):
+        return _tr("That is not a server address. It looks like https://inbox.example.org")
+    if isinstance(error, NetworkError):
+        if isinstance(error.__cause__, requests.exceptions.SSLError):
+            return _tr("The server's security certificate could not be verified, so nothing "
+                       "was sent. Ask your administrator to check the server's certificate.")
+        if "did not answer in time" in error.reason:
+            return _tr("The server did not answer in time. Check your connection and try again.")
+        return _tr("The server cannot be reached. Check the address and your network "
+                   "connection.")
+    if isinstance(error, ProtocolError):
+        return _tr("That address answers, but not as a Practice Inbox server. Check the address.")
+    return _tr("Signing in failed: %s") % error
+
+
+def too_many_attempts_text(retry_after: float | None) -> str:
+    if not retry_after:
+        return _tr("Too many failed attempts. Wait a few minutes and try again.")
+    minutes = max(1, math.ceil(retry_after / 60))
+    if minutes == 1:
+        return _tr("Too many failed attempts. Try again in 1 minute.")
+    return _tr("Too many failed attempts. Try again in %d minutes.") % minutes
+
+
+class SignInDialog(QDialog):
+    """On success ``result_login`` holds the server's answer and ``api`` the signed-in client."""
+
+    def __init__(self, runner: TaskRunner, server_url: str = "", username: str = "",
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.runner = runner
+        self.api: ApiClient | None = None
+        self.result_login: dict[str, Any] | None = None
+        self.setWindowTitle(self.tr("Practice Inbox — Sign in"))
+        self.setWindowIcon(app_icon())
+        self.setMinimumWidth(420)
+        layout = QVBoxLayout(self)
+        intro = QLabel(self.tr("Sign in to your practice's secure inbox."))
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        form = QFormLayout()
+        self.server = QLineEdit(server_url)
+        self.server.setPlaceholderText("https://inbox.example.org")
+        form.addRow(self.tr("Server:"), self.server)
+        self.username = QLineEdit(username)
+        form.addRow(self.tr("Username:"), self.username)
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        form.addRow(self.tr("Password:"), self.password)
+        self.totp_label = QLabel(self.tr("Code:"))
+        self.totp = QLineEdit()
+        self.totp.setPlaceholderText(self.tr("6-digit code from your authenticator app"))
+        self.totp.setMaxLength(8)
+        form.addRow(self.totp_label, self.totp)
+        self.totp_label.setVisible(False)
+        self.totp.setVisible(False)
+        layout.addLayout(form)
+        self.error = QLabel()
+        self.error.setObjectName("signInError")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #c53030;")
+        self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.error.setVisible(False)
+        layout.addWidget(self.error)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.sign_in_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.sign_in_button.setText(self.tr("Sign in"))
+        self.buttons.accepted.connect(self.on_buttons_accepted)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        (self.password if server_url and username else self.server).setFocus()
+
+    def show_error(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.setVisible(bool(text))
+
+    def set_busy(self, busy: bool) -> None:
+        for widget in (self.server, self.username, self.password, self.totp,
+                       self.sign_in_button):
+            widget.setEnabled(not busy)
+        if busy:
+            self.show_error("")
+
+    @Slot()
+    def on_buttons_accepted(self) -> None:
+        server, username = self.server.text().strip(), self.username.text().strip()
+        password, code = self.password.text(), self.totp.text().strip() or None
+        if not server or not username or not password:
+            self.show_error(self.tr("Enter the server address, your username and password."))
+            return
+        try:
+            api = ApiClient(server)
+        except ValueError as error:
+            self.show_error(sign_in_error_text(error))
+            return
+        self.set_busy(True)
+        self.runner.run(lambda: api.login(username, password, code),
+                        lambda answer: self._signed_in(api, answer), self._failed)
+
+    def _signed_in(self, api: ApiClient, answer: dict) -> None:
+        self.set_busy(False)
+        self.api, self.result_login = api, answer
+        self.accept()
+
+    def _failed(self, error: BaseException) -> None:
+        self.set_busy(False)
+        if isinstance(error, ApiError) and error.code == "totp_required":
+            self.totp_label.setVisible(True)
+            self.totp.setVisible(True)
+            self.totp.setFocus()
+        self.show_error(sign_in_error_text(error))
+        if not (isinstance(error, ApiError) and error.code == "totp_required"):
+            self.password.selectAll()
+            self.password.setFocus()
+
+    def server_url(self) -> str:
+        return self.server.text().strip()
+
+    def username_text(self) -> str:
+        return self.username.text().strip()

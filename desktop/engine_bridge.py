@@ -1,0 +1,114 @@
+"""Runs the sync engine off the GUI thread and turns its events into Qt signals.
+
+The engine calls ``deliver(event)`` from its own threads; each event becomes one signal,
+received on the GUI thread. Commands from the GUI go through the task runner's single writer,
+so the GUI never waits on the outbox or the network, and commands keep their order.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from desktop.notices import Notices
+from desktop.tasks import TaskRunner
+
+log = logging.getLogger(__name__)
+
+
+class EngineBridge(QObject):
+    """Signals (all received on the GUI thread):
+    cacheChanged(object kinds, object thread_ids): frozensets from CacheChanged.
+    newMessage(str thread_id, str message_id, str sender_name, str subject)
+    syncStatus(object): the SyncStatus event.
+    syncProgress(object): the SyncProgress event.
+    commandFailed(str kind, str code, str detail)
+    cacheRebuilt(str reason)
+    """
+
+    cacheChanged = Signal(object, object)
+    newMessage = Signal(str, str, str, str)
+    syncStatus = Signal(object)
+    syncProgress = Signal(object)
+    commandFailed = Signal(str, str, str)
+    cacheRebuilt = Signal(str)
+
+    def __init__(self, runner: TaskRunner, notices: Notices, parent: QObject | None = None):
+        super().__init__(parent)
+        self.runner = runner
+        self.notices = notices
+        self.engine: Any = None
+        self.last_status: Any = None
+        self.syncStatus.connect(self._remember_status)
+        self.commandFailed.connect(self._tell_user)
+
+    def attach(self, engine: Any) -> None:
+        self.engine = engine
+
+    def deliver(self, event: Any) -> None:
+        """The engine's listener: called from engine threads, never touches widgets."""
+        name = type(event).__name__
+        if name == "CacheChanged":
+            self.cacheChanged.emit(frozenset(event.kinds), frozenset(event.thread_ids))
+        elif name == "NewMessage":
+            self.newMessage.emit(
+                event.thread_id, event.message_id, event.sender_name or "", event.subject or ""
+            )
+        elif name == "SyncStatus":
+            self.syncStatus.emit(event)
+        elif name == "SyncProgress":
+            self.syncProgress.emit(event)
+        elif name == "CommandFailed":
+            self.commandFailed.emit(event.kind, event.code or "", event.detail or "")
+        elif name == "CacheRebuilt":
+            self.cacheRebuilt.emit(event.reason or "")
+        else:
+            log.debug("ignoring engine event %s", name)
+
+    def command(
+        self,
+        name: str,
+        *args: Any,
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """Queue ``engine.<name>(*args, **kwargs)`` on the writer; errors reach the notices."""
+        engine = self.engine
+        if engine is None:
+            return
+        method = getattr(engine, name)
+
+        def failed(error: BaseException) -> None:
+            self.notices.error.emit(self.tr("Could not do that: %s") % describe_error(error))
+            if on_error is not None:
+                on_error(error)
+
+        self.runner.run(lambda: method(*args, **kwargs), on_done=on_done, on_error=failed,
+                        serial=True)
+
+    def start(self) -> None:
+        if self.engine is not None:
+            self.runner.run(self.engine.start, serial=True)
+
+    def stop(self) -> None:
+        """Stop the engine's threads (blocking; called once when the app quits)."""
+        if self.engine is not None:
+            try:
+                self.engine.stop()
+            except Exception:
+                log.exception("stopping the sync engine failed")
+            self.engine = None
+
+    def _remember_status(self, status: Any) -> None:
+        self.last_status = status
+
+    def _tell_user(self, kind: str, code: str, detail: str) -> None:
+        self.notices.error.emit(detail or self.tr("The server refused this change (%s).") % code)
+
+
+def describe_error(error: BaseException) -> str:
+    return getattr(error, "detail", None) or getattr(error, "reason", None) or str(error)

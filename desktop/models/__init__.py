@@ -1,0 +1,1 @@
+"""Item models over the encrypted cache: one per view."""

@@ -1,0 +1,85 @@
+"""The conversation view's model: the messages of one thread, with the thread and its state."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+
+from desktop.models.roles import ID_ROLE, RECORD_ROLE
+from desktop.tasks import TaskRunner
+
+
+class ConversationModel(QAbstractListModel):
+    """One row per message, oldest first; ``thread`` and ``state`` hold the thread's fields.
+
+    Signals:
+        loaded(str): the thread id whose conversation was (re)read; "" when it is gone.
+    """
+
+    loaded = Signal(str)
+
+    def __init__(self, cache: Any, runner: TaskRunner, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._cache = cache
+        self._runner = runner
+        self.thread_id: str | None = None
+        self.thread: dict | None = None
+        self.state: dict | None = None
+        self._messages: list[dict] = []
+        self._generation = 0
+
+    def show_thread(self, thread_id: str | None) -> None:
+        self.thread_id = thread_id
+        self.refresh()
+
+    def refresh(self) -> None:
+        self._generation += 1
+        generation = self._generation
+        thread_id = self.thread_id
+        if thread_id is None:
+            self._apply(generation, None)
+            return
+        self._runner.run(
+            lambda: self._cache.conversation(thread_id),
+            lambda conversation: self._apply(generation, conversation),
+        )
+
+    def _apply(self, generation: int, conversation: dict | None) -> None:
+        if generation != self._generation:
+            return
+        self.beginResetModel()
+        if conversation is None:
+            self.thread = self.state = None
+            self._messages = []
+        else:
+            self.thread = dict(conversation["thread"])
+            self.state = dict(conversation.get("state") or {})
+            self._messages = [dict(m) for m in conversation.get("messages") or []]
+        self.endResetModel()
+        self.loaded.emit(self.thread_id if conversation is not None else "")
+
+    def messages(self) -> list[dict]:
+        return list(self._messages)
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._messages)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
+        if not index.isValid():
+            return None
+        message = self._messages[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return message.get("body_text") or ""
+        if role == ID_ROLE:
+            return message["id"]
+        if role == RECORD_ROLE:
+            return message
+        return None

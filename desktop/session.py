@@ -1,0 +1,153 @@
+"""A signed-in session: the API client, the encrypted cache, the sync engine and the attachment
+cache of one account, plus what the windows ask of them (limits, people, attachments)."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from desktop.engine_bridge import EngineBridge
+from desktop.models.recipient_model import Recipient, recipients_from
+from desktop.notices import Notices
+from desktop.settings import AppSettings
+from desktop.tasks import TaskRunner
+
+log = logging.getLogger(__name__)
+
+
+def account_name(server_url: str, username: str) -> str:
+    """Names one sign-in in the keyring and on disk: "dr.rivera@https://host:port"."""
+    parts = urlsplit(server_url.strip().rstrip("/"))
+    return f"{username}@{parts.scheme}://{parts.netloc}"
+
+
+def account_dir(data_root: Path, account: str) -> Path:
+    return data_root / hashlib.sha256(account.encode()).hexdigest()[:24]
+
+
+@dataclass
+class Session:
+    server_url: str
+    account: str
+    user: dict
+    api: Any
+    cache: Any
+    blob_cache: Any
+    settings: AppSettings
+    runner: TaskRunner
+    notices: Notices
+    bridge: EngineBridge
+    key_in_memory: bool = False
+    server_session: dict = field(default_factory=dict)
+    _people: dict[str, dict] | None = None
+
+    # what windows ask ------------------------------------------------------------------------
+    def limits(self) -> dict:
+        limits = dict(self.server_session.get("limits") or {})
+        if not limits:
+            try:
+                limits = dict(self.cache.limits() or {})
+            except Exception:
+                log.exception("reading the cached limits failed")
+        return limits
+
+    def people_by_id(self) -> dict[str, dict]:
+        if self._people is None:
+            self._people = {p["id"]: dict(p) for p in self.cache.people()}
+        return dict(self._people)
+
+    def forget_people(self) -> None:
+        self._people = None
+
+    def recipients(self) -> list[Recipient]:
+        return recipients_from(list(self.people_by_id().values()), list(self.cache.groups()),
+                               self.user.get("id"))
+
+    def check_attachment(self, path: Path) -> str | None:
+        from sync.blobs import check_attachment
+
+        return check_attachment(path, self.limits())
+
+    def upload_attachment(self, path: Path, progress: Any) -> dict:
+        from sync.blobs import upload
+
+        return upload(self.api, path, self.limits(), progress)
+
+    def open_attachment(self, attachment: dict) -> Path:
+        return Path(self.blob_cache.open_path(attachment))
+
+    # lifetime ----------------------------------------------------------------------------------
+    def close(self) -> None:
+        self.bridge.stop()
+        for closer in (getattr(self.blob_cache, "cleanup", None),
+                       getattr(self.cache, "close", None), getattr(self.api, "close", None)):
+            if closer is None:
+                continue
+            try:
+                closer()
+            except Exception:
+                log.exception("closing the session failed")
+
+
+def open_session(
+    *,
+    server_url: str,
+    username: str,
+    api: Any,
+    user: dict,
+    data_root: Path,
+    settings: AppSettings,
+    runner: TaskRunner,
+    notices: Notices,
+    allow_memory_key: bool = False,
+) -> Session:
+    """Open (or create) the account's encrypted cache and wire a sync engine to it.
+
+    The cache key comes from the OS keyring. Only ``allow_memory_key`` (the demo) may fall back
+    to a key held in memory when there is no keyring; otherwise KeyringUnavailable propagates.
+    """
+    from sync.engine import SyncEngine
+
+    from sync.blobs import BlobCache
+    from sync.cache import Cache
+    from sync.keys import KeyringUnavailable, cache_key
+
+    account = account_name(server_url, username)
+    key_in_memory = False
+    try:
+        key = cache_key(account)
+    except KeyringUnavailable:
+        if not allow_memory_key:
+            raise
+        key, key_in_memory = os.urandom(32), True
+    folder = account_dir(data_root, account)
+    folder.mkdir(parents=True, exist_ok=True)
+    cache = Cache.open(folder / "cache.db", key)
+    cap = int(settings.get("cache/attachment_cap_mb")) * 1024 * 1024
+    blob_cache = BlobCache(folder / "attachments", key, cap, api=api)
+    bridge = EngineBridge(runner, notices)
+    engine = SyncEngine(cache, api, listener=bridge.deliver, **_engine_extras(SyncEngine,
+                                                                              blob_cache))
+    bridge.attach(engine)
+    session = Session(
+        server_url=server_url, account=account, user=dict(user), api=api, cache=cache,
+        blob_cache=blob_cache, settings=settings, runner=runner, notices=notices, bridge=bridge,
+        key_in_memory=key_in_memory,
+    )
+    if key_in_memory:
+        notices.persistent.emit("memory-key", notices.tr(
+            "No keyring service: this demo's cache key is kept in memory only"))
+    return session
+
+
+def _engine_extras(engine_class: Any, blob_cache: Any) -> dict:
+    """Pass the attachment cache to engines that take one (so purges remove cached files)."""
+    import inspect
+
+    parameters = inspect.signature(engine_class).parameters
+    return {"blobs": blob_cache} if "blobs" in parameters else {}

@@ -1,0 +1,101 @@
+"""The one way the GUI runs work off its thread: ``run_task(fn, on_done, on_error)``.
+
+Reads run on a small pool; writes (engine commands) run in order on one worker, so two
+commands never race. The result or the exception comes back on the GUI thread. Workers never
+touch widgets.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import shiboken6
+from PySide6.QtCore import QObject, Signal, Slot
+
+log = logging.getLogger(__name__)
+
+Done = Callable[[Any], None]
+Failed = Callable[[BaseException], None]
+
+
+class TaskRunner(QObject):
+    """Runs callables on worker threads and hands their outcome to the GUI thread.
+
+    Signals:
+        finished(object, object, object): internal relay (callback, result, error).
+        idle(): emitted on the GUI thread when no task is pending any more.
+    """
+
+    finished = Signal(object, object, object)
+    idle = Signal()
+
+    def __init__(self, parent: QObject | None = None, readers: int = 2) -> None:
+        super().__init__(parent)
+        self._readers = ThreadPoolExecutor(max_workers=readers, thread_name_prefix="read")
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="write")
+        self._pending = 0
+        self._lock = threading.Lock()
+        self._closed = False
+        self.finished.connect(self.on_finished)
+
+    @property
+    def pending(self) -> int:
+        with self._lock:
+            return self._pending
+
+    def run(
+        self,
+        fn: Callable[[], Any],
+        on_done: Done | None = None,
+        on_error: Failed | None = None,
+        serial: bool = False,
+    ) -> None:
+        """Run ``fn()`` in the background; ``serial`` puts it in the single writer queue."""
+        if self._closed:
+            return
+        with self._lock:
+            self._pending += 1
+        executor = self._writer if serial else self._readers
+        executor.submit(self._work, fn, on_done, on_error)
+
+    def _work(self, fn: Callable[[], Any], on_done: Done | None, on_error: Failed | None) -> None:
+        try:
+            result = fn()
+        except Exception as error:  # handed to the GUI thread, never lost
+            self.finished.emit((on_done, on_error), None, error)
+            return
+        self.finished.emit((on_done, on_error), result, None)
+
+    @Slot(object, object, object)
+    def on_finished(self, callbacks: tuple, result: Any, error: BaseException | None) -> None:
+        on_done, on_error = callbacks
+        with self._lock:
+            self._pending -= 1
+            now_idle = self._pending == 0
+        try:
+            if error is not None:
+                if on_error is not None and _alive(on_error):
+                    on_error(error)
+                elif on_error is None:
+                    log.error("background task failed", exc_info=error)
+            elif on_done is not None and _alive(on_done):
+                on_done(result)
+        finally:
+            if now_idle:
+                self.idle.emit()
+
+    def shutdown(self) -> None:
+        """Wait for running tasks and refuse new ones (called once at quit)."""
+        self._closed = True
+        self._writer.shutdown(wait=True)
+        self._readers.shutdown(wait=True)
+
+
+def _alive(callback: Callable) -> bool:
+    """False when the callback belongs to a widget that has been deleted meanwhile."""
+    owner = getattr(callback, "__self__", None)
+    return not isinstance(owner, QObject) or shiboken6.isValid(owner)

@@ -1,0 +1,142 @@
+"""The toolbar above the thread list that acts on every checked thread at once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Signal, Slot
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QLabel, QMenu, QToolBar, QToolButton, QWidget
+
+from desktop.dialogs.confirm import confirm_irreversible
+from desktop.models.roles import is_custom_folder
+from desktop.models.thread_list_model import ThreadListModel
+from desktop.resources import icon
+
+DELETE_CHECK_LIMIT = 500
+
+
+class BulkToolBar(QToolBar):
+    """Signals:
+    acted(str): the name of the action just queued (for the status bar and tests).
+    """
+
+    acted = Signal(str)
+
+    def __init__(self, session: Any, model: ThreadListModel, folders: Any,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(self.tr("Selected conversations"), parent)
+        self.setObjectName("bulkActions")
+        self.session = session
+        self.model = model
+        self.folders = folders  # the FolderModel, for "Move to"
+        self.count_label = QLabel()
+        self.addWidget(self.count_label)
+        self.addSeparator()
+        self.mark_read = self._action("mark-read", self.tr("Mark read"),
+                                      lambda: self._set("mark_read", unread=False))
+        self.mark_unread = self._action("mark-unread", self.tr("Mark unread"),
+                                        lambda: self._set("mark_unread", unread=True))
+        self.star = self._action("star-filled", self.tr("Star"),
+                                 lambda: self._set("star", starred=True))
+        self.unstar = self._action("star", self.tr("Unstar"),
+                                   lambda: self._set("unstar", starred=False))
+        self.archive = self._action("archive", self.tr("Archive"),
+                                    lambda: self._set("archive", folder="archive"))
+        self.move_menu = QMenu(self)
+        self.move_menu.aboutToShow.connect(self.on_move_menu_aboutToShow)
+        self.move_button = QToolButton()
+        self.move_button.setIcon(icon("move"))
+        self.move_button.setText(self.tr("Move to"))
+        self.move_button.setToolTip(self.tr("Move to folder"))
+        self.move_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.move_button.setMenu(self.move_menu)
+        self.addWidget(self.move_button)
+        self.trash = self._action("trash", self.tr("Trash"),
+                                  lambda: self._set("trash", folder="trash"))
+        self.delete_forever = self._action("delete-forever", self.tr("Delete for everyone"),
+                                           self.delete_permanently)
+        self.addSeparator()
+        self.clear = self._action("close", self.tr("Clear selection"), model.clear_checks)
+        self._deletable: list[str] = []
+        model.checkedChanged.connect(self.on_model_checkedChanged)
+        model.loaded.connect(lambda: self.on_model_checkedChanged(len(model.checked_ids())))
+        self.on_model_checkedChanged(0)
+
+    def _action(self, icon_name: str, text: str, slot) -> QAction:  # noqa: ANN001
+        action = QAction(icon(icon_name), text, self)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _set(self, name: str, **change: Any) -> None:
+        ids = self.model.checked_ids()
+        if not ids:
+            return
+        self.session.bridge.command("set_state", ids, **change)
+        if "folder" in change:
+            self.model.clear_checks()
+        self.acted.emit(name)
+
+    @Slot()
+    def on_move_menu_aboutToShow(self) -> None:
+        self.move_menu.clear()
+        for target in ("inbox", "archive"):
+            row = self.folders.row_of(target)
+            if row >= 0:
+                name = self.folders.index(row, 0).data()
+                self.move_menu.addAction(name, lambda t=target: self._set("move", folder=t))
+        for folder in self.folders.folders():
+            if is_custom_folder(folder["id"]):
+                self.move_menu.addAction(
+                    icon("folder"), folder.get("name") or "",
+                    lambda f=folder["id"]: self._set("move", folder=f))
+
+    @Slot(int)
+    def on_model_checkedChanged(self, count: int) -> None:
+        self.count_label.setText(self.tr("%n selected", "", count) + "  ")
+        self.setVisible(count > 0)
+        in_trash = self.model.source == ("folder", "trash")
+        self.trash.setVisible(not in_trash)
+        self.delete_forever.setEnabled(False)
+        self.delete_forever.setToolTip(self.tr("Checking what may be deleted…"))
+        self._deletable = []
+        if count:
+            ids = self.model.checked_ids()
+            self.session.runner.run(lambda: self._may_delete(ids),
+                                    lambda allowed: self._delete_checked(ids, allowed))
+
+    def _may_delete(self, ids: list[str]) -> bool:
+        """True when the server's flag allows a permanent delete of every checked thread."""
+        if len(ids) > DELETE_CHECK_LIMIT:
+            return False
+        cache = self.session.cache
+        for thread_id in ids:
+            conversation = cache.conversation(thread_id)
+            if not conversation or not conversation["thread"].get("can_delete"):
+                return False
+        return True
+
+    def _delete_checked(self, ids: list[str], allowed: bool) -> None:
+        if ids != self.model.checked_ids():
+            return
+        self._deletable = ids if allowed else []
+        self.delete_forever.setEnabled(allowed)
+        self.delete_forever.setToolTip(
+            self.tr("Delete the checked conversations for everyone in them") if allowed else
+            self.tr("Only conversations you started with a client can be deleted for everyone."))
+
+    @Slot()
+    def delete_permanently(self) -> None:
+        ids = list(self._deletable)
+        if not ids:
+            return
+        if confirm_irreversible(
+            self, self.tr("Delete conversations"),
+            self.tr("Delete %n conversations for everyone in them?", "", len(ids)),
+            self.tr("Delete for everyone"),
+        ):
+            for thread_id in ids:
+                self.session.bridge.command("delete_thread", thread_id)
+            self.model.clear_checks()
+            self.acted.emit("delete")

@@ -1,0 +1,312 @@
+"""The composer window: recipients, subject, rich-text body, attachments; drafts save themselves
+and Send works offline (the message waits in the outbox)."""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.display import clock_time
+from desktop.engine_bridge import describe_error
+from desktop.models.recipient_model import RecipientModel
+from desktop.resources import icon
+from desktop.rich_text import document_to_html, plain_length
+from desktop.widgets.attachment_strip import AttachmentStrip
+from desktop.widgets.body_editor import BodyEditor, local_files
+from desktop.widgets.format_toolbar import FormatToolBar
+from desktop.widgets.recipient_field import RecipientField
+
+AUTOSAVE_DELAY_MS = 1500
+
+
+class ComposerWindow(QMainWindow):
+    """A new message, or a reply when ``thread`` is given.
+
+    Signals:
+        sent(str): the local id the engine gave the queued message ("" for a reply).
+        draftSaved(str): the draft id.
+        draftDeleted(str)
+    """
+
+    sent = Signal(str)
+    draftSaved = Signal(str)
+    draftDeleted = Signal(str)
+
+    def __init__(self, session: Any, thread: dict | None = None, draft: dict | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.thread = thread or None
+        self.limits = session.limits()
+        self.draft_id = (draft or {}).get("id") or str(uuid.uuid4())
+        self._draft_exists = draft is not None
+        self._loading = True
+        self._sending = False
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.setWindowIcon(icon("compose"))
+        self.setAcceptDrops(True)
+        self.resize(760, 620)
+
+        central = QWidget()
+        self.setCentralWidget(central)
+        outer = QVBoxLayout(central)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.recipient_model = RecipientModel(self)
+        self.recipient_model.set_recipients(session.recipients())
+        self.recipients = RecipientField(self.recipient_model)
+        self.reply_to = QLabel()
+        self.reply_to.setWordWrap(True)
+        if self.thread:
+            names = ", ".join(p.get("name", "") for p in self.thread.get("participants") or []
+                              if p.get("id") != session.user.get("id"))
+            self.reply_to.setText(names)
+            form.addRow(self.tr("To:"), self.reply_to)
+        else:
+            form.addRow(self.tr("To:"), self.recipients)
+        self.subject = QLineEdit()
+        self.subject.setMaxLength(int(self.limits.get("max_subject_chars") or 200))
+        self.subject.setPlaceholderText(self.tr("What is this about? (required)"))
+        if self.thread:
+            self.subject.setText(self.thread.get("subject") or "")
+            self.subject.setReadOnly(True)
+        form.addRow(self.tr("Subject:"), self.subject)
+        outer.addLayout(form)
+
+        self.body = BodyEditor()
+        self.body.setPlaceholderText(self.tr("Write your message…"))
+        self.format_bar = FormatToolBar(self.body, self)
+        self.addToolBar(self.format_bar)
+        outer.addWidget(self.body, 1)
+
+        self.attachments = AttachmentStrip(session.runner, session.check_attachment,
+                                           session.upload_attachment)
+        outer.addWidget(self.attachments)
+
+        self.hint = QLabel()
+        self.hint.setObjectName("hint")
+        self.hint.setWordWrap(True)
+        outer.addWidget(self.hint)
+
+        buttons = QHBoxLayout()
+        self.attach_button = QPushButton(icon("attachment"), self.tr("Attach files…"))
+        self.attach_button.clicked.connect(self.on_attach_button_clicked)
+        buttons.addWidget(self.attach_button)
+        self.delete_button = QPushButton(icon("trash"), self.tr("Delete draft"))
+        self.delete_button.clicked.connect(self.on_delete_button_clicked)
+        buttons.addWidget(self.delete_button)
+        self.saved_label = QLabel()
+        self.saved_label.setObjectName("hint")
+        buttons.addWidget(self.saved_label, 1)
+        self.send_button = QPushButton(icon("send"), self.tr("Send"))
+        self.send_button.setDefault(True)
+        self.send_button.setToolTip(self.tr("Send (Ctrl+Enter)"))
+        self.send_button.clicked.connect(self.send)
+        buttons.addWidget(self.send_button)
+        outer.addLayout(buttons)
+        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.send)
+
+        self._autosave = QTimer(self)
+        self._autosave.setSingleShot(True)
+        self._autosave.setInterval(AUTOSAVE_DELAY_MS)
+        self._autosave.timeout.connect(self.save_draft)
+        self.recipients.changed.connect(self.on_content_changed)
+        self.subject.textChanged.connect(self.on_content_changed)
+        self.body.textChanged.connect(self.on_content_changed)
+        self.attachments.changed.connect(self.on_content_changed)
+        self.body.filesAdded.connect(self.add_files)
+
+        if draft:
+            self._load_draft(draft)
+        self._loading = False
+        self.update_title()
+        self.validate()
+        (self.body if self.thread else self.recipients.editor).setFocus()
+
+    # content --------------------------------------------------------------------------------
+    def _load_draft(self, draft: dict) -> None:
+        for address in draft.get("to") or []:
+            self.recipients.add_address(address)
+        if not self.thread:
+            self.subject.setText(draft.get("subject") or "")
+        self.body.setHtml(draft.get("body_html") or "")
+        for attachment in draft.get("attachments") or []:
+            self.attachments.add_ready(attachment)
+
+    def update_title(self) -> None:
+        subject = self.subject.text().strip()
+        if self.thread:
+            self.setWindowTitle(self.tr("Reply: %s") % subject)
+        else:
+            self.setWindowTitle(self.tr("New message: %s") % subject if subject
+                                else self.tr("New message"))
+
+    def body_html(self) -> str:
+        return document_to_html(self.body.document())
+
+    def body_length(self) -> int:
+        return plain_length(self.body.toPlainText())
+
+    def problems(self) -> list[str]:
+        """What keeps the message from being sent, in the words shown under the body."""
+        found: list[str] = []
+        if not self.thread:
+            if self.recipients.pending_text():
+                found.append(self.tr("Pick \"%s\" from the list, or remove it.")
+                             % self.recipients.pending_text())
+            elif not self.recipients.addresses():
+                found.append(self.tr("Add at least one recipient."))
+            if not self.subject.text().strip():
+                found.append(self.tr("A subject is required."))
+        minimum = int(self.limits.get("min_body_chars") or 0)
+        missing = minimum - self.body_length()
+        if missing > 0:
+            found.append(self.tr("Write at least %d characters (%d more).") % (minimum, missing))
+        if self.attachments.busy():
+            found.append(self.tr("Waiting for attachments to finish uploading."))
+        if self.attachments.blocked():
+            found.append(self.tr("Remove the attachments that could not be attached."))
+        return found
+
+    def validate(self) -> bool:
+        problems = self.problems()
+        self.hint.setText("  ".join(problems))
+        self.hint.setVisible(bool(problems))
+        self.send_button.setEnabled(not problems and not self._sending)
+        return not problems
+
+    @Slot()
+    def on_content_changed(self) -> None:
+        if self._loading:
+            return
+        self.update_title()
+        self.validate()
+        self._autosave.start()
+
+    # attachments ---------------------------------------------------------------------------
+    @Slot()
+    def on_attach_button_clicked(self) -> None:
+        names, _ = QFileDialog.getOpenFileNames(self, self.tr("Attach files"))
+        self.add_files([Path(n) for n in names])
+
+    @Slot(list)
+    def add_files(self, paths: list[Path]) -> None:
+        if paths:
+            self.attachments.add_files([Path(p) for p in paths])
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if local_files(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event) -> None:  # noqa: ANN001
+        if local_files(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            super().dragMoveEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        files = local_files(event.mimeData())
+        if files:
+            self.add_files(files)
+            event.acceptProposedAction()
+        else:
+            super().dropEvent(event)
+
+    # drafts and sending ----------------------------------------------------------------------
+    def draft(self) -> dict:
+        return {
+            "id": self.draft_id,
+            "to": self.recipients.addresses() if not self.thread else [],
+            "subject": self.subject.text().strip(),
+            "body_html": self.body_html(),
+            "attachment_ids": self.attachments.attachment_ids(),
+            "thread_id": self.thread["id"] if self.thread else None,
+        }
+
+    def is_empty(self) -> bool:
+        return (not self.recipients.addresses() and not self.subject.text().strip()
+                and not self.body.toPlainText().strip() and not self.attachments.items()) or (
+            bool(self.thread) and not self.body.toPlainText().strip()
+            and not self.attachments.items())
+
+    @Slot()
+    def save_draft(self) -> None:
+        self._autosave.stop()
+        if self._sending or self.is_empty():
+            return
+        self._draft_exists = True
+        self.session.bridge.command("save_draft", self.draft(), on_done=self._draft_saved)
+
+    def _draft_saved(self, _result: object) -> None:
+        self.saved_label.setText(self.tr("Draft saved %s") % clock_time(_now()))
+        self.draftSaved.emit(self.draft_id)
+
+    @Slot()
+    def on_delete_button_clicked(self) -> None:
+        self._autosave.stop()
+        if self._draft_exists:
+            self.session.bridge.command("delete_draft", self.draft_id)
+            self.draftDeleted.emit(self.draft_id)
+        self._sending = True  # nothing more to save
+        self.close()
+
+    @Slot()
+    def send(self) -> None:
+        if not self.thread:
+            self.recipients.commit_typed()
+        if not self.validate():
+            return
+        self._autosave.stop()
+        self._sending = True
+        self.send_button.setEnabled(False)
+        draft_id = self.draft_id if self._draft_exists else None
+        html, ids = self.body_html(), self.attachments.attachment_ids()
+        if self.thread:
+            self.session.bridge.command("reply", self.thread["id"], html, ids, draft_id=draft_id,
+                                        on_done=self._queued, on_error=self._not_queued)
+        else:
+            self.session.bridge.command(
+                "send_new", self.recipients.addresses(), self.subject.text().strip(), html, ids,
+                draft_id=draft_id, on_done=self._queued, on_error=self._not_queued)
+
+    def _not_queued(self, error: BaseException) -> None:
+        self._sending = False
+        self.validate()
+        self.hint.setText(self.tr("Not sent: %s") % describe_error(error))
+        self.hint.setVisible(True)
+
+    def _queued(self, local_id: object) -> None:
+        self.sent.emit(str(local_id or ""))
+        self.close()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._sending and not self.is_empty():
+            self.save_draft()
+        paste_dir = self.body._paste_dir
+        if paste_dir is not None:
+            shutil.rmtree(paste_dir, ignore_errors=True)
+        super().closeEvent(event)
+
+
+def _now():  # noqa: ANN202
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC)

@@ -1,0 +1,260 @@
+"""The conversation pane: every message of the selected thread, and what can be done with it.
+
+Buttons follow the server's flags: Reply is disabled with the server's reason when the thread
+cannot be answered (with a shortcut to a new message); delete and quick note show only where
+allowed; a client's badge carries the active/inactive switch for admin and front office.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.dialogs.confirm import confirm_change, confirm_irreversible
+from desktop.dialogs.quick_note import QuickNoteDialog
+from desktop.models.conversation_model import ConversationModel
+from desktop.models.roles import RECORD_ROLE
+from desktop.resources import icon
+from desktop.widgets.message_card import MessageCard
+from desktop.widgets.role_badge import RoleBadge
+
+STATUS_CHANGERS = ("admin", "front_office")
+
+
+class ConversationView(QWidget):
+    """Signals:
+    replyRequested(dict): the thread to answer.
+    composeRequested(dict): a prefilled new message (keys "subject", "to").
+    """
+
+    replyRequested = Signal(dict)
+    composeRequested = Signal(dict)
+
+    def __init__(self, session: Any, model: ConversationModel,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.model = model
+        self.highlight_terms: list[str] = []
+        self.cards: list[MessageCard] = []
+        self.client_rows: list[QWidget] = []
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.header = QWidget()
+        header = QVBoxLayout(self.header)
+        header.setContentsMargins(16, 12, 16, 6)
+        top = QHBoxLayout()
+        self.subject = QLabel()
+        self.subject.setObjectName("conversationSubject")
+        self.subject.setWordWrap(True)
+        self.subject.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        top.addWidget(self.subject, 1)
+        self.reply_button = QPushButton(icon("reply"), self.tr("Reply"))
+        self.reply_button.setShortcut("Ctrl+R")
+        self.reply_button.clicked.connect(self.on_reply_button_clicked)
+        top.addWidget(self.reply_button)
+        self.note_button = QPushButton(icon("note"), self.tr("Quick note"))
+        self.note_button.setToolTip(self.tr("Save this conversation to the client's chart"))
+        self.note_button.clicked.connect(self.on_note_button_clicked)
+        top.addWidget(self.note_button)
+        self.delete_button = QPushButton(icon("delete-forever"), self.tr("Delete for everyone"))
+        self.delete_button.clicked.connect(self.on_delete_button_clicked)
+        top.addWidget(self.delete_button)
+        header.addLayout(top)
+        self.participants = QLabel()
+        self.participants.setObjectName("hint")
+        self.participants.setWordWrap(True)
+        header.addWidget(self.participants)
+
+        self.reply_blocked = QFrame()
+        self.reply_blocked.setObjectName("replyBlocked")
+        blocked = QHBoxLayout(self.reply_blocked)
+        self.reply_blocked_reason = QLabel()
+        self.reply_blocked_reason.setWordWrap(True)
+        blocked.addWidget(self.reply_blocked_reason, 1)
+        self.new_message_button = QPushButton(icon("compose"), self.tr("New message"))
+        self.new_message_button.clicked.connect(self.on_new_message_button_clicked)
+        blocked.addWidget(self.new_message_button)
+        header.addWidget(self.reply_blocked)
+        self.clients_box = QVBoxLayout()
+        header.addLayout(self.clients_box)
+        layout.addWidget(self.header)
+
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.messages_host = QWidget()
+        self.messages_layout = QVBoxLayout(self.messages_host)
+        self.messages_layout.setContentsMargins(16, 6, 16, 16)
+        self.messages_layout.setSpacing(10)
+        self.scroll.setWidget(self.messages_host)
+        layout.addWidget(self.scroll, 1)
+
+        self.empty = QLabel(self.tr("Select a conversation to read it."))
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setObjectName("hint")
+        layout.addWidget(self.empty, 1)
+        model.loaded.connect(self.on_model_loaded)
+        self.on_model_loaded("")
+
+    # building ----------------------------------------------------------------------------------
+    @Slot(str)
+    def on_model_loaded(self, thread_id: str) -> None:
+        thread = self.model.thread
+        showing = bool(thread_id) and thread is not None
+        self.header.setVisible(showing)
+        self.scroll.setVisible(showing)
+        self.empty.setVisible(not showing)
+        self._clear()
+        if not showing:
+            return
+        people = self.session.people_by_id()
+        for person in thread.get("participants") or []:
+            people.setdefault(person["id"], person)
+        self.subject.setText(thread.get("subject") or "")
+        others = [p.get("name") or "" for p in thread.get("participants") or []]
+        self.participants.setText(self.tr("Between %s") % ", ".join(others))
+
+        can_reply = bool(thread.get("can_reply"))
+        reason = thread.get("reply_blocked_reason") or ""
+        self.reply_button.setEnabled(can_reply)
+        self.reply_button.setToolTip(self.tr("Reply to everyone in this conversation")
+                                     if can_reply else reason)
+        self.reply_blocked.setVisible(not can_reply)
+        self.reply_blocked_reason.setText(reason)
+        self.note_button.setVisible(bool(thread.get("can_quick_note")))
+        self.delete_button.setVisible(bool(thread.get("can_delete")))
+        self._build_client_rows(thread, people)
+
+        for row in range(self.model.rowCount()):
+            message = self.model.index(row, 0).data(RECORD_ROLE)
+            card = MessageCard(self.session, message, people)
+            card.deleteRequested.connect(self.on_card_deleteRequested)
+            self.cards.append(card)
+            self.messages_layout.addWidget(card)
+        self.messages_layout.addStretch(1)
+        self.apply_highlight()
+
+    def _clear(self) -> None:
+        for widget in self.cards + self.client_rows:
+            widget.setParent(None)
+            widget.deleteLater()
+        self.cards, self.client_rows = [], []
+        while self.messages_layout.count():
+            self.messages_layout.takeAt(0)
+
+    def _build_client_rows(self, thread: dict, people: dict[str, dict]) -> None:
+        may_change = self.session.user.get("role") in STATUS_CHANGERS
+        for participant in thread.get("participants") or []:
+            person = people.get(participant["id"], participant)
+            if person.get("kind") != "client":
+                continue
+            row = QWidget()
+            line = QHBoxLayout(row)
+            line.setContentsMargins(0, 0, 0, 0)
+            line.addWidget(QLabel(person.get("name") or ""))
+            line.addWidget(RoleBadge(person))
+            inactive = person.get("status") == "inactive"
+            explain = QLabel(self.tr(
+                "Inactive: can read messages but can write only to the front office and billing."
+            ) if inactive else "")
+            explain.setObjectName("hint")
+            explain.setWordWrap(True)
+            line.addWidget(explain, 1)
+            if may_change:
+                toggle = QPushButton(self.tr("Set active") if inactive
+                                     else self.tr("Set inactive"))
+                toggle.setObjectName("clientStatusToggle")
+                toggle.clicked.connect(
+                    lambda _=False, p=person: self.toggle_client_status(p))
+                line.addWidget(toggle)
+            else:
+                line.addStretch(1)
+            self.clients_box.addWidget(row)
+            self.client_rows.append(row)
+
+    def apply_highlight(self) -> int:
+        return sum(card.body.highlight(self.highlight_terms) for card in self.cards)
+
+    def set_highlight(self, text: str) -> None:
+        self.highlight_terms = [t.strip('"*') for t in text.split() if t.strip('"*')]
+        self.apply_highlight()
+
+    # actions -----------------------------------------------------------------------------------
+    @Slot()
+    def on_reply_button_clicked(self) -> None:
+        if self.model.thread and self.model.thread.get("can_reply"):
+            self.replyRequested.emit(self.model.thread)
+
+    @Slot()
+    def on_new_message_button_clicked(self) -> None:
+        thread = self.model.thread or {}
+        subject = thread.get("subject") or ""
+        self.composeRequested.emit({"subject": subject if subject.lower().startswith("re:")
+                                    else f"Re: {subject}"})
+
+    @Slot()
+    def on_delete_button_clicked(self) -> None:
+        thread = self.model.thread
+        if not thread or not thread.get("can_delete"):
+            return
+        if confirm_irreversible(
+            self, self.tr("Delete conversation"),
+            self.tr("Delete \"%s\" for everyone in it, with all its messages and attachments?")
+            % (thread.get("subject") or ""), self.tr("Delete for everyone"),
+        ):
+            self.session.bridge.command("delete_thread", thread["id"])
+
+    @Slot(str)
+    def on_card_deleteRequested(self, message_id: str) -> None:
+        if confirm_irreversible(
+            self, self.tr("Delete message"),
+            self.tr("Delete this message for everyone in the conversation?"),
+            self.tr("Delete for everyone"),
+        ):
+            self.session.bridge.command("delete_message", message_id)
+
+    @Slot()
+    def on_note_button_clicked(self) -> None:
+        thread = self.model.thread
+        if not thread or not thread.get("can_quick_note"):
+            return
+        client = next((p for p in thread.get("participants") or []
+                       if p.get("kind") == "client"), {})
+        dialog = QuickNoteDialog(thread, self.model.messages(), client.get("name") or "", self)
+        dialog.setObjectName("quickNoteDialog")
+        if dialog.exec() and dialog.note():
+            self.session.bridge.command(
+                "quick_note", thread["id"], dialog.note(),
+                on_done=lambda _r: self.session.notices.info.emit(
+                    self.tr("Note saved to %s's chart.") % (client.get("name") or "")))
+
+    def toggle_client_status(self, person: dict) -> None:
+        to_inactive = person.get("status") != "inactive"
+        name = person.get("name") or ""
+        if to_inactive:
+            consequence = self.tr(
+                "%s will still receive messages, but will be able to write only to the front "
+                "office and billing, and cannot answer their therapists.") % name
+        else:
+            consequence = self.tr("%s will be able to write to their therapists again.") % name
+        if confirm_change(
+            self, self.tr("Client status"),
+            (self.tr("Mark %s as an inactive client?") if to_inactive
+             else self.tr("Mark %s as an active client?")) % name,
+            consequence,
+            self.tr("Set inactive") if to_inactive else self.tr("Set active"),
+        ):
+            self.session.bridge.command("set_client_status", person["id"],
+                                        "inactive" if to_inactive else "active")

@@ -1,0 +1,85 @@
+"""Paints the thread list's subject cell: the subject, then the snippet in a quieter colour,
+with search matches (``<b>…</b>`` from the cache) highlighted. Plain text drawing, no rich-text
+document per row, so scrolling stays smooth."""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtCore import QModelIndex, QRect, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
+from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+from desktop.models.roles import SNIPPET_ROLE, UNREAD_ROLE
+
+MATCH_BACKGROUND = QColor("#ffe066")
+MATCH_FOREGROUND = QColor("#1f2933")
+_SPLIT = re.compile(r"(<b>.*?</b>)", re.DOTALL)
+
+
+def snippet_segments(snippet: str) -> list[tuple[str, bool]]:
+    """[(text, is_match)] from a snippet whose matches are wrapped in <b>..</b>."""
+    segments: list[tuple[str, bool]] = []
+    for part in _SPLIT.split(snippet.replace("\n", " ")):
+        if not part:
+            continue
+        if part.startswith("<b>") and part.endswith("</b>"):
+            segments.append((part[3:-4], True))
+        else:
+            segments.append((part, False))
+    return segments
+
+
+class SubjectDelegate(QStyledItemDelegate):
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        subject = opt.text
+        opt.text = ""
+        style = opt.widget.style() if opt.widget else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        group = QPalette.ColorGroup.Active
+        text_colour = opt.palette.color(group, QPalette.ColorRole.HighlightedText if selected
+                                        else QPalette.ColorRole.Text)
+        quiet = QColor(text_colour)
+        if not selected:
+            quiet = opt.palette.color(group, QPalette.ColorRole.PlaceholderText)
+        rect = opt.rect.adjusted(4, 0, -4, 0)
+        painter.save()
+        painter.setClipRect(opt.rect)
+        subject_font = QFont(opt.font)
+        subject_font.setBold(bool(index.data(UNREAD_ROLE)))
+        x = self._draw(painter, rect, rect.left(), subject, subject_font, text_colour)
+        snippet = index.data(SNIPPET_ROLE) or ""
+        if snippet and x < rect.right() - 20:
+            x = self._draw(painter, rect, x, "  —  ", opt.font, quiet)
+            match_font = QFont(opt.font)
+            match_font.setBold(True)
+            for text, is_match in snippet_segments(snippet):
+                if x >= rect.right():
+                    break
+                if is_match:
+                    width = QFontMetrics(match_font).horizontalAdvance(text)
+                    painter.fillRect(QRect(x, rect.top() + 2, min(width, rect.right() - x),
+                                           rect.height() - 4), MATCH_BACKGROUND)
+                    x = self._draw(painter, rect, x, text, match_font, MATCH_FOREGROUND)
+                else:
+                    x = self._draw(painter, rect, x, text, opt.font, quiet)
+        painter.restore()
+
+    @staticmethod
+    def _draw(painter: QPainter, rect: QRect, x: int, text: str, font: QFont,
+              colour: QColor) -> int:
+        metrics = QFontMetrics(font)
+        available = rect.right() - x
+        if available <= 0:
+            return x
+        shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, available)
+        painter.setFont(font)
+        painter.setPen(colour)
+        target = QRect(x, rect.top(), available, rect.height())
+        painter.drawText(target, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
+                         shown)
+        return x + metrics.horizontalAdvance(shown)

@@ -1,0 +1,172 @@
+"""The thread list: a flat view with uniform row heights over the lazy thread model.
+
+A click on the checkbox checks without opening; Space checks the current row, Ctrl+A checks
+every thread of the folder, Delete moves the checked (or current) threads to the trash.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal, Slot
+from PySide6.QtGui import QKeyEvent, QKeySequence, QMouseEvent
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeView, QWidget
+
+from desktop.models.roles import ID_ROLE, RECORD_ROLE
+from desktop.models.thread_list_model import (
+    ATTACHMENT,
+    CHECK,
+    DATE,
+    PEOPLE,
+    STAR,
+    SUBJECT,
+    ThreadListModel,
+)
+from desktop.widgets.subject_delegate import SubjectDelegate
+
+
+class ThreadList(QTreeView):
+    """Signals:
+    threadOpened(str): the current thread changed to this id ("" for none).
+    draftOpened(dict): a draft was activated in the Drafts folder.
+    trashRequested(list): thread ids to move to the trash (Delete key).
+    """
+
+    threadOpened = Signal(str)
+    draftOpened = Signal(dict)
+    trashRequested = Signal(list)
+
+    def __init__(self, model: ThreadListModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("threadList")
+        self.setModel(model)
+        self.setUniformRowHeights(True)
+        self.setRootIsDecorated(False)
+        self.setItemsExpandable(False)
+        self.setAllColumnsShowFocus(True)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setDragEnabled(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+        self.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setItemDelegateForColumn(SUBJECT, SubjectDelegate(self))
+        self.setAlternatingRowColors(False)
+        header = self.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(CHECK, QHeaderView.ResizeMode.Fixed)
+        header.setSectionResizeMode(STAR, QHeaderView.ResizeMode.Fixed)
+        header.setSectionResizeMode(ATTACHMENT, QHeaderView.ResizeMode.Fixed)
+        header.setSectionResizeMode(PEOPLE, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(SUBJECT, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(DATE, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(CHECK, 30)
+        header.resizeSection(STAR, 26)
+        header.resizeSection(ATTACHMENT, 26)
+        header.resizeSection(PEOPLE, 190)
+        header.resizeSection(DATE, 80)
+        self._current_id = ""
+        self.selectionModel().currentRowChanged.connect(self.on_selection_currentRowChanged)
+        model.modelAboutToBeReset.connect(self.on_model_modelAboutToBeReset)
+        model.modelReset.connect(self.on_model_modelReset)
+        self.activated.connect(self.on_self_activated)
+
+    @property
+    def thread_model(self) -> ThreadListModel:
+        return self.model()  # type: ignore[return-value]
+
+    def current_thread_id(self) -> str:
+        index = self.currentIndex()
+        return index.data(ID_ROLE) if index.isValid() else ""
+
+    def select_thread(self, thread_id: str) -> bool:
+        row = self.thread_model.row_of(thread_id)
+        if row < 0:
+            return False
+        while row >= self.thread_model.rowCount() and self.thread_model.canFetchMore():
+            self.thread_model.fetchMore()
+        index = self.thread_model.index(row, SUBJECT)
+        self.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows)
+        self.scrollTo(index)
+        return True
+
+    # keeping the open thread across refreshes -------------------------------------------------
+    @Slot()
+    def on_model_modelAboutToBeReset(self) -> None:
+        self._current_id = self.current_thread_id()
+
+    @Slot()
+    def on_model_modelReset(self) -> None:
+        if self._current_id:
+            self.blockSignals(True)
+            found = self.select_thread(self._current_id)
+            self.blockSignals(False)
+            if not found:
+                self.threadOpened.emit("")
+
+    @Slot(QModelIndex, QModelIndex)
+    def on_selection_currentRowChanged(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self.signalsBlocked():
+            return
+        if self.thread_model.is_drafts:
+            return
+        self.threadOpened.emit(current.data(ID_ROLE) if current.isValid() else "")
+
+    @Slot(QModelIndex)
+    def on_self_activated(self, index: QModelIndex) -> None:
+        if self.thread_model.is_drafts and index.isValid():
+            record = index.data(RECORD_ROLE) or {}
+            if record.get("draft"):
+                self.draftOpened.emit(record["draft"])
+
+    # checking ----------------------------------------------------------------------------------
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        index = self.indexAt(event.position().toPoint())
+        if index.isValid() and index.column() == CHECK and \
+                event.button() == Qt.MouseButton.LeftButton:
+            self.toggle_check(index.row())
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        index = self.indexAt(event.position().toPoint())
+        if index.isValid() and index.column() == CHECK:
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        index = self.indexAt(event.position().toPoint())
+        if index.isValid() and index.column() == CHECK:
+            event.accept()
+            return
+        super().mouseDoubleClickEvent(event)
+
+    def toggle_check(self, row: int) -> None:
+        model = self.thread_model
+        index = model.index(row, CHECK)
+        checked = index.data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
+        model.setData(index, Qt.CheckState.Unchecked if checked else Qt.CheckState.Checked,
+                      Qt.ItemDataRole.CheckStateRole)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.matches(QKeySequence.StandardKey.SelectAll):
+            self.thread_model.check_all()
+            event.accept()
+            return
+        if event.key() == Qt.Key.Key_Space and self.currentIndex().isValid():
+            self.toggle_check(self.currentIndex().row())
+            event.accept()
+            return
+        if event.key() == Qt.Key.Key_Delete and not self.thread_model.is_drafts:
+            ids = self.thread_model.checked_ids() or (
+                [self.current_thread_id()] if self.current_thread_id() else [])
+            if ids:
+                self.trashRequested.emit(ids)
+            event.accept()
+            return
+        if event.key() == Qt.Key.Key_End and event.modifiers() & \
+                Qt.KeyboardModifier.ControlModifier:
+            self.thread_model.reveal_all()
+        super().keyPressEvent(event)
