@@ -115,19 +115,23 @@ def open_session(
 
     from sync.blobs import BlobCache
     from sync.cache import Cache
-    from sync.keys import KeyringUnavailable, cache_key
+    from sync.keys import KeyringUnavailable, cache_key, existing_cache_key
 
     account = account_name(server_url, username)
-    key_in_memory = False
+    key_in_memory = key_was_missing = False
     try:
-        key = cache_key(account)
+        key = existing_cache_key(account)
+        if key is None:
+            key, key_was_missing = cache_key(account), True
     except KeyringUnavailable:
         if not allow_memory_key:
             raise
-        key, key_in_memory = os.urandom(32), True
+        key, key_in_memory, key_was_missing = os.urandom(32), True, True
     folder = account_dir(data_root, account)
     folder.mkdir(parents=True, exist_ok=True)
-    cache = Cache.open(folder / "cache.db", key)
+    cache = Cache.open(folder / "cache.db", key, key_was_missing=key_was_missing)
+    if cache.rebuilt_reason:
+        notices.info.emit(cache.rebuilt_reason)
     cap = int(settings.get("cache/attachment_cap_mb")) * 1024 * 1024
     blob_cache = BlobCache(folder / "attachments", key, cap, api=api)
     bridge = EngineBridge(runner, notices)
