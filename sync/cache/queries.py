@@ -1,0 +1,213 @@
+"""Read queries for the inbox views: folders with counts, thread lists, a conversation.
+
+All results are plain dicts built from rows; nothing here holds a connection afterwards.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+from sync.cache.mirror import select_in
+
+Json = dict[str, Any]
+
+STANDARD_FOLDERS = (
+    ("inbox", "Inbox"),
+    ("sent", "Sent"),
+    ("drafts", "Drafts"),
+    ("archive", "Archive"),
+    ("trash", "Trash"),
+)
+_VISIBLE = "hidden = 0 AND subject IS NOT NULL"
+SNIPPET_CHARS = 160
+
+
+def _where_folder(folder: str) -> tuple[str, tuple[Any, ...]]:
+    if folder == "sent":
+        return f"in_sent = 1 AND coalesce(folder, '') != 'trash' AND {_VISIBLE}", ()
+    return f"folder = ? AND {_VISIBLE}", (folder,)
+
+
+def folders(conn: Connection) -> list[Json]:
+    counts = {
+        row[0]: (row[1], row[2] or 0)
+        for row in conn.exec_driver_sql(
+            f"SELECT folder, count(*), sum(unread) FROM threads WHERE {_VISIBLE} GROUP BY folder"
+        ).all()
+    }
+    sent_where, _ = _where_folder("sent")
+    sent = conn.exec_driver_sql(
+        f"SELECT count(*), sum(unread) FROM threads WHERE {sent_where}").one()
+    drafts = conn.exec_driver_sql("SELECT count(*) FROM drafts WHERE hidden = 0").scalar_one()
+    out: list[Json] = []
+    for folder_id, name in STANDARD_FOLDERS:
+        if folder_id == "sent":
+            total, unread = sent[0], sent[1] or 0
+        elif folder_id == "drafts":
+            total, unread = drafts, 0
+        else:
+            total, unread = counts.get(folder_id, (0, 0))
+        out.append({"id": folder_id, "name": name, "unread": int(unread), "total": int(total)})
+    for folder_id, name in conn.exec_driver_sql(
+        "SELECT id, name FROM folders WHERE hidden = 0 ORDER BY name COLLATE NOCASE, id"
+    ).all():
+        total, unread = counts.get(folder_id, (0, 0))
+        out.append({"id": folder_id, "name": name, "unread": int(unread), "total": int(total),
+                    "custom": True})
+    return out
+
+
+def thread_ids(conn: Connection, folder: str) -> list[str]:
+    if folder == "drafts":
+        return []
+    where, params = _where_folder(folder)
+    rows = conn.exec_driver_sql(
+        f"SELECT id FROM threads WHERE {where} ORDER BY sort_ts DESC, id DESC", params).all()
+    return [r[0] for r in rows]
+
+
+def thread_page(conn: Connection, folder: str, limit: int = 50,
+                before: tuple[float, str] | None = None) -> Json:
+    """A page of thread ids, newest first, after the keyset `before` (from the last page)."""
+    if folder == "drafts":
+        return {"ids": [], "next": None}
+    where, params = _where_folder(folder)
+    if before is not None:
+        where += " AND (sort_ts < ? OR (sort_ts = ? AND id < ?))"
+        params = (*params, before[0], before[0], before[1])
+    rows = conn.exec_driver_sql(
+        f"SELECT id, sort_ts FROM threads WHERE {where} ORDER BY sort_ts DESC, id DESC LIMIT ?",
+        (*params, limit + 1),
+    ).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    nxt = (rows[-1][1], rows[-1][0]) if more and rows else None
+    return {"ids": [r[0] for r in rows], "next": nxt}
+
+
+def _iso(ts: float | None, fallback: str | None) -> str | None:
+    if ts is None:
+        return fallback
+    text = datetime.fromtimestamp(ts, UTC).isoformat(timespec="milliseconds")
+    return text.replace("+00:00", "Z")
+
+
+def _label(participants: list[Json], me_id: str | None) -> str:
+    names = [p.get("name") or "?" for p in participants if p.get("id") != me_id]
+    if not names:
+        return "Only me"
+    return ", ".join(names)
+
+
+def thread_rows(conn: Connection, ids: list[str], me_id: str | None) -> list[Json]:
+    rows = select_in(
+        conn,
+        "SELECT t.id, t.subject, t.last_message_at, t.last_message_ts, t.sort_ts, "
+        "t.participants, t.unread, t.starred, t.folder, t.message_count, "
+        "(SELECT substr(m.body_text, 1, 400) FROM messages m WHERE m.thread_id = t.id "
+        " AND m.hidden = 0 ORDER BY m.sent_ts DESC LIMIT 1), "
+        "EXISTS (SELECT 1 FROM messages m WHERE m.thread_id = t.id AND m.hidden = 0 "
+        " AND m.attachment_count > 0), "
+        "(SELECT count(*) FROM messages m WHERE m.thread_id = t.id AND m.hidden = 0) "
+        "FROM threads t WHERE t.id IN ({ids}) AND t.hidden = 0 AND t.subject IS NOT NULL",
+        ids,
+    )
+    by_id: dict[str, Json] = {}
+    for (tid, subject, last_at, last_ts, sort_ts, participants, unread, starred, folder,
+         server_count, body, has_attachments, cached_count) in rows:
+        snippet = " ".join((body or "").split())[:SNIPPET_CHARS]
+        changed_locally = sort_ts is not None and last_ts is not None and sort_ts > last_ts
+        by_id[tid] = {
+            "id": tid,
+            "subject": subject,
+            "snippet": snippet,
+            "last_message_at": _iso(sort_ts, last_at) if changed_locally else last_at,
+            "participants_label": _label(json.loads(participants or "[]"), me_id),
+            "unread": bool(unread),
+            "starred": bool(starred),
+            "has_attachments": bool(has_attachments),
+            "message_count": int(cached_count or server_count or 0),
+            "folder": folder,
+        }
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def person_row(row: Any) -> Json:
+    return {"id": row[0], "username": row[1], "name": row[2], "kind": row[3], "role": row[4],
+            "status": row[5], "has_portal_account": bool(row[6])}
+
+
+_PERSON_COLUMNS = "id, username, name, kind, role, status, has_portal_account"
+
+
+def people(conn: Connection) -> list[Json]:
+    return [person_row(r) for r in conn.exec_driver_sql(
+        f"SELECT {_PERSON_COLUMNS} FROM people ORDER BY name COLLATE NOCASE, id").all()]
+
+
+def groups(conn: Connection) -> list[Json]:
+    return [{"id": r[0], "name": r[1], "member_ids": json.loads(r[2] or "[]")}
+            for r in conn.exec_driver_sql("SELECT id, name, member_ids FROM groups "
+                                          "ORDER BY name").all()]
+
+
+def drafts(conn: Connection) -> list[Json]:
+    rows = conn.exec_driver_sql(
+        "SELECT id, to_json, subject, body_html, attachment_ids, thread_id, updated_at, srv "
+        "FROM drafts WHERE hidden = 0 ORDER BY updated_at DESC, id").all()
+    out = []
+    for r in rows:
+        draft = {"id": r[0], "to": json.loads(r[1] or "[]"), "subject": r[2] or "",
+                 "body_html": r[3] or "", "attachment_ids": json.loads(r[4] or "[]"),
+                 "thread_id": r[5], "updated_at": r[6]}
+        srv = json.loads(r[7]) if r[7] else None
+        draft["pending"] = srv is None or any(srv.get(k) != draft[k] for k in
+                                              ("to", "subject", "body_html", "attachment_ids",
+                                               "thread_id"))
+        out.append(draft)
+    return out
+
+
+def conversation(conn: Connection, thread_id: str) -> Json | None:
+    t = conn.exec_driver_sql(
+        "SELECT id, subject, created_by, created_at, last_message_at, participants, "
+        "client_count, message_count, can_reply, reply_blocked_reason, can_delete, "
+        "can_quick_note, folder, unread, starred, in_sent, local FROM threads "
+        f"WHERE id = ? AND {_VISIBLE}", (thread_id,)).first()
+    if t is None:
+        return None
+    participants = json.loads(t[5] or "[]")
+    thread = {
+        "id": t[0], "subject": t[1], "created_by": t[2], "created_at": t[3],
+        "last_message_at": t[4], "participants": participants, "client_count": t[6],
+        "message_count": t[7], "can_reply": bool(t[8]), "reply_blocked_reason": t[9],
+        "can_delete": bool(t[10]), "can_quick_note": bool(t[11]), "pending": bool(t[16]),
+    }
+    state = {"thread_id": t[0], "folder": t[12], "unread": bool(t[13]),
+             "starred": bool(t[14]), "in_sent": bool(t[15])}
+    rows = conn.exec_driver_sql(
+        "SELECT id, thread_id, sender_id, sent_at, body_html, body_text, attachments, "
+        "can_delete, receipts, local, sender_name FROM messages "
+        "WHERE thread_id = ? AND hidden = 0 ORDER BY sent_ts, seq", (thread_id,)).all()
+    sender_ids = list({r[2] for r in rows})
+    senders = {r[0]: person_row(r) for r in select_in(
+        conn, f"SELECT {_PERSON_COLUMNS} FROM people WHERE id IN ({{ids}})", sender_ids)}
+    for p in participants:
+        senders.setdefault(p["id"], p)
+    messages = []
+    for r in rows:
+        message = {
+            "id": r[0], "thread_id": r[1], "sender_id": r[2], "sent_at": r[3],
+            "body_html": r[4], "body_text": r[5], "attachments": json.loads(r[6] or "[]"),
+            "can_delete": bool(r[7]), "pending": bool(r[9]),
+            "sender": senders.get(r[2]) or {"id": r[2], "name": r[10] or "Unknown person",
+                                             "kind": "staff"},
+        }
+        if r[8] is not None:
+            message["receipts"] = json.loads(r[8])
+        messages.append(message)
+    return {"thread": thread, "state": state, "messages": messages}

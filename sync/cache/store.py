@@ -1,0 +1,186 @@
+"""The Cache: the encrypted local copy of one user's mailbox, and the reads the views need.
+
+Reads run on any thread, each in its own snapshot (WAL). Writes are serialized by a lock
+and each runs in one transaction; the engine does the writing (see sync.engine).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import Connection, Engine
+
+from sync import outbox
+from sync.cache import queries, schema, search
+from sync.cache.connection import CacheUnreadable, move_aside, open_engine
+
+Json = dict[str, Any]
+
+
+class Cache:
+    """Open with `Cache.open(path, key)`; see the module docstring for threading."""
+
+    def __init__(self, path: Path, key: bytes, engine: Engine,
+                 rebuilt_reason: str | None = None) -> None:
+        self.path = path
+        self.key = key
+        self.rebuilt_reason = rebuilt_reason
+        self._engine = engine
+        self._write_lock = threading.Lock()
+
+    @classmethod
+    def open(cls, path: Path | str, key: bytes, *, key_was_missing: bool = False) -> Cache:
+        """Opens (or creates) the cache file; an unreadable one is moved aside and remade.
+
+        `rebuilt_reason` then says why, and the new cache is empty (the engine refills it).
+        """
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        reason = None
+        if path.exists() and key_was_missing:
+            move_aside(path)
+            reason = ("The key of the local copy was missing from the system keyring; the "
+                      "copy was set aside and is being downloaded again.")
+        try:
+            engine = open_engine(path, key)
+        except CacheUnreadable:
+            move_aside(path)
+            reason = ("The local copy could not be opened with the key in the system keyring; "
+                      "it was set aside and is being downloaded again.")
+            engine = open_engine(path, key)
+        try:
+            with engine.begin() as conn:
+                schema.migrate(conn)
+        except Exception:
+            engine.dispose()
+            raise
+        return cls(path, key, engine, reason)
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        with self._engine.connect() as conn, conn.begin():
+            yield conn
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        with self._write_lock, self._engine.begin() as conn:
+            yield conn
+
+    # -- local state --------------------------------------------------------------------
+
+    @staticmethod
+    def get_meta(conn: Connection, key: str) -> str | None:
+        row = conn.exec_driver_sql("SELECT value FROM meta WHERE key = ?", (key,)).first()
+        return None if row is None else row[0]
+
+    @staticmethod
+    def set_meta(conn: Connection, key: str, value: str | None) -> None:
+        if value is None:
+            conn.exec_driver_sql("DELETE FROM meta WHERE key = ?", (key,))
+        else:
+            conn.exec_driver_sql(
+                "INSERT INTO meta (key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
+
+    def _meta_json(self, key: str) -> Any:
+        with self.read() as conn:
+            raw = self.get_meta(conn, key)
+        return json.loads(raw) if raw else None
+
+    def sync_position(self) -> tuple[str | None, bool]:
+        """The change-feed cursor and whether an initial sync has completed."""
+        with self.read() as conn:
+            return self.get_meta(conn, "cursor"), self.get_meta(conn, "synced") == "1"
+
+    def last_sync(self) -> datetime | None:
+        with self.read() as conn:
+            raw = self.get_meta(conn, "last_sync")
+        return datetime.fromisoformat(raw) if raw else None
+
+    def me_id(self) -> str | None:
+        me = self.me()
+        return me["id"] if me else None
+
+    # -- reads for the views ------------------------------------------------------------
+
+    def me(self) -> Json | None:
+        session = self._meta_json("session")
+        return session["user"] if session else None
+
+    def limits(self) -> Json:
+        session = self._meta_json("session")
+        return dict(session["limits"]) if session else {}
+
+    def practice(self) -> Json:
+        session = self._meta_json("session")
+        return dict(session["practice"]) if session else {}
+
+    def folders(self) -> list[Json]:
+        with self.read() as conn:
+            return queries.folders(conn)
+
+    def thread_ids(self, folder: str) -> list[str]:
+        with self.read() as conn:
+            return queries.thread_ids(conn, folder)
+
+    def thread_page(self, folder: str, limit: int = 50,
+                    before: tuple[float, str] | None = None) -> Json:
+        with self.read() as conn:
+            return queries.thread_page(conn, folder, limit, before)
+
+    def thread_rows(self, ids: list[str]) -> list[Json]:
+        me_id = self.me_id()
+        with self.read() as conn:
+            return queries.thread_rows(conn, list(ids), me_id)
+
+    def conversation(self, thread_id: str) -> Json | None:
+        with self.read() as conn:
+            return queries.conversation(conn, thread_id)
+
+    def search(self, text: str, limit: int = 200) -> list[Json]:
+        with self.read() as conn:
+            return search.search(conn, text, limit)
+
+    def people(self) -> list[Json]:
+        with self.read() as conn:
+            return queries.people(conn)
+
+    def groups(self) -> list[Json]:
+        with self.read() as conn:
+            return queries.groups(conn)
+
+    def drafts(self) -> list[Json]:
+        with self.read() as conn:
+            return queries.drafts(conn)
+
+    def outbox_items(self) -> list[Json]:
+        with self.read() as conn:
+            return outbox.items(conn)
+
+    def outbox_count(self) -> int:
+        with self.read() as conn:
+            return outbox.count(conn)
+
+    def integrity_check(self) -> str:
+        """"ok" when SQLite finds the file sound (and the search index matches its rows)."""
+        with self.read() as conn:
+            result = ", ".join(r[0] for r in conn.exec_driver_sql(
+                "PRAGMA integrity_check").all())
+        if result != "ok":
+            return result
+        with self.write() as conn:
+            try:
+                conn.exec_driver_sql(
+                    "INSERT INTO message_fts(message_fts, rank) VALUES ('integrity-check', 1)")
+            except Exception as exc:  # the index says what is wrong in its error
+                return f"search index: {exc}"
+        return "ok"

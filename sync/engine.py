@@ -1,0 +1,255 @@
+"""The sync engine: keeps the cache current (pull) and delivers the user's commands (push).
+
+Commands return at once: each is written to the outbox with its optimistic effect in one
+transaction, then sent by the push thread. Everything the engine has to say arrives at the
+listener as events (sync.events), called from the engine's threads.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from sync import outbox
+from sync.api import ApiClient
+from sync.backoff import Backoff
+from sync.blobs import AttachmentRefused, BlobCache, check_attachment, content_type_of
+from sync.cache import Cache
+from sync.events import CacheChanged, CacheRebuilt, SyncStopped
+from sync.pull import Puller
+from sync.push import Pusher
+from sync.status import Emitter, StatusTracker
+
+Json = dict[str, Any]
+Listener = Callable[[Any], None]
+DEFAULT_BLOB_CAP = 512 * 1024 * 1024
+
+
+def _short(text: str, n: int = 60) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+class SyncEngine:
+    """Runs pull and push for one signed-in user over one cache."""
+
+    def __init__(
+        self,
+        cache: Cache,
+        api: ApiClient,
+        listener: Listener | None = None,
+        *,
+        blob_cache: BlobCache | None = None,
+        page_limit: int = 500,
+        poll_wait: float = 25.0,
+        retry_base: float = 0.5,
+        retry_cap: float = 60.0,
+    ) -> None:
+        self.cache = cache
+        self.api = api
+        self.emit = Emitter(listener)
+        self.blobs = blob_cache or BlobCache(
+            cache.path.with_name(cache.path.name + ".files"), cache.key, DEFAULT_BLOB_CAP, api)
+        if self.blobs.api is None:
+            self.blobs.api = api
+        self.status = StatusTracker(self.emit, cache.outbox_count(), cache.last_sync())
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self.stopped: tuple[str, str] | None = None
+        backoff = Backoff(retry_base, retry_cap)
+        self.puller = Puller(cache, api, self.blobs, self.emit, self.status, self._stop,
+                             page_limit=page_limit, poll_wait=poll_wait, backoff=backoff,
+                             on_stopped=self._on_stopped)
+        self.pusher = Pusher(cache, api, self.blobs, self.emit, self.status, self._stop,
+                             self._wake, backoff=backoff, on_stopped=self._on_stopped)
+
+    # -- lifecycle ------------------------------------------------------------------------
+
+    def start(self) -> None:
+        if self._threads:
+            return
+        if self.cache.rebuilt_reason:
+            self.blobs.clear()
+            self.emit(CacheRebuilt(self.cache.rebuilt_reason))
+        for name, target in (("sync-pull", self.puller.run), ("sync-push", self.pusher.run)):
+            thread = threading.Thread(target=target, name=name, daemon=True)
+            thread.start()
+            self._threads.append(thread)
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stops both threads. A long poll still waiting is abandoned, never applied."""
+        self._stop.set()
+        self._wake.set()
+        deadline = time.monotonic() + timeout
+        for thread in self._threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
+        self.blobs.cleanup()
+
+    def _on_stopped(self, code: str, detail: str) -> None:
+        """Pull or push cannot go on (signed out, unreadable server): both stop, once."""
+        if self.stopped is None:
+            self.stopped = (code, detail)
+            self._stop.set()
+            self._wake.set()
+            self.emit(SyncStopped(code, detail))
+
+    def wait_until_synced(self, timeout: float = 30.0) -> bool:
+        """For scripts and tests: True once the outbox is empty and a pull after that found
+        nothing more to fetch."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.cache.outbox_count() == 0 and self.pusher.idle.is_set():
+                with self.puller.caught_up:
+                    generation = self.puller.generation
+                    remaining = deadline - time.monotonic()
+                    self.puller.caught_up.wait_for(
+                        lambda g=generation: self.puller.generation > g,
+                        timeout=max(0.0, remaining))
+                    if self.puller.generation > generation and self.cache.outbox_count() == 0:
+                        return True
+            else:
+                time.sleep(0.05)
+            if self.stopped:
+                return False
+        return False
+
+    # -- commands -------------------------------------------------------------------------
+
+    def _enqueue(self, kind: str, payload: Json, summary: str,
+                 thread_ids: Iterable[str] = ()) -> outbox.Command:
+        with self.cache.write() as conn:
+            command = outbox.enqueue(conn, kind, payload, summary)
+            size = outbox.count(conn)
+        self._wake.set()
+        self.status.outbox_size(size)
+        kinds = {"outbox", "threads", "states", "messages", "drafts", "folders", "people"}
+        self.emit(CacheChanged(frozenset(kinds), frozenset(thread_ids)))
+        return command
+
+    def attach(self, path: Path | str) -> Json:
+        """Keeps an encrypted copy of a file and queues its upload; returns an Attachment
+        with a local id to pass to send_new/reply. Refused at once (AttachmentRefused) if
+        the server's limits forbid it."""
+        path = Path(path)
+        refusal = check_attachment(path, self.cache.limits())
+        if refusal:
+            raise AttachmentRefused(refusal)
+        local_id = outbox.new_local_id()
+        size = self.blobs.stage(path, local_id)
+        attachment = {"id": local_id, "filename": path.name, "size": size,
+                      "content_type": content_type_of(path), "sha256": ""}
+        self._enqueue("upload", {"local_attachment_id": local_id, "filename": path.name,
+                                 "size": size}, f"Upload {path.name}")
+        return attachment
+
+    def _attachments(self, attachment_ids: list[str],
+                     known: list[Json] | None) -> list[Json]:
+        by_id = {a["id"]: a for a in known or []}
+        return [by_id.get(i, {"id": i, "filename": "attachment", "size": 0,
+                              "content_type": "application/octet-stream", "sha256": ""})
+                for i in attachment_ids]
+
+    def send_new(self, to: list[str], subject: str, body_html: str,
+                 attachment_ids: list[str] | None = None, draft_id: str | None = None,
+                 attachments: list[Json] | None = None) -> str:
+        """Queues a new conversation; returns its local thread id."""
+        ids = list(attachment_ids or [])
+        payload = {
+            "local_thread_id": outbox.new_local_id(),
+            "local_message_id": outbox.new_local_id(),
+            "to": list(to), "subject": subject, "body_html": body_html,
+            "attachment_ids": ids, "attachments": self._attachments(ids, attachments),
+            "draft_id": draft_id, "sent_at": outbox.utc_now(),
+        }
+        self._enqueue("send_new", payload, f"New message: {_short(subject)}",
+                      [payload["local_thread_id"]])
+        return str(payload["local_thread_id"])
+
+    def reply(self, thread_id: str, body_html: str, attachment_ids: list[str] | None = None,
+              draft_id: str | None = None, attachments: list[Json] | None = None) -> str:
+        """Queues a message in a thread; returns its local message id."""
+        ids = list(attachment_ids or [])
+        payload = {
+            "thread_id": thread_id, "local_message_id": outbox.new_local_id(),
+            "body_html": body_html, "attachment_ids": ids,
+            "attachments": self._attachments(ids, attachments),
+            "draft_id": draft_id, "sent_at": outbox.utc_now(),
+        }
+        self._enqueue("reply", payload, "Reply", [thread_id])
+        return str(payload["local_message_id"])
+
+    def set_state(self, thread_ids: Iterable[str], folder: str | None = None,
+                  unread: bool | None = None, starred: bool | None = None) -> None:
+        ids = list(dict.fromkeys(thread_ids))
+        if not ids or (folder is None and unread is None and starred is None):
+            return
+        what = [f"move to {folder}" if folder else "", "" if unread is None else
+                ("mark unread" if unread else "mark read"),
+                "" if starred is None else ("star" if starred else "unstar")]
+        self._enqueue("set_state", {"thread_ids": ids, "folder": folder, "unread": unread,
+                                    "starred": starred},
+                      f"{', '.join(w for w in what if w).capitalize()} ({len(ids)})", ids)
+
+    def mark_thread_read(self, thread_id: str) -> None:
+        """Marks a thread read (GET /threads/{id} in the background, which also records
+        read receipts); nothing is sent if it is read already."""
+        with self.cache.read() as conn:
+            row = conn.exec_driver_sql("SELECT unread FROM threads WHERE id = ?",
+                                       (thread_id,)).first()
+        if row is None or not row[0]:
+            return
+        self._enqueue("mark_read", {"thread_id": thread_id}, "Mark read", [thread_id])
+
+    def save_draft(self, draft: Json) -> str:
+        """Saves a draft (its "id" is made here when missing); returns the draft id."""
+        body = {
+            "id": draft.get("id") or str(uuid.uuid4()),
+            "to": list(draft.get("to") or []), "subject": draft.get("subject") or "",
+            "body_html": draft.get("body_html") or "",
+            "attachment_ids": list(draft.get("attachment_ids") or []),
+            "thread_id": draft.get("thread_id"), "updated_at": outbox.utc_now(),
+        }
+        self._enqueue("save_draft", {"draft": body}, f"Save draft {_short(body['subject'])}")
+        return str(body["id"])
+
+    def delete_draft(self, draft_id: str) -> None:
+        self._enqueue("delete_draft", {"draft_id": draft_id}, "Delete draft")
+
+    def delete_message(self, message_id: str) -> None:
+        with self.cache.read() as conn:
+            row = conn.exec_driver_sql("SELECT thread_id FROM messages WHERE id = ?",
+                                       (message_id,)).first()
+        thread_id = row[0] if row else None
+        self._enqueue("delete_message", {"message_id": message_id, "thread_id": thread_id},
+                      "Delete message permanently", [thread_id] if thread_id else [])
+
+    def delete_thread(self, thread_id: str) -> None:
+        self._enqueue("delete_thread", {"thread_id": thread_id},
+                      "Delete conversation permanently", [thread_id])
+
+    def quick_note(self, thread_id: str, body: str) -> None:
+        self._enqueue("quick_note", {"thread_id": thread_id, "body": body},
+                      f"Chart note: {_short(body)}")
+
+    def set_client_status(self, client_id: str, status: str) -> None:
+        self._enqueue("set_client_status", {"client_id": client_id, "status": status},
+                      f"Set client {status}")
+
+    def create_folder(self, name: str) -> str:
+        """Queues a new folder; returns its local id ("folder:local-...")."""
+        local_id = outbox.new_local_id("folder:")
+        self._enqueue("create_folder", {"local_folder_id": local_id, "name": name},
+                      f"New folder {_short(name)}")
+        return local_id
+
+    def rename_folder(self, folder_id: str, name: str) -> None:
+        self._enqueue("rename_folder", {"folder_id": folder_id, "name": name},
+                      f"Rename folder to {_short(name)}")
+
+    def delete_folder(self, folder_id: str) -> None:
+        self._enqueue("delete_folder", {"folder_id": folder_id}, "Delete folder")

@@ -1,0 +1,92 @@
+"""Events the sync engine reports to its listener (called from the engine's own threads)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+#: Kinds of cached data a CacheChanged can name.
+KINDS = frozenset(
+    {"threads", "messages", "states", "drafts", "folders", "people", "session", "outbox"}
+)
+
+
+@dataclass(frozen=True)
+class CacheChanged:
+    """Cached data changed; views showing one of `kinds` (or one of `thread_ids`) refresh."""
+
+    kinds: frozenset[str]
+    thread_ids: frozenset[str] = field(default_factory=frozenset)
+
+
+@dataclass(frozen=True)
+class NewMessage:
+    """A message from someone else arrived (after the initial sync); the tray alert uses it."""
+
+    thread_id: str
+    message_id: str
+    sender_name: str
+    subject: str
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    state: Literal["online", "offline", "syncing"]
+    outbox: int
+    last_sync: datetime | None
+    detail: str | None = None
+
+
+@dataclass(frozen=True)
+class SyncProgress:
+    """Initial (or rebuilding) sync: pages and messages applied so far."""
+
+    pages: int
+    messages: int
+    done: bool
+
+
+@dataclass(frozen=True)
+class CommandFailed:
+    """The server refused a command; its optimistic change was rolled back."""
+
+    kind: str
+    code: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class CacheRebuilt:
+    """The cache was emptied and is being filled again from the server; `reason` says why."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class UploadProgress:
+    """Bytes of an attachment sent so far; `attachment_id` is the local id `attach` returned."""
+
+    attachment_id: str
+    done: int
+    total: int
+
+
+@dataclass(frozen=True)
+class SyncStopped:
+    """Syncing stopped and will not resume by itself (signed out, or the server sent nonsense)."""
+
+    code: str
+    detail: str
+
+
+Event = (
+    CacheChanged
+    | NewMessage
+    | SyncStatus
+    | SyncProgress
+    | CommandFailed
+    | CacheRebuilt
+    | UploadProgress
+    | SyncStopped
+)

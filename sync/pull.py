@@ -1,0 +1,210 @@
+"""The pull side of the engine: the initial sync through /changes, then the long-poll loop.
+
+Each page is applied in one transaction together with its cursor, so a crash at any moment
+leaves a cache that resumes exactly where it stopped. While the initial sync runs, the next
+page is already being fetched while the current one is written.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import UTC, datetime
+from typing import Any
+
+from sync import outbox, shapes
+from sync.api import ApiClient
+from sync.backoff import Backoff
+from sync.blobs import BlobCache
+from sync.cache import Cache, mirror
+from sync.errors import ApiError, NetworkError, ProtocolError
+from sync.events import (
+    CacheChanged,
+    CacheRebuilt,
+    NewMessage,
+    SyncProgress,
+)
+from sync.status import Emitter, StatusTracker
+
+log = logging.getLogger(__name__)
+Json = dict[str, Any]
+
+CURSOR_EXPIRED_REASON = (
+    "The server can no longer update this computer's copy from where it left off; the copy "
+    "is being downloaded again (unsent messages are kept)."
+)
+
+
+class Stopped(Exception):
+    """The engine was stopped while a request was out; its answer is thrown away."""
+
+
+class Puller:
+    def __init__(
+        self,
+        cache: Cache,
+        api: ApiClient,
+        blobs: BlobCache | None,
+        emit: Emitter,
+        status: StatusTracker,
+        stop: threading.Event,
+        *,
+        page_limit: int,
+        poll_wait: float,
+        backoff: Backoff,
+        on_stopped: Callable[[str, str], None],
+    ) -> None:
+        self.cache = cache
+        self.api = api
+        self.blobs = blobs
+        self.emit = emit
+        self.status = status
+        self.stop = stop
+        self.page_limit = page_limit
+        self.poll_wait = poll_wait
+        self.backoff = backoff
+        self.on_stopped = on_stopped
+        self.caught_up = threading.Condition()
+        self.generation = 0  # pages applied with nothing more to fetch
+        self._need_bootstrap = True
+        self._progress = [0, 0]  # pages, messages of the current full sync
+
+    # -- the loop -------------------------------------------------------------------------
+
+    def run(self) -> None:
+        failures = 0
+        while not self.stop.is_set():
+            try:
+                if self._need_bootstrap:
+                    self.bootstrap()
+                    self._need_bootstrap = False
+                self.sync_pages()
+                failures = 0
+            except Stopped:
+                return
+            except NetworkError as exc:
+                self.status.offline(exc.reason)
+                self._need_bootstrap = True
+                failures += 1
+                self.stop.wait(self.backoff.delay(failures))
+            except ProtocolError as exc:
+                self._halt("bad_server_answer",
+                           f"Syncing stopped: the server sent something this program cannot "
+                           f"read ({exc.detail}). Nothing in the local copy was changed.")
+                return
+            except ApiError as exc:
+                if exc.status == 410 or exc.code == "cursor_expired":
+                    self.rebuild(CURSOR_EXPIRED_REASON)
+                elif exc.status == 401:
+                    self._halt(exc.code, "Your session has ended; sign in again to keep syncing.")
+                    return
+                elif exc.retryable:
+                    self.status.offline(exc.detail)
+                    failures += 1
+                    self.stop.wait(self.backoff.delay(failures, exc.retry_after))
+                else:
+                    self._halt(exc.code, f"Syncing stopped: {exc.detail}")
+                    return
+            except Exception as exc:  # a bug must not kill the thread silently
+                log.exception("pull failed")
+                self._halt("internal_error", f"Syncing stopped because of an error: {exc}")
+                return
+
+    def _halt(self, code: str, detail: str) -> None:
+        self.status.offline(detail)
+        self.on_stopped(code, detail)
+
+    # -- pieces ---------------------------------------------------------------------------
+
+    def bootstrap(self) -> None:
+        """Who am I, the practice, the limits, the directory: asked on start and reconnect."""
+        session = shapes.check_session(self.api.session())
+        directory = shapes.check_directory(self.api.directory())
+        with self._write() as conn:
+            Cache.set_meta(conn, "session", json.dumps(session))
+            mirror.upsert_people(conn, directory["people"])
+            mirror.replace_groups(conn, directory["groups"])
+            outbox.replay(conn, {f"person:{p['id']}" for p in directory["people"]})
+        self.emit(CacheChanged(frozenset({"session", "people"})))
+
+    def _write(self) -> Any:
+        if self.stop.is_set():
+            raise Stopped()
+        return self.cache.write()
+
+    def sync_pages(self) -> None:
+        """Fetches and applies pages until the feed has no more, then one long poll."""
+        cursor, synced = self.cache.sync_position()
+        if not synced:
+            self.status.syncing()
+            self._full_sync(cursor)
+            return
+        page = shapes.check_page(self.api.changes(cursor, self.page_limit, wait=self.poll_wait))
+        if self.stop.is_set():
+            raise Stopped()
+        self._apply(page, alert=True)
+        while page["more"]:
+            self.status.syncing()
+            page = shapes.check_page(self.api.changes(page["cursor"], self.page_limit, wait=0))
+            self._apply(page, alert=True)
+        self.status.online()
+
+    def _full_sync(self, cursor: str | None) -> None:
+        """The initial sync: fetches page n + 1 while page n is written."""
+        def fetch(since: str | None) -> Json:
+            return shapes.check_page(self.api.changes(since, self.page_limit, wait=0))
+
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-prefetch") as pool:
+            future: Future[Json] = pool.submit(fetch, cursor)
+            while True:
+                page = future.result()
+                if page["more"]:
+                    future = pool.submit(fetch, page["cursor"])
+                self._apply(page, alert=False, full_sync=True)
+                self._progress[0] += 1
+                self._progress[1] += len(page["messages"])
+                done = not page["more"]
+                self.emit(SyncProgress(self._progress[0], self._progress[1], done))
+                if done:
+                    break
+        self._progress = [0, 0]
+        self.status.online()
+
+    def _apply(self, page: Json, alert: bool, full_sync: bool = False) -> None:
+        with self._write() as conn:
+            me = self.cache.get_meta(conn, "session")
+            me_id = json.loads(me)["user"]["id"] if me else None
+            outcome = mirror.apply_page(conn, page, me_id)
+            touched = outbox.replay(conn, outcome.keys)
+            Cache.set_meta(conn, "cursor", page["cursor"])
+            if not page["more"]:
+                Cache.set_meta(conn, "synced", "1")
+            Cache.set_meta(conn, "last_sync", datetime.now(UTC).isoformat())
+        if self.blobs is not None and outcome.purged_attachments:
+            self.blobs.remove(outcome.purged_attachments)
+        if not page["more"]:
+            with self.caught_up:
+                self.generation += 1
+                self.caught_up.notify_all()
+        if outcome.kinds or touched:
+            thread_ids = set(outcome.thread_ids)
+            thread_ids.update(k.partition(":")[2] for k in touched if k.startswith("thread:"))
+            self.emit(CacheChanged(frozenset(outcome.kinds), frozenset(thread_ids)))
+        if alert and not full_sync:
+            for item in outcome.new_messages:
+                self.emit(NewMessage(**item))
+        if outcome.kinds & {"people"}:
+            self._need_bootstrap = True
+
+    def rebuild(self, reason: str) -> None:
+        """Empties the cache (keeping the outbox) and starts a full sync from scratch."""
+        with self._write() as conn:
+            mirror.clear(conn)
+            outbox.replay(conn, None)
+        self.emit(CacheRebuilt(reason))
+        self.emit(CacheChanged(frozenset({"threads", "messages", "states", "drafts",
+                                          "folders", "people"})))
+        self._need_bootstrap = True
