@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from server.api import (
     audit_log,
@@ -21,6 +21,7 @@ from server.api import (
 )
 from server.config import Settings
 from server.context import AppContext
+from server.deps import refuse_unstorable_text
 from server.errors import install_handlers
 from server.feed.pg_listen import PgListener
 from server.maintenance import MaintenanceWorker
@@ -62,6 +63,7 @@ def create_app(settings: Settings) -> FastAPI:
         docs_url=f"{API_PREFIX}/docs",
         redoc_url=None,
         lifespan=lifespan,
+        dependencies=[Depends(refuse_unstorable_text)],
     )
     app.state.ctx = ctx
     install_handlers(app)

@@ -11,11 +11,19 @@ from server.auth.tokens import resolve_token
 from server.context import AppContext
 from server.db.models import Person
 from server.errors import ApiError
+from server.storable_text import UNSTORABLE, is_storable
 
 
 def get_ctx(request: Request) -> AppContext:
     ctx: AppContext = request.app.state.ctx
     return ctx
+
+
+def refuse_unstorable_text(request: Request) -> None:
+    """Path and query values end up in SQL: refuse what no database column can hold."""
+    values = [*request.path_params.values(), *request.query_params.values()]
+    if any(isinstance(value, str) and not is_storable(value) for value in values):
+        raise ApiError(422, "validation_error", f"The address {UNSTORABLE}.")
 
 
 def get_db(ctx: AppContext = Depends(get_ctx)) -> Iterator[Session]:

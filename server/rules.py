@@ -118,22 +118,26 @@ def client_may_write_to(client_therapist_ids: set[str], staff: Who) -> bool:
     )
 
 
+DELETE_MESSAGE_DENIED = deny(
+    "delete_not_allowed",
+    "Only the staff member who sent a message to a client can delete it permanently.",
+)
+DELETE_THREAD_DENIED = deny(
+    "delete_not_allowed",
+    "Only the staff member who started a conversation with a client can delete it permanently.",
+)
+
+
 def may_delete_message(actor: Who, sender_id: str, client_count: int) -> Decision:
     if actor.is_staff and actor.id == sender_id and client_count >= 1:
         return ALLOW
-    return deny(
-        "delete_not_allowed",
-        "Only the staff member who sent a message to a client can delete it permanently.",
-    )
+    return DELETE_MESSAGE_DENIED
 
 
 def may_delete_thread(actor: Who, created_by: str, client_count: int) -> Decision:
     if actor.is_staff and actor.id == created_by and client_count >= 1:
         return ALLOW
-    return deny(
-        "delete_not_allowed",
-        "Only the staff member who started a conversation with a client can delete it permanently.",
-    )
+    return DELETE_THREAD_DENIED
 
 
 def may_quick_note(actor: Who, participant_ids: Iterable[str], client_count: int) -> Decision:

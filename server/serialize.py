@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, Select, select
 from sqlalchemy.orm import Session
 
 from server import rules
@@ -28,13 +29,46 @@ from server.db.models import (
 from server.db.types import rfc3339
 
 Json = dict[str, Any]
+# A list of ids, or a SELECT of ids (the feed passes its window as a subquery, which keeps
+# a 500-id page from being compiled into 500 bound parameters per query).
+Ids = Iterable[str] | Select[Any]
 
 
-def who(p: Person) -> rules.Who:
+def _core(db: Session) -> Connection:
+    """Column queries run on the session's connection: no ORM row loading in hot paths."""
+    return db.connection()
+
+
+def _ids(ids: Ids) -> list[str] | Select[Any]:
+    return ids if isinstance(ids, Select) else list(ids)
+
+
+PERSON_COLUMNS = (
+    Person.id,
+    Person.username,
+    Person.name,
+    Person.kind,
+    Person.role,
+    Person.status,
+    Person.has_portal_account,
+)
+BLOB_COLUMNS = (Blob.id, Blob.filename, Blob.size, Blob.content_type, Blob.sha256)
+THREAD_COLUMNS = (
+    Thread.id,
+    Thread.subject,
+    Thread.created_by,
+    Thread.created_at,
+    Thread.last_message_at,
+    Thread.client_count,
+    Thread.message_count,
+)
+
+
+def who(p: Any) -> rules.Who:
     return rules.Who(id=p.id, kind=p.kind, role=p.role, status=p.status)
 
 
-def person_json(p: Person) -> Json:
+def person_json(p: Any) -> Json:
     return {
         "id": p.id,
         "username": p.username,
@@ -46,7 +80,7 @@ def person_json(p: Person) -> Json:
     }
 
 
-def attachment_json(b: Blob) -> Json:
+def attachment_json(b: Any) -> Json:
     return {
         "id": b.id,
         "filename": b.filename,
@@ -82,90 +116,120 @@ def draft_json(d: Draft) -> Json:
     }
 
 
-def participants_by_thread(db: Session, thread_ids: Iterable[str]) -> dict[str, list[Person]]:
-    ids = list(thread_ids)
-    out: dict[str, list[Person]] = defaultdict(list)
-    if not ids:
+@dataclass(frozen=True)
+class Participant:
+    """A thread participant as the rules see them, with their JSON made once per page."""
+
+    who: rules.Who
+    json: Json
+
+
+def participants_by_thread(db: Session, thread_ids: Ids) -> dict[str, list[Participant]]:
+    ids = _ids(thread_ids)
+    out: dict[str, list[Participant]] = defaultdict(list)
+    if isinstance(ids, list) and not ids:
         return out
-    rows = db.execute(
-        select(ThreadParticipant.thread_id, Person)
-        .join(Person, Person.id == ThreadParticipant.person_id)
-        .where(ThreadParticipant.thread_id.in_(ids))
-        .order_by(Person.kind.desc(), Person.name)
-    ).all()
-    for thread_id, person in rows:
-        out[thread_id].append(person)
+    rows = (
+        _core(db)
+        .execute(
+            select(ThreadParticipant.thread_id, *PERSON_COLUMNS)
+            .join(Person, Person.id == ThreadParticipant.person_id)
+            .where(ThreadParticipant.thread_id.in_(ids))
+            .order_by(Person.kind.desc(), Person.name)
+        )
+        .all()
+    )
+    people: dict[str, Participant] = {}
+    for row in rows:
+        participant = people.get(row.id)
+        if participant is None:
+            participant = people[row.id] = Participant(who(row), person_json(row))
+        out[row.thread_id].append(participant)
     return out
 
 
-def thread_json(viewer: Person, t: Thread, participants: Sequence[Person]) -> Json:
+def thread_json(viewer: Person, t: Any, participants: Sequence[Participant]) -> Json:
     me = who(viewer)
-    people = [who(p) for p in participants]
+    people = [p.who for p in participants]
     reply = rules.may_add_message(me, people)
-    visible_ids = {w.id for w in rules.visible_participants(me, people)}
+    visible = rules.visible_participants(me, people)
+    visible_ids = {w.id for w in visible} if len(visible) != len(people) else None
     return {
         "id": t.id,
         "subject": t.subject,
         "created_by": t.created_by,
         "created_at": rfc3339(t.created_at),
         "last_message_at": rfc3339(t.last_message_at),
-        "participants": [person_json(p) for p in participants if p.id in visible_ids],
+        "participants": [
+            p.json for p in participants if visible_ids is None or p.who.id in visible_ids
+        ],
         "client_count": t.client_count,
         "message_count": t.message_count,
         "can_reply": reply.allowed,
         "reply_blocked_reason": reply.reason,
         "can_delete": rules.may_delete_thread(me, t.created_by, t.client_count).allowed,
-        "can_quick_note": rules.may_quick_note(
-            me, [p.id for p in participants], t.client_count
-        ).allowed,
+        "can_quick_note": rules.may_quick_note(me, [w.id for w in people], t.client_count).allowed,
     }
 
 
-def threads_json(db: Session, viewer: Person, thread_ids: Iterable[str]) -> dict[str, Json]:
-    ids = list(thread_ids)
-    if not ids:
+def threads_json(db: Session, viewer: Person, thread_ids: Ids) -> dict[str, Json]:
+    ids = _ids(thread_ids)
+    if isinstance(ids, list) and not ids:
         return {}
-    threads = db.scalars(select(Thread).where(Thread.id.in_(ids))).all()
+    threads = _core(db).execute(select(*THREAD_COLUMNS).where(Thread.id.in_(ids))).all()
     parts = participants_by_thread(db, ids)
     return {t.id: thread_json(viewer, t, parts[t.id]) for t in threads}
 
 
-def messages_json(db: Session, viewer: Person, message_ids: Iterable[str]) -> dict[str, Json]:
+def messages_json(db: Session, viewer: Person, message_ids: Ids) -> dict[str, Json]:
     """Messages by id, with attachments, the viewer's delete flag and (senders only) receipts."""
-    ids = list(message_ids)
-    if not ids:
+    ids = _ids(message_ids)
+    if isinstance(ids, list) and not ids:
         return {}
     me = who(viewer)
-    rows = db.execute(
-        select(
-            Message.id,
-            Message.thread_id,
-            Message.sender_id,
-            Message.sent_at,
-            Message.body_html,
-            Message.body_text,
-            Thread.client_count,
+    rows = (
+        _core(db)
+        .execute(
+            select(
+                Message.id,
+                Message.thread_id,
+                Message.sender_id,
+                Message.sent_at,
+                Message.body_html,
+                Message.body_text,
+                Thread.client_count,
+            )
+            .join(Thread, Thread.id == Message.thread_id)
+            .where(Message.id.in_(ids))
         )
-        .join(Thread, Thread.id == Message.thread_id)
-        .where(Message.id.in_(ids))
-    ).all()
+        .all()
+    )
     attachments: dict[str, list[Json]] = defaultdict(list)
-    for message_id, blob in db.execute(
-        select(MessageAttachment.message_id, Blob)
-        .join(Blob, Blob.id == MessageAttachment.blob_id)
-        .where(MessageAttachment.message_id.in_(ids))
-        .order_by(MessageAttachment.position)
-    ).all():
-        attachments[message_id].append(attachment_json(blob))
+    for row in (
+        _core(db)
+        .execute(
+            select(MessageAttachment.message_id, *BLOB_COLUMNS)
+            .join(Blob, Blob.id == MessageAttachment.blob_id)
+            .where(MessageAttachment.message_id.in_(ids))
+            .order_by(MessageAttachment.position)
+        )
+        .all()
+    ):
+        attachments[row.message_id].append(attachment_json(row))
     receipts: dict[str, list[Json]] = defaultdict(list)
-    own = [r.id for r in rows if rules.sees_receipts(me, r.sender_id)]
+    own = {r.id for r in rows if rules.sees_receipts(me, r.sender_id)}
     if own:
-        for message_id, person_id, read_at in db.execute(
-            select(Receipt.message_id, Receipt.person_id, Receipt.read_at)
-            .where(Receipt.message_id.in_(own))
-            .order_by(Receipt.person_id)
-        ).all():
-            receipts[message_id].append({"person_id": person_id, "read_at": rfc3339(read_at)})
+        for message_id, person_id, read_at in (
+            _core(db)
+            .execute(
+                select(Receipt.message_id, Receipt.person_id, Receipt.read_at)
+                .where(Receipt.message_id.in_(ids if isinstance(ids, Select) else list(own)))
+                .order_by(Receipt.person_id)
+            )
+            .all()
+        ):
+            if message_id in own:
+                receipts[message_id].append({"person_id": person_id, "read_at": rfc3339(read_at)})
     out: dict[str, Json] = {}
     for r in rows:
         item: Json = {
@@ -184,9 +248,9 @@ def messages_json(db: Session, viewer: Person, message_ids: Iterable[str]) -> di
     return out
 
 
-def states_json(db: Session, viewer: Person, thread_ids: Iterable[str]) -> dict[str, Json]:
-    ids = list(thread_ids)
-    if not ids:
+def states_json(db: Session, viewer: Person, thread_ids: Ids) -> dict[str, Json]:
+    ids = _ids(thread_ids)
+    if isinstance(ids, list) and not ids:
         return {}
     states = db.scalars(
         select(ThreadState).where(

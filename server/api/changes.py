@@ -9,7 +9,9 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import orjson
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from server.context import AppContext
@@ -26,7 +28,7 @@ async def changes(
     limit: int = Query(500, ge=1, le=1000),
     wait: float = Query(0, ge=0, le=60),
     ctx: AppContext = Depends(get_ctx),
-) -> dict[str, Any]:
+) -> Response:
     user = await run_in_threadpool(authenticate_request, ctx, request)
     cursor = parse_cursor(since)
 
@@ -37,6 +39,10 @@ async def changes(
             db.rollback()
             return page
 
+    def render(page: dict[str, Any]) -> Response:
+        # The page is plain JSON types already: skip FastAPI's generic encoder.
+        return Response(orjson.dumps(page), media_type="application/json")
+
     event = ctx.hub.register(user.id)
     try:
         page = await run_in_threadpool(read)
@@ -44,8 +50,8 @@ async def changes(
             try:
                 await asyncio.wait_for(event.wait(), timeout=wait)
             except TimeoutError:
-                return page
+                return render(page)
             page = await run_in_threadpool(read)
-        return page
+        return render(page)
     finally:
         ctx.hub.unregister(user.id, event)

@@ -4,27 +4,44 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import DateTime
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy import DateTime, String
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator, TypeEngine
 
 
 class UtcDateTime(TypeDecorator[datetime]):
-    """Stores naive UTC on every backend and hands back aware UTC datetimes."""
+    """Aware UTC datetimes in Python; naive UTC `timestamp` in PostgreSQL.
+
+    In SQLite the value is a fixed-width ISO string ("2026-11-25 06:57:01.123456"), which
+    sorts and compares correctly as text and parses far faster than SQLAlchemy's generic
+    SQLite DATETIME.
+    """
 
     impl = DateTime
     cache_ok = True
 
-    def process_bind_param(self, value: datetime | None, dialect: object) -> datetime | None:
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(String(26))
+        return dialect.type_descriptor(DateTime())
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> Any:
         if value is None:
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given to a UTC column")
-        return value.astimezone(UTC).replace(tzinfo=None)
+        naive = value.astimezone(UTC).replace(tzinfo=None)
+        if dialect.name == "sqlite":
+            return naive.isoformat(sep=" ", timespec="microseconds")
+        return naive
 
-    def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
+        if isinstance(value, str):
+            value = datetime.fromisoformat(value)
         return value.replace(tzinfo=UTC)
 
 
@@ -39,4 +56,6 @@ def new_id() -> str:
 def rfc3339(value: datetime | None) -> str | None:
     if value is None:
         return None
-    return value.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+    if value.tzinfo is not UTC:
+        value = value.astimezone(UTC)
+    return value.isoformat(timespec="microseconds")[:-6] + "Z"  # "+00:00" -> "Z"

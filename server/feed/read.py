@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from server.db.models import Draft, FeedCounter, FeedEntry, Folder, Person
@@ -77,9 +77,21 @@ def read_page(db: Session, viewer: Person, since: int, limit: int) -> dict[str, 
         else:
             wanted[e.kind].append(e.object_id)
 
-    threads = threads_json(db, viewer, wanted["thread"])
-    messages = messages_json(db, viewer, wanted["message"])
-    state_map = states_json(db, viewer, wanted["state"])
+    def window(kind: str) -> list[str] | Select[Any]:
+        ids = wanted[kind]
+        if len(ids) < 50:
+            return ids
+        return select(FeedEntry.object_id).where(
+            FeedEntry.person_id == viewer.id,
+            FeedEntry.kind == kind,
+            FeedEntry.seq > since,
+            FeedEntry.seq <= cursor,
+            FeedEntry.deleted.is_(False),
+        )
+
+    threads = threads_json(db, viewer, window("thread"))
+    messages = messages_json(db, viewer, window("message"))
+    state_map = states_json(db, viewer, window("state"))
     drafts = (
         db.scalars(
             select(Draft).where(Draft.id.in_(wanted["draft"]), Draft.person_id == viewer.id)
