@@ -19,7 +19,7 @@ def get_ctx(request: Request) -> AppContext:
     return ctx
 
 
-def refuse_unstorable_text(request: Request) -> None:
+async def refuse_unstorable_text(request: Request) -> None:
     """Path and query values end up in SQL: refuse what no database column can hold."""
     values = [*request.path_params.values(), *request.query_params.values()]
     if any(isinstance(value, str) and not is_storable(value) for value in values):
