@@ -27,6 +27,8 @@ class EngineBridge(QObject):
     syncProgress(object): the SyncProgress event.
     commandFailed(str kind, str code, str detail)
     cacheRebuilt(str reason)
+    uploadProgress(str local_id, object done, object total)
+    syncStopped(str code, str detail): syncing stopped for good (signed out elsewhere…).
     """
 
     cacheChanged = Signal(object, object)
@@ -35,6 +37,8 @@ class EngineBridge(QObject):
     syncProgress = Signal(object)
     commandFailed = Signal(str, str, str)
     cacheRebuilt = Signal(str)
+    uploadProgress = Signal(str, object, object)
+    syncStopped = Signal(str, str)
 
     def __init__(self, runner: TaskRunner, notices: Notices, parent: QObject | None = None):
         super().__init__(parent)
@@ -44,6 +48,8 @@ class EngineBridge(QObject):
         self.last_status: Any = None
         self.syncStatus.connect(self._remember_status)
         self.commandFailed.connect(self._tell_user)
+        self.syncStopped.connect(lambda _code, detail: self.notices.persistent.emit(
+            "sync-stopped", self.tr("Syncing stopped: %s") % detail))
 
     def attach(self, engine: Any) -> None:
         self.engine = engine
@@ -65,6 +71,10 @@ class EngineBridge(QObject):
             self.commandFailed.emit(event.kind, event.code or "", event.detail or "")
         elif name == "CacheRebuilt":
             self.cacheRebuilt.emit(event.reason or "")
+        elif name == "UploadProgress":
+            self.uploadProgress.emit(event.attachment_id, event.done, event.total)
+        elif name == "SyncStopped":
+            self.syncStopped.emit(event.code or "", event.detail or "")
         else:
             log.debug("ignoring engine event %s", name)
 

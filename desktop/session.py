@@ -73,10 +73,10 @@ class Session:
 
         return check_attachment(path, self.limits())
 
-    def upload_attachment(self, path: Path, progress: Any) -> dict:
-        from sync.blobs import upload
-
-        return upload(self.api, path, self.limits(), progress)
+    def upload_attachment(self, path: Path, progress: Any = None) -> dict:
+        """Keep an encrypted copy and queue its upload (works offline); the engine reports
+        the upload's progress as UploadProgress events under the returned local id."""
+        return dict(self.bridge.engine.attach(path))
 
     def open_attachment(self, attachment: dict) -> Path:
         return Path(self.blob_cache.open_path(attachment))
@@ -111,10 +111,9 @@ def open_session(
     The cache key comes from the OS keyring. Only ``allow_memory_key`` (the demo) may fall back
     to a key held in memory when there is no keyring; otherwise KeyringUnavailable propagates.
     """
-    from sync.engine import SyncEngine
-
     from sync.blobs import BlobCache
     from sync.cache import Cache
+    from sync.engine import SyncEngine
     from sync.keys import KeyringUnavailable, cache_key, existing_cache_key
 
     account = account_name(server_url, username)
@@ -135,8 +134,7 @@ def open_session(
     cap = int(settings.get("cache/attachment_cap_mb")) * 1024 * 1024
     blob_cache = BlobCache(folder / "attachments", key, cap, api=api)
     bridge = EngineBridge(runner, notices)
-    engine = SyncEngine(cache, api, listener=bridge.deliver, **_engine_extras(SyncEngine,
-                                                                              blob_cache))
+    engine = SyncEngine(cache, api, listener=bridge.deliver, blob_cache=blob_cache)
     bridge.attach(engine)
     session = Session(
         server_url=server_url, account=account, user=dict(user), api=api, cache=cache,
@@ -148,10 +146,3 @@ def open_session(
             "No keyring service: this demo's cache key is kept in memory only"))
     return session
 
-
-def _engine_extras(engine_class: Any, blob_cache: Any) -> dict:
-    """Pass the attachment cache to engines that take one (so purges remove cached files)."""
-    import inspect
-
-    parameters = inspect.signature(engine_class).parameters
-    return {"blobs": blob_cache} if "blobs" in parameters else {}

@@ -1,5 +1,7 @@
 """The composer's attachments: one row per file with its size, upload progress, or the reason
-it was refused; each file is checked against the server's limits before it is uploaded."""
+it was refused. Each file is checked against the server's limits first; an accepted file is
+kept encrypted and queued for upload (so attaching works offline), and the engine's progress
+reports move its bar."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -28,22 +30,12 @@ from desktop.tasks import TaskRunner
 class PendingAttachment:
     local_id: str
     path: Path
-    state: str = "checking"  # checking | refused | uploading | ready | failed
+    state: str = "checking"  # checking | refused | attaching | ready | failed
     reason: str = ""
     done: int = 0
     total: int = 0
     attachment: dict[str, Any] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
-
-
-class UploadRelay(QObject):
-    """Carries upload progress from a worker thread to the GUI thread.
-
-    Signals:
-        progress(str, int, int): local id, bytes sent, bytes in all.
-    """
-
-    progress = Signal(str, object, object)
 
 
 class AttachmentRow(QWidget):
@@ -77,8 +69,9 @@ class AttachmentRow(QWidget):
 
     def refresh(self) -> None:
         item = self.item
-        self.progress.setVisible(item.state == "uploading")
-        if item.state == "uploading" and item.total:
+        uploading = item.state == "ready" and 0 < item.done < item.total
+        self.progress.setVisible(uploading)
+        if uploading:
             self.progress.setRange(0, 1000)
             self.progress.setValue(int(1000 * item.done / max(item.total, 1)))
         self.status.setObjectName("refused" if item.state in ("refused", "failed") else "hint")
@@ -86,10 +79,16 @@ class AttachmentRow(QWidget):
             "color: #c53030;" if item.state in ("refused", "failed") else ""
         )
         size = file_size(item.total or _size_of(item.path))
+        if item.state == "ready" and item.total and item.done >= item.total:
+            ready = self.tr("%s, uploaded") % size
+        elif item.state == "ready" and item.done:
+            ready = self.tr("%s, uploading %d%%") % (size, 100 * item.done // item.total)
+        else:
+            ready = size
         text = {
             "checking": self.tr("Checking…"),
-            "uploading": self.tr("Uploading… %s") % size,
-            "ready": size,
+            "attaching": self.tr("Attaching… %s") % size,
+            "ready": ready,
             "refused": self.tr("Not attached: %s") % item.reason,
             "failed": self.tr("Upload failed: %s") % item.reason,
         }[item.state]
@@ -107,17 +106,15 @@ class AttachmentStrip(QWidget):
         self,
         runner: TaskRunner,
         check: Callable[[Path], str | None],
-        upload: Callable[[Path, Callable[[int, int], None]], dict],
+        attach: Callable[[Path], dict],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._runner = runner
         self._check = check
-        self._upload = upload
+        self._attach = attach
         self._items: dict[str, PendingAttachment] = {}
         self._rows: dict[str, AttachmentRow] = {}
-        self._relay = UploadRelay(self)
-        self._relay.progress.connect(self.on_relay_progress)
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.setSpacing(2)
@@ -131,7 +128,7 @@ class AttachmentStrip(QWidget):
                 if i.state == "ready" and i.attachment]
 
     def busy(self) -> bool:
-        return any(i.state in ("checking", "uploading") for i in self._items.values())
+        return any(i.state in ("checking", "attaching") for i in self._items.values())
 
     def blocked(self) -> list[PendingAttachment]:
         return [i for i in self._items.values() if i.state in ("refused", "failed")]
@@ -164,41 +161,41 @@ class AttachmentStrip(QWidget):
             item.state, item.reason = "refused", reason
             self._refresh(item.local_id)
             return
-        item.state, item.total = "uploading", _size_of(item.path)
+        item.state, item.total = "attaching", _size_of(item.path)
         self._refresh(item.local_id)
-        local_id = item.local_id
-        relay = self._relay
-
-        def work() -> dict:
-            return self._upload(item.path, lambda done, total: relay.progress.emit(
-                local_id, done, total))
-
-        self._runner.run(work, lambda result: self._uploaded(local_id, result),
+        local_id, path = item.local_id, item.path
+        self._runner.run(lambda: self._attach(path),
+                         lambda result: self._attached(local_id, result),
                          lambda error: self._failed(local_id, error))
 
-    def _uploaded(self, local_id: str, attachment: dict) -> None:
+    def _attached(self, local_id: str, attachment: dict) -> None:
         item = self._items.get(local_id)
         if item is None:
             return
         item.state, item.attachment = "ready", attachment
-        item.done = item.total = int(attachment.get("size") or item.total)
+        item.total = int(attachment.get("size") or item.total)
         self._refresh(local_id)
 
     def _failed(self, local_id: str, error: BaseException) -> None:
         item = self._items.get(local_id)
         if item is None:
             return
-        code = getattr(error, "code", "")
-        item.state = "refused" if code.startswith("attachment_") else "failed"
+        code = getattr(error, "code", "") or ""
+        refused = type(error).__name__ == "AttachmentRefused" or code.startswith("attachment_")
+        item.state = "refused" if refused else "failed"
         item.reason = getattr(error, "detail", None) or getattr(error, "reason", None) or str(error)
         self._refresh(local_id)
 
+    def attachments(self) -> list[dict]:
+        return [dict(i.attachment) for i in self._items.values()
+                if i.state == "ready" and i.attachment]
+
     @Slot(str, object, object)
-    def on_relay_progress(self, local_id: str, done: int, total: int) -> None:
-        item = self._items.get(local_id)
-        if item is not None and item.state == "uploading":
-            item.done, item.total = int(done), int(total)
-            self._rows[local_id].refresh()
+    def on_bridge_uploadProgress(self, attachment_id: str, done: int, total: int) -> None:
+        for item in self._items.values():
+            if item.attachment and item.attachment.get("id") == attachment_id:
+                item.done, item.total = int(done), int(total) or item.total
+                self._rows[item.local_id].refresh()
 
     @Slot(str)
     def remove(self, local_id: str) -> None:

@@ -97,6 +97,7 @@ class ComposerWindow(QMainWindow):
 
         self.attachments = AttachmentStrip(session.runner, session.check_attachment,
                                            session.upload_attachment)
+        session.bridge.uploadProgress.connect(self.attachments.on_bridge_uploadProgress)
         outer.addWidget(self.attachments)
 
         self.hint = QLabel()
@@ -279,13 +280,16 @@ class ComposerWindow(QMainWindow):
         self.send_button.setEnabled(False)
         draft_id = self.draft_id if self._draft_exists else None
         html, ids = self.body_html(), self.attachments.attachment_ids()
+        known = self.attachments.attachments()
         if self.thread:
             self.session.bridge.command("reply", self.thread["id"], html, ids, draft_id=draft_id,
-                                        on_done=self._queued, on_error=self._not_queued)
+                                        attachments=known, on_done=self._queued,
+                                        on_error=self._not_queued)
         else:
             self.session.bridge.command(
                 "send_new", self.recipients.addresses(), self.subject.text().strip(), html, ids,
-                draft_id=draft_id, on_done=self._queued, on_error=self._not_queued)
+                draft_id=draft_id, attachments=known, on_done=self._queued,
+                on_error=self._not_queued)
 
     def _not_queued(self, error: BaseException) -> None:
         self._sending = False
