@@ -20,7 +20,7 @@ router = APIRouter()
 
 @router.get("/audit")
 def audit_events(
-    since: int = Query(0, ge=0),
+    since: int = Query(0, ge=0, lt=2**63),
     limit: int = Query(100, ge=1, le=1000),
     user: Person = Depends(current_user),
     db: Session = Depends(get_db),

@@ -28,7 +28,7 @@ def parse_cursor(since: str | None) -> int:
         value = int(since)
     except ValueError as exc:
         raise invalid("validation_error", "The `since` cursor is not valid.") from exc
-    if value < 0:
+    if not 0 <= value < 2**63:  # sequence numbers are 64-bit
         raise invalid("validation_error", "The `since` cursor is not valid.")
     return value
 
