@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -19,6 +19,7 @@ from server.deps import client_address, current_user, get_ctx, get_db
 from server.errors import invalid, not_found
 from server.messaging import access, compose, deletion, states
 from server.serialize import messages_json, state_json, states_json, threads_json
+from server.storable_text import is_storable
 
 router = APIRouter()
 
@@ -98,8 +99,11 @@ def _encode_cursor(at: datetime, thread_id: str) -> str:
 def _decode_cursor(cursor: str) -> tuple[datetime, str]:
     try:
         at, _, thread_id = base64.urlsafe_b64decode(cursor.encode()).decode().partition("|")
-        return datetime.fromisoformat(at.replace("Z", "+00:00")), thread_id
-    except (ValueError, UnicodeDecodeError) as exc:
+        when = datetime.fromisoformat(at.replace("Z", "+00:00"))
+        if when.tzinfo is None or not is_storable(thread_id):
+            raise ValueError("not a cursor this server made")
+        return when.astimezone(UTC), thread_id
+    except (ValueError, UnicodeDecodeError, OverflowError) as exc:
         raise invalid("validation_error", "The `before` cursor is not valid.") from exc
 
 
