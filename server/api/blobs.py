@@ -29,7 +29,10 @@ async def upload(request: Request, ctx: AppContext = Depends(get_ctx)) -> JSONRe
     raw_name = request.headers.get("x-filename")
     if not raw_name:
         raise invalid("validation_error", "Send the file name in the X-Filename header.")
-    filename = clean_filename(unquote(raw_name, errors="strict"))
+    try:
+        filename = clean_filename(unquote(raw_name, errors="strict"))
+    except UnicodeDecodeError as exc:
+        raise invalid("validation_error", "X-Filename must be percent-encoded UTF-8.") from exc
     ext = extension(filename)
     if ext not in ALLOWED_EXTENSIONS:
         raise type_refused(ext)
