@@ -77,8 +77,10 @@ _HTTP_CODES = {
 def _describe_validation(exc: RequestValidationError) -> str:
     parts = []
     for err in exc.errors()[:5]:
-        loc = [str(x) for x in err.get("loc", ()) if x not in ("body", "query", "path", "header")]
-        where = ".".join(loc) or "request"
+        loc = list(err.get("loc", ()))
+        if loc and loc[0] in ("body", "query", "path", "header"):
+            loc = loc[1:]  # only the leading part names where: a field may be called "body"
+        where = ".".join(str(x) for x in loc) or "request"
         parts.append(f"{where}: {err.get('msg', 'invalid')}")
     return "The request is not valid (" + "; ".join(parts) + ")."
 
