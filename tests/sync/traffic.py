@@ -1,0 +1,74 @@
+"""Realistic mailbox contents made through the API, for the sync tests to mirror."""
+
+from __future__ import annotations
+
+import io
+import uuid
+from dataclasses import dataclass
+
+from sync.api import ApiClient
+from tests.support.live_server import LiveServer
+
+PASSWORD = "lakeside-demo-2026"
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def signed_in(server: LiveServer, username: str, **options: object) -> ApiClient:
+    api = ApiClient(server.url, **options)  # type: ignore[arg-type]
+    api.login(username, PASSWORD)
+    return api
+
+
+def pdf_bytes(marker: str = "") -> bytes:
+    return PDF + f"% {marker}\n".encode() * 200
+
+
+def upload_pdf(api: ApiClient, name: str, marker: str = "") -> dict:
+    return api.upload_blob(io.BytesIO(pdf_bytes(marker)), name, "application/pdf")
+
+
+def key() -> str:
+    return str(uuid.uuid4())
+
+
+@dataclass
+class Traffic:
+    with_client: str  # thread id: alex wrote to dr.rivera, with an attachment
+    staff_only: str  # thread id: dr.chen wrote to dr.rivera
+    from_rivera: str  # thread id: dr.rivera wrote to alex
+    attachment: dict
+
+
+def make_traffic(server: LiveServer) -> Traffic:
+    rivera_id = server.person_id("dr.rivera")
+    alex_id = server.person_id("alex")
+    alex = signed_in(server, "alex")
+    chen = signed_in(server, "dr.chen")
+    rivera = signed_in(server, "dr.rivera")
+    try:
+        attachment = upload_pdf(alex, "intake form.pdf", "alex-intake")
+        first = alex.create_thread([f"person:{rivera_id}"], "Question about my intake paperwork",
+                                   "<p>Hello, I attached the intake form you asked for.</p>",
+                                   [attachment["id"]], idempotency_key=key())
+        alex.add_message(first["thread"]["id"], "<p>Also, can we talk about Tuesday?</p>", [],
+                         idempotency_key=key())
+        second = chen.create_thread([f"person:{rivera_id}"], "Case consult on Thursday",
+                                    "<p>Could we review the <b>Blair</b> plan together?</p>", [],
+                                    idempotency_key=key())
+        third = rivera.create_thread([f"person:{alex_id}"], "Homework for next week",
+                                     "<p>Please keep the mood journal we discussed.</p>", [],
+                                     idempotency_key=key())
+        rivera.add_message(second["thread"]["id"], "<p>Yes, Thursday at noon works.</p>", [],
+                           idempotency_key=key())
+        rivera.set_thread_state(second["thread"]["id"], starred=True)
+        folder = rivera.create_folder("Consults")
+        rivera.set_thread_state(second["thread"]["id"], folder=folder["id"])
+        rivera.put_draft({"id": str(uuid.uuid4()), "to": [f"person:{alex_id}"],
+                          "subject": "Unfinished thoughts", "body_html": "<p>Draft text</p>",
+                          "attachment_ids": [], "thread_id": None})
+        return Traffic(first["thread"]["id"], second["thread"]["id"], third["thread"]["id"],
+                       attachment)
+    finally:
+        for api in (alex, chen, rivera):
+            api.close()
