@@ -37,7 +37,7 @@ def short_time(value: str | datetime | None, now: datetime | None = None) -> str
     today = _local(now or datetime.now(UTC)).date()
     locale = QLocale()
     if local.date() == today:
-        return locale.toString(local.time(), QLocale.FormatType.ShortFormat)
+        return locale.toString(local.time(), "HH:mm")
     if local.date().year() == today.year():
         return locale.toString(local.date(), "MMM d")
     return local.date().toString("yyyy-MM-dd")
@@ -47,14 +47,14 @@ def long_time(value: str | datetime | None) -> str:
     moment = parse_time(value)
     if moment is None:
         return ""
-    return QLocale().toString(_local(moment), QLocale.FormatType.ShortFormat)
+    return QLocale().toString(_local(moment), "ddd d MMM yyyy, HH:mm")
 
 
 def clock_time(value: str | datetime | None) -> str:
     moment = parse_time(value)
     if moment is None:
         return ""
-    return QLocale().toString(_local(moment).time(), QLocale.FormatType.ShortFormat)
+    return QLocale().toString(_local(moment).time(), "HH:mm")
 
 
 def file_size(size: int | None) -> str:

@@ -85,7 +85,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setStretchFactor(2, 1)
-        self.splitter.setSizes([200, 560, 520])
+        self.splitter.setSizes([190, 640, 450])
 
         self.lock_screen = LockScreen(session.user.get("name") or session.user.get("username"))
         self.stack = QStackedWidget()
@@ -311,7 +311,7 @@ class MainWindow(QMainWindow):
         for composer in self.composers:
             composer.hide()
         for bar in self.findChildren(QToolBar):
-            bar.setEnabled(False)
+            bar.setVisible(False)
         self.stack.setCurrentWidget(self.lock_screen)
         self.lock_screen.reset()
 
@@ -319,7 +319,7 @@ class MainWindow(QMainWindow):
     def unlock(self) -> None:
         self.locked = False
         for bar in self.findChildren(QToolBar):
-            bar.setEnabled(True)
+            bar.setVisible(bar is not self.bulk_bar or bool(self.thread_model.checked_ids()))
         self.stack.setCurrentWidget(self.splitter)
         for composer in self.composers:
             composer.show()

@@ -239,6 +239,10 @@ class ThreadListModel(QAbstractItemModel):
                     else Qt.CheckState.Unchecked)
         if role == ID_ROLE:
             return thread_id
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (PEOPLE, DATE):
+            horizontal = Qt.AlignmentFlag.AlignRight if column == DATE else \
+                Qt.AlignmentFlag.AlignLeft
+            return int(Qt.AlignmentFlag.AlignTop | horizontal)
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole,
                         Qt.ItemDataRole.FontRole, Qt.ItemDataRole.ToolTipRole,
                         Qt.ItemDataRole.AccessibleTextRole, RECORD_ROLE, UNREAD_ROLE,

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -54,28 +55,28 @@ class ConversationView(QWidget):
         self.header = QWidget()
         header = QVBoxLayout(self.header)
         header.setContentsMargins(16, 12, 16, 6)
-        top = QHBoxLayout()
         self.subject = QLabel()
         self.subject.setObjectName("conversationSubject")
         self.subject.setWordWrap(True)
         self.subject.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        top.addWidget(self.subject, 1)
-        self.reply_button = QPushButton(icon("reply"), self.tr("Reply"))
-        self.reply_button.setShortcut("Ctrl+R")
-        self.reply_button.clicked.connect(self.on_reply_button_clicked)
-        top.addWidget(self.reply_button)
-        self.note_button = QPushButton(icon("note"), self.tr("Quick note"))
-        self.note_button.setToolTip(self.tr("Save this conversation to the client's chart"))
-        self.note_button.clicked.connect(self.on_note_button_clicked)
-        top.addWidget(self.note_button)
-        self.delete_button = QPushButton(icon("delete-forever"), self.tr("Delete for everyone"))
-        self.delete_button.clicked.connect(self.on_delete_button_clicked)
-        top.addWidget(self.delete_button)
-        header.addLayout(top)
+        header.addWidget(self.subject)
+        actions = QHBoxLayout()
         self.participants = QLabel()
         self.participants.setObjectName("hint")
         self.participants.setWordWrap(True)
-        header.addWidget(self.participants)
+        actions.addWidget(self.participants, 1)
+        self.reply_button = QPushButton(icon("reply"), self.tr("Reply"))
+        self.reply_button.setShortcut("Ctrl+R")
+        self.reply_button.clicked.connect(self.on_reply_button_clicked)
+        actions.addWidget(self.reply_button)
+        self.note_button = QPushButton(icon("note"), self.tr("Quick note"))
+        self.note_button.setToolTip(self.tr("Save this conversation to the client's chart"))
+        self.note_button.clicked.connect(self.on_note_button_clicked)
+        actions.addWidget(self.note_button)
+        self.delete_button = QPushButton(icon("delete-forever"), self.tr("Delete for everyone"))
+        self.delete_button.clicked.connect(self.on_delete_button_clicked)
+        actions.addWidget(self.delete_button)
+        header.addLayout(actions)
 
         self.reply_blocked = QFrame()
         self.reply_blocked.setObjectName("replyBlocked")
@@ -164,7 +165,9 @@ class ConversationView(QWidget):
             line = QHBoxLayout(row)
             line.setContentsMargins(0, 0, 0, 0)
             line.addWidget(QLabel(person.get("name") or ""))
-            line.addWidget(RoleBadge(person))
+            badge = RoleBadge(person)
+            badge.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+            line.addWidget(badge)
             inactive = person.get("status") == "inactive"
             explain = QLabel(self.tr(
                 "Inactive: can read messages but can write only to the front office and billing."
@@ -179,8 +182,6 @@ class ConversationView(QWidget):
                 toggle.clicked.connect(
                     lambda _=False, p=person: self.toggle_client_status(p))
                 line.addWidget(toggle)
-            else:
-                line.addStretch(1)
             self.clients_box.addWidget(row)
             self.client_rows.append(row)
 

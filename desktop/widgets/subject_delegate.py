@@ -1,12 +1,12 @@
-"""Paints the thread list's subject cell: the subject, then the snippet in a quieter colour,
-with search matches (``<b>…</b>`` from the cache) highlighted. Plain text drawing, no rich-text
-document per row, so scrolling stays smooth."""
+"""Paints the thread list's subject cell on two lines: the subject, and under it the snippet in
+a quieter colour with search matches (``<b>…</b>`` from the cache) highlighted. Plain text
+drawing, no rich-text document per row, so scrolling stays smooth."""
 
 from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import QModelIndex, QRect, Qt
+from PySide6.QtCore import QModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
@@ -46,28 +46,35 @@ class SubjectDelegate(QStyledItemDelegate):
         quiet = QColor(text_colour)
         if not selected:
             quiet = opt.palette.color(group, QPalette.ColorRole.PlaceholderText)
-        rect = opt.rect.adjusted(4, 0, -4, 0)
+        rect = opt.rect.adjusted(4, 3, -4, -3)
+        half = rect.height() // 2
+        first = QRect(rect.left(), rect.top(), rect.width(), half)
+        second = QRect(rect.left(), rect.top() + half, rect.width(), rect.height() - half)
         painter.save()
         painter.setClipRect(opt.rect)
         subject_font = QFont(opt.font)
         subject_font.setBold(bool(index.data(UNREAD_ROLE)))
-        x = self._draw(painter, rect, rect.left(), subject, subject_font, text_colour)
+        self._draw(painter, first, first.left(), subject, subject_font, text_colour)
         snippet = index.data(SNIPPET_ROLE) or ""
-        if snippet and x < rect.right() - 20:
-            x = self._draw(painter, rect, x, "  —  ", opt.font, quiet)
-            match_font = QFont(opt.font)
-            match_font.setBold(True)
-            for text, is_match in snippet_segments(snippet):
-                if x >= rect.right():
-                    break
-                if is_match:
-                    width = QFontMetrics(match_font).horizontalAdvance(text)
-                    painter.fillRect(QRect(x, rect.top() + 2, min(width, rect.right() - x),
-                                           rect.height() - 4), MATCH_BACKGROUND)
-                    x = self._draw(painter, rect, x, text, match_font, MATCH_FOREGROUND)
-                else:
-                    x = self._draw(painter, rect, x, text, opt.font, quiet)
+        x = second.left()
+        match_font = QFont(opt.font)
+        match_font.setBold(True)
+        for text, is_match in snippet_segments(snippet):
+            if x >= second.right():
+                break
+            if is_match:
+                width = QFontMetrics(match_font).horizontalAdvance(text)
+                painter.fillRect(QRect(x, second.top() + 1, min(width, second.right() - x),
+                                       second.height() - 2), MATCH_BACKGROUND)
+                x = self._draw(painter, second, x, text, match_font, MATCH_FOREGROUND)
+            else:
+                x = self._draw(painter, second, x, text, opt.font, quiet)
         painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+        base = super().sizeHint(option, index)
+        lines = 2 * QFontMetrics(option.font).lineSpacing() + 8
+        return QSize(base.width(), max(base.height(), lines))
 
     @staticmethod
     def _draw(painter: QPainter, rect: QRect, x: int, text: str, font: QFont,

@@ -61,8 +61,8 @@ class ThreadList(QTreeView):
         header.resizeSection(CHECK, 30)
         header.resizeSection(STAR, 26)
         header.resizeSection(ATTACHMENT, 26)
-        header.resizeSection(PEOPLE, 190)
-        header.resizeSection(DATE, 80)
+        header.resizeSection(PEOPLE, 160)
+        header.resizeSection(DATE, 72)
         self._current_id = ""
         self.selectionModel().currentRowChanged.connect(self.on_selection_currentRowChanged)
         model.modelAboutToBeReset.connect(self.on_model_modelAboutToBeReset)

@@ -1,0 +1,255 @@
+"""How fast the inbox opens and moves with 100,000 threads cached.
+
+Builds an encrypted cache holding THREADS threads in the Inbox and as many in the Archive
+(written with the same page writer the sync engine uses), then starts a fresh Python process
+that opens the inbox over it and measures:
+
+- first_paint_s: process start to the inbox list painted with its first rows;
+- folder_switch_ms: a click on Archive (another folder of THREADS threads) to its rows painted;
+- search_ms: typing a word in the search field to the results painted;
+- max_frame_ms: the slowest frame while scrolling the list from top to bottom;
+- peak_rss_mb: the process's peak resident memory.
+
+The server is unreachable during the measurement (the inbox opens from its cache, as after a
+restart without network), so nothing but the desktop is timed. Prints figures; the last line
+is a JSON object.
+
+    .venv/bin/python bench/desktop_open.py [--threads 100000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+ME = {"id": "p-" + "0" * 30, "username": "dr.rivera", "name": "Dr. Sofia Rivera",
+      "kind": "staff", "role": "therapist", "status": None, "has_portal_account": True}
+CORRESPONDENTS = [
+    {"id": f"p-{i:030d}", "username": f"client{i}", "name": name, "kind": "client",
+     "role": None, "status": "active", "has_portal_account": True}
+    for i, name in enumerate(["Alex Morgan", "Casey Nguyen", "Dana Brooks", "Blair Thompson",
+                              "Jamie Front Desk", "Dr. Wei Chen"], start=1)
+]
+SUBJECTS = ["Rescheduling next week's session", "Insurance pre-authorization",
+            "Homework from Tuesday", "Question about the intake forms", "Sleep log",
+            "Coping plan update", "Telehealth link not working", "Invoice for October"]
+WORDS = ["appointment", "breathing", "exercise", "worksheet", "insurance", "anxiety", "sleep", "schedule", "session", "journal", "progress", "weekend", "medication", "referral", "parking", "telehealth", "family"]
+SEARCH_WORD = "zephyrine"  # appears in a few hundred messages only
+PAGE = 5000
+
+
+def _page(start: int, count: int, folder: str, base: datetime) -> dict:
+    threads, messages, states = [], [], []
+    for n in range(start, start + count):
+        other = CORRESPONDENTS[n % len(CORRESPONDENTS)]
+        thread_id, at = str(uuid.UUID(int=n + 1)), (base + timedelta(minutes=n)).isoformat()
+        words = " ".join(WORDS[(n * 7 + k) % len(WORDS)] for k in range(24))
+        if n % 500 == 0:
+            words += f" {SEARCH_WORD}"
+        threads.append({
+            "id": thread_id, "subject": SUBJECTS[n % len(SUBJECTS)], "created_by": other["id"],
+            "created_at": at, "last_message_at": at, "participants": [ME, other],
+            "client_count": 1, "message_count": 1, "can_reply": True,
+            "reply_blocked_reason": None, "can_delete": False, "can_quick_note": True,
+        })
+        messages.append({
+            "id": str(uuid.UUID(int=10**9 + n)), "thread_id": thread_id,
+            "sender_id": other["id"], "sent_at": at, "body_html": f"<p>{words}</p>",
+            "body_text": words, "attachments": [], "can_delete": False,
+        })
+        states.append({"thread_id": thread_id, "folder": folder, "unread": n % 10 == 0,
+                       "starred": n % 37 == 0, "in_sent": False})
+    return {"cursor": str(start + count), "more": True, "threads": threads,
+            "messages": messages, "states": states, "drafts": [], "folders": [],
+            "people": [ME, *CORRESPONDENTS],
+            "deleted": {"threads": [], "messages": [], "drafts": [], "folders": []}}
+
+
+def build_cache(folder: Path, threads: int) -> bytes:
+    from sync.cache import Cache
+    from sync.cache.mirror import apply_page
+    from sync.shapes import check_page
+
+    key = os.urandom(32)
+    cache = Cache.open(folder / "cache.db", key)
+    base = datetime.now(UTC) - timedelta(minutes=2 * threads + 10)
+    session = {"user": ME, "practice": {"id": "practice", "name": "Lakeside Counseling",
+                                        "portal_url": "https://portal.example/"},
+               "limits": {"max_attachment_bytes": 10485760, "min_body_chars": 10,
+                          "max_subject_chars": 200, "allowed_attachment_types": [".pdf"]}}
+    with cache.write() as conn:
+        Cache.set_meta(conn, "session", json.dumps(session))
+    made = 0
+    for folder_name in ("archive", "inbox"):  # the inbox holds the newest threads
+        for start in range(0, threads, PAGE):
+            count = min(PAGE, threads - start)
+            page = check_page(_page(made + start, count, folder_name, base))
+            with cache.write() as conn:
+                apply_page(conn, page, ME["id"])
+        made += threads
+    with cache.write() as conn:
+        Cache.set_meta(conn, "synced", "1")
+        Cache.set_meta(conn, "last_sync", datetime.now(UTC).isoformat())
+    cache.close()
+    return key
+
+
+# -- the measured process -----------------------------------------------------------------------
+
+def child(data_dir: Path, key_hex: str, started: float) -> None:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import keyring
+    import keyring.backend
+    from PySide6.QtCore import QCoreApplication, QSettings
+    from PySide6.QtWidgets import QApplication
+
+    class OneKey(keyring.backend.KeyringBackend):
+        priority = 1
+
+        def get_password(self, service: str, name: str) -> str | None:
+            return key_hex if name.startswith("cache-key:") else None
+
+        def set_password(self, service: str, name: str, password: str) -> None:
+            raise keyring.errors.PasswordSetError("read-only")
+
+        def delete_password(self, service: str, name: str) -> None:
+            pass
+
+    keyring.set_keyring(OneKey())
+    from desktop.main_window import MainWindow
+    from desktop.notices import Notices
+    from desktop.palette import follow_system_scheme
+    from desktop.resources import style_sheet
+    from desktop.session import open_session
+    from desktop.settings import AppSettings
+    from desktop.tasks import TaskRunner
+    from sync.api import ApiClient
+
+    app = QApplication([])
+    follow_system_scheme(app)
+    app.setStyleSheet(style_sheet())
+    QCoreApplication.setApplicationName("practice-inbox-bench")
+    settings = AppSettings(QSettings(str(data_dir / "settings.ini"), QSettings.Format.IniFormat))
+    runner, notices = TaskRunner(), Notices()
+    url = "http://127.0.0.1:9"  # nothing listens: the inbox opens from its cache
+    session = open_session(server_url=url, username="dr.rivera", api=ApiClient(url), user=ME,
+                           data_root=data_dir, settings=settings, runner=runner,
+                           notices=notices)
+    window = MainWindow(session)
+    window.resize(1280, 800)
+    window.show()
+    view, model = window.thread_list, window.thread_model
+
+    def wait_for(predicate, timeout: float = 60.0) -> None:  # noqa: ANN001
+        deadline = time.perf_counter() + timeout
+        while not predicate():
+            app.processEvents()
+            if time.perf_counter() > deadline:
+                raise SystemExit("timed out")
+
+    def painted() -> None:
+        view.viewport().repaint()
+        app.processEvents()
+
+    wait_for(lambda: model.rowCount() > 0)
+    painted()
+    first_paint = time.time() - started
+
+    # folder switch: Inbox -> Archive, from the click to the rows painted
+    t0 = time.perf_counter()
+    window.folder_pane.select_folder("archive")
+    wait_for(lambda: model.source == ("folder", "archive") and model.total() > 0
+             and model.record(0)["folder"] == "archive")
+    painted()
+    folder_switch_ms = (time.perf_counter() - t0) * 1000
+    archive_total = model.total()
+    window.folder_pane.select_folder("inbox")
+    wait_for(lambda: model.source == ("folder", "inbox") and model.record(0)["folder"] == "inbox")
+    inbox_total = model.total()
+
+    # scroll from top to bottom, one page per frame
+    bar = view.verticalScrollBar()
+    frames: list[float] = []
+    t_scroll = time.perf_counter()
+    while True:
+        t = time.perf_counter()
+        if bar.value() >= bar.maximum():
+            if not model.canFetchMore():
+                break
+            model.fetchMore()
+        bar.setValue(bar.value() + bar.pageStep())
+        view.viewport().repaint()
+        app.processEvents()
+        frames.append((time.perf_counter() - t) * 1000)
+    scroll_s = time.perf_counter() - t_scroll
+
+    # search: type a word, wait for the results painted
+    t0 = time.perf_counter()
+    window.search.setText(SEARCH_WORD)
+    wait_for(lambda: model.is_search and model.total() > 0)
+    painted()
+    search_ms = (time.perf_counter() - t0) * 1000
+    search_hits = model.total()
+
+    peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({
+        "first_paint_s": round(first_paint, 3), "folder_switch_ms": round(folder_switch_ms, 1),
+        "search_ms": round(search_ms, 1), "max_frame_ms": round(max(frames), 1),
+        "scroll_frames": len(frames), "scroll_s": round(scroll_s, 2),
+        "peak_rss_mb": round(peak_rss_mb, 1), "inbox_threads": inbox_total,
+        "archive_threads": archive_total, "search_hits": search_hits,
+    }))
+    window.quit_now()
+    session.close()
+    runner.shutdown()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--threads", type=int, default=100_000)
+    parser.add_argument("--child", nargs=3, metavar=("DIR", "KEY", "STARTED"),
+                        help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(Path(args.child[0]), args.child[1], float(args.child[2]))
+        return 0
+
+    with tempfile.TemporaryDirectory(prefix="desktop-open-") as tmp:
+        from desktop.session import account_dir, account_name
+
+        data_dir = Path(tmp)
+        folder = account_dir(data_dir, account_name("http://127.0.0.1:9", "dr.rivera"))
+        folder.mkdir(parents=True)
+        t0 = time.perf_counter()
+        key = build_cache(folder, args.threads)
+        print(f"cache built: {2 * args.threads} threads in {time.perf_counter() - t0:.1f} s",
+              flush=True)
+        env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+        started = time.time()
+        result = subprocess.run(
+            [sys.executable, __file__, "--child", str(data_dir), key.hex(), repr(started)],
+            env=env, capture_output=True, text=True, timeout=900)
+        if result.returncode != 0:
+            print(result.stdout, result.stderr, file=sys.stderr)
+            return 1
+        figures = json.loads(result.stdout.strip().splitlines()[-1])
+    for name, value in figures.items():
+        print(f"{name}: {value}")
+    print(json.dumps({"bench": "desktop_open", "threads": args.threads, **figures}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
