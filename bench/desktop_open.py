@@ -45,7 +45,11 @@ CORRESPONDENTS = [
 SUBJECTS = ["Rescheduling next week's session", "Insurance pre-authorization",
             "Homework from Tuesday", "Question about the intake forms", "Sleep log",
             "Coping plan update", "Telehealth link not working", "Invoice for October"]
-WORDS = ["appointment", "breathing", "exercise", "worksheet", "insurance", "anxiety", "sleep", "schedule", "session", "journal", "progress", "weekend", "medication", "referral", "parking", "telehealth", "family"]
+WORDS = [
+    "appointment", "breathing", "exercise", "worksheet", "insurance", "anxiety", "sleep",
+    "schedule", "session", "journal", "progress", "weekend", "medication", "referral",
+    "parking", "telehealth", "family",
+]
 SEARCH_WORD = "zephyrine"  # appears in a few hundred messages only
 PAGE = 5000
 
