@@ -5,7 +5,7 @@ dr.rivera in it), then times dr.rivera reading her whole feed page by page as a 
 does (HTTP, JSON parsing). The floor, measured in the same run, is the same rows read with
 one plain SQL query and serialized to JSON. Last line: one JSON object of the figures.
 
-    python bench/server_feed.py [--messages N] [--limit 500]
+    python bench/server_feed.py [--messages N] [--limit 1000]
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ def floor(db_path: Path, person_id: str, runs: int = 3) -> tuple[float, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=100_000)
-    parser.add_argument("--limit", type=int, default=500)
+    parser.add_argument("--limit", type=int, default=1000, help="page size (the API maximum)")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="bench-feed-") as tmp:

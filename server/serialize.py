@@ -26,7 +26,7 @@ from server.db.models import (
     ThreadParticipant,
     ThreadState,
 )
-from server.db.types import rfc3339
+from server.db.types import rfc3339, rfc3339_text
 
 Json = dict[str, Any]
 # A list of ids, or a SELECT of ids (the feed passes its window as a subquery, which keeps
@@ -57,8 +57,8 @@ THREAD_COLUMNS = (
     Thread.id,
     Thread.subject,
     Thread.created_by,
-    Thread.created_at,
-    Thread.last_message_at,
+    rfc3339_text(Thread.created_at).label("created_at"),
+    rfc3339_text(Thread.last_message_at).label("last_message_at"),
     Thread.client_count,
     Thread.message_count,
 )
@@ -158,8 +158,8 @@ def thread_json(viewer: Person, t: Any, participants: Sequence[Participant]) -> 
         "id": t.id,
         "subject": t.subject,
         "created_by": t.created_by,
-        "created_at": rfc3339(t.created_at),
-        "last_message_at": rfc3339(t.last_message_at),
+        "created_at": t.created_at,
+        "last_message_at": t.last_message_at,
         "participants": [
             p.json for p in participants if visible_ids is None or p.who.id in visible_ids
         ],
@@ -194,7 +194,7 @@ def messages_json(db: Session, viewer: Person, message_ids: Ids) -> dict[str, Js
                 Message.id,
                 Message.thread_id,
                 Message.sender_id,
-                Message.sent_at,
+                rfc3339_text(Message.sent_at).label("sent_at"),
                 Message.body_html,
                 Message.body_text,
                 Thread.client_count,
@@ -222,21 +222,21 @@ def messages_json(db: Session, viewer: Person, message_ids: Ids) -> dict[str, Js
         for message_id, person_id, read_at in (
             _core(db)
             .execute(
-                select(Receipt.message_id, Receipt.person_id, Receipt.read_at)
+                select(Receipt.message_id, Receipt.person_id, rfc3339_text(Receipt.read_at))
                 .where(Receipt.message_id.in_(ids if isinstance(ids, Select) else list(own)))
                 .order_by(Receipt.person_id)
             )
             .all()
         ):
             if message_id in own:
-                receipts[message_id].append({"person_id": person_id, "read_at": rfc3339(read_at)})
+                receipts[message_id].append({"person_id": person_id, "read_at": read_at})
     out: dict[str, Json] = {}
     for r in rows:
         item: Json = {
             "id": r.id,
             "thread_id": r.thread_id,
             "sender_id": r.sender_id,
-            "sent_at": rfc3339(r.sent_at),
+            "sent_at": r.sent_at,
             "body_html": r.body_html,
             "body_text": r.body_text,
             "attachments": attachments.get(r.id, []),

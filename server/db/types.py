@@ -8,6 +8,8 @@ from typing import Any
 
 from sqlalchemy import DateTime, String
 from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 
@@ -59,3 +61,21 @@ def rfc3339(value: datetime | None) -> str | None:
     if value.tzinfo is not UTC:
         value = value.astimezone(UTC)
     return value.isoformat(timespec="microseconds")[:-6] + "Z"  # "+00:00" -> "Z"
+
+
+class rfc3339_text(FunctionElement[str]):  # noqa: N801 - reads like the SQL function it is
+    """A UTC time column rendered as RFC 3339 text by the database itself (hot read paths)."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(rfc3339_text, "sqlite")
+def _rfc3339_sqlite(element: rfc3339_text, compiler: Any, **kw: Any) -> str:
+    return f"(replace({compiler.process(element.clauses, **kw)}, ' ', 'T') || 'Z')"
+
+
+@compiles(rfc3339_text, "postgresql")
+def _rfc3339_postgresql(element: rfc3339_text, compiler: Any, **kw: Any) -> str:
+    column = compiler.process(element.clauses, **kw)
+    return f"""to_char({column}, 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')"""
