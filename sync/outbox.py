@@ -53,10 +53,30 @@ _SELECT = ("SELECT id, kind, payload, idempotency_key, summary, attempts, last_e
            "FROM outbox")
 
 
+def resolve(conn: Connection, value: Any) -> Any:
+    """`value` with every local id the server has since given a real id replaced by it."""
+    local = local_ids_in(value)
+    if not local:
+        return value
+    found = dict(conn.exec_driver_sql(
+        f"SELECT local_id, server_id FROM id_map WHERE local_id IN ({','.join('?' * len(local))})",
+        tuple(local)).all())
+    if not found:
+        return value
+    text = json.dumps(value)
+    for old, new in found.items():
+        text = text.replace(json.dumps(old), json.dumps(new))
+    return json.loads(text)
+
+
 def enqueue(conn: Connection, kind: str, payload: Json, summary: str) -> Command:
-    """Stores a command and applies its effect to the cache, in the caller's transaction."""
+    """Stores a command and applies its effect to the cache, in the caller's transaction.
+
+    Local ids the caller still holds for things already on the server are resolved first.
+    """
     if kind not in optimistic.EFFECTS:
         raise ValueError(f"unknown command kind {kind!r}")
+    payload = resolve(conn, payload)
     key = str(uuid.uuid4())
     text = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
     result = conn.exec_driver_sql(
@@ -141,6 +161,9 @@ def local_ids_in(value: Any) -> set[str]:
 def rewrite_local_id(conn: Connection, local_id: str, real_id: str) -> set[str]:
     """Points pending commands and cached rows at the server's id; returns changed keys."""
     old, new = json.dumps(local_id), json.dumps(real_id)
+    conn.exec_driver_sql(
+        "INSERT INTO id_map (local_id, server_id) VALUES (?, ?) "
+        "ON CONFLICT(local_id) DO UPDATE SET server_id = excluded.server_id", (local_id, real_id))
     rows = conn.exec_driver_sql(
         "SELECT id FROM outbox WHERE instr(payload, ?) > 0", (old,)).all()
     conn.exec_driver_sql(

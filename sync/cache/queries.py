@@ -173,6 +173,11 @@ def drafts(conn: Connection) -> list[Json]:
 
 
 def conversation(conn: Connection, thread_id: str) -> Json | None:
+    """The thread, the user's state of it and its messages (a sent local id is followed)."""
+    mapped = conn.exec_driver_sql("SELECT server_id FROM id_map WHERE local_id = ?",
+                                  (thread_id,)).first()
+    if mapped is not None:
+        thread_id = mapped[0]
     t = conn.exec_driver_sql(
         "SELECT id, subject, created_by, created_at, last_message_at, participants, "
         "client_count, message_count, can_reply, reply_blocked_reason, can_delete, "

@@ -139,6 +139,13 @@ outbox = Table(
     sqlite_autoincrement=True,  # ids are never reused: they order the commands
 )
 
+id_map = Table(
+    "id_map",
+    metadata,
+    Column("local_id", Text, primary_key=True),  # made here for something not yet on the server
+    Column("server_id", Text, nullable=False),
+)
+
 _INDEXES = [
     "CREATE INDEX IF NOT EXISTS ix_threads_folder ON threads (folder, sort_ts DESC, id DESC)",
     "CREATE INDEX IF NOT EXISTS ix_threads_sent ON threads (in_sent, sort_ts DESC, id DESC)",

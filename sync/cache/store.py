@@ -162,6 +162,13 @@ class Cache:
         with self.read() as conn:
             return queries.drafts(conn)
 
+    def resolve_id(self, ident: str) -> str:
+        """The server's id for a local one the engine handed out (itself if not local)."""
+        with self.read() as conn:
+            row = conn.exec_driver_sql("SELECT server_id FROM id_map WHERE local_id = ?",
+                                       (ident,)).first()
+        return row[0] if row else ident
+
     def outbox_items(self) -> list[Json]:
         with self.read() as conn:
             return outbox.items(conn)
