@@ -51,6 +51,7 @@ class Settings:
     login_max_failures_per_address: int = 100
     idempotency_seconds: int = 48 * 3600
     unreferenced_blob_seconds: int = 24 * 3600
+    tombstone_seconds: int = 90 * 24 * 3600
     feed_page_max: int = 1000
     long_poll_max_seconds: int = 60
     email_retry_seconds: tuple[int, ...] = (5, 30, 120, 600, 1800)

@@ -1,4 +1,4 @@
-"""Periodic clean-up: expired idempotency keys, old sign-in failures, unreferenced blobs."""
+"""Periodic clean-up: idempotency keys, sign-in failures, unreferenced blobs, old tombstones."""
 
 from __future__ import annotations
 
@@ -6,14 +6,14 @@ import logging
 import threading
 from datetime import timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from server import idempotency
 from server.auth import throttle
 from server.blobs import BlobStore
 from server.config import Settings
-from server.db.models import Blob, Draft, MessageAttachment
+from server.db.models import Blob, Draft, FeedCounter, FeedEntry, MessageAttachment
 from server.db.types import utcnow
 
 log = logging.getLogger(__name__)
@@ -41,12 +41,35 @@ def remove_unreferenced_blobs(db: Session, store: BlobStore, older_than_seconds:
     return len(candidates)
 
 
+def prune_tombstones(db: Session, older_than_seconds: int) -> int:
+    """Forget old deletions; a cursor from before the newest one forgotten gets 410."""
+    cutoff = utcnow() - timedelta(seconds=older_than_seconds)
+    newest = db.scalar(
+        select(func.max(FeedEntry.seq)).where(
+            FeedEntry.deleted.is_(True), FeedEntry.changed_at < cutoff
+        )
+    )
+    if newest is None:
+        return 0
+    removed = db.execute(
+        delete(FeedEntry).where(FeedEntry.deleted.is_(True), FeedEntry.seq <= newest)
+    ).rowcount  # type: ignore[attr-defined]
+    db.execute(
+        update(FeedCounter)
+        .where(FeedCounter.id == 1, FeedCounter.pruned_below < newest + 1)
+        .values(pruned_below=newest + 1)
+    )
+    db.commit()
+    return int(removed or 0)
+
+
 def run_once(sessions: sessionmaker[Session], settings: Settings, store: BlobStore) -> None:
     with sessions() as db:
         idempotency.prune(db, settings.idempotency_seconds)
         throttle.prune(db, settings)
         db.commit()
         remove_unreferenced_blobs(db, store, settings.unreferenced_blob_seconds)
+        prune_tombstones(db, settings.tombstone_seconds)
 
 
 class MaintenanceWorker:

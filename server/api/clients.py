@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Request, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from server import audit, directory, rules
+from server import audit, directory, idempotency, rules
 from server.api.schemas import ClientStatusIn, QuickNoteIn
 from server.db.models import ChartNote, Person, ThreadParticipant
 from server.db.types import rfc3339, utcnow
@@ -99,24 +99,35 @@ def quick_note(
     request: Request,
     user: Person = Depends(current_user),
     db: Session = Depends(get_db),
-) -> dict[str, Any]:
-    thread = access.visible_thread(db, user, thread_id)
-    people = access.participants(db, thread.id)
-    decision = rules.may_quick_note(who(user), [p.id for p in people], thread.client_count)
-    if not decision:
-        raise forbidden(decision.code or "quick_note_not_allowed", decision.reason or "")
-    client = next(p for p in people if p.kind == "client")
-    note = ChartNote(
-        client_id=client.id,
-        author_id=user.id,
-        created_at=utcnow(),
-        body=body.body.strip(),
-        thread_id=thread.id,
-    )
-    db.add(note)
-    db.flush()
-    audit.record(
-        db, user.practice_id, user.id, "quick_note", "chart_note", note.id, client_address(request)
-    )
-    db.commit()
-    return {"note": note_json(note)}
+) -> Response:
+    key = idempotency.key_from(request, required=False)
+
+    def action() -> tuple[int, dict[str, Any]]:
+        thread = access.visible_thread(db, user, thread_id)
+        people = access.participants(db, thread.id)
+        decision = rules.may_quick_note(who(user), [p.id for p in people], thread.client_count)
+        if not decision:
+            raise forbidden(decision.code or "quick_note_not_allowed", decision.reason or "")
+        client = next(p for p in people if p.kind == "client")
+        note = ChartNote(
+            client_id=client.id,
+            author_id=user.id,
+            created_at=utcnow(),
+            body=body.body.strip(),
+            thread_id=thread.id,
+        )
+        db.add(note)
+        db.flush()
+        audit.record(
+            db,
+            user.practice_id,
+            user.id,
+            "quick_note",
+            "chart_note",
+            note.id,
+            client_address(request),
+        )
+        return 201, {"note": note_json(note)}
+
+    print_ = idempotency.fingerprint("POST", f"/threads/{thread_id}/quick-note", body.model_dump())
+    return idempotency.run_once(db, user, key, print_, action)

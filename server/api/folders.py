@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Request, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from server import idempotency
 from server.api.schemas import FolderIn
 from server.db.models import Folder, Person, ThreadState
 from server.deps import current_user, get_db
@@ -46,14 +47,22 @@ def list_folders(
 
 @router.post("/folders", status_code=201)
 def create_folder(
-    body: FolderIn, user: Person = Depends(current_user), db: Session = Depends(get_db)
-) -> dict[str, Any]:
-    folder = Folder(person_id=user.id, name=_name(body.name))
-    db.add(folder)
-    db.flush()
-    touch(db, [user.id], "folder", folder.id)
-    db.commit()
-    return folder_json(folder)
+    body: FolderIn,
+    request: Request,
+    user: Person = Depends(current_user),
+    db: Session = Depends(get_db),
+) -> Response:
+    key = idempotency.key_from(request, required=False)
+
+    def action() -> tuple[int, dict[str, Any]]:
+        folder = Folder(person_id=user.id, name=_name(body.name))
+        db.add(folder)
+        db.flush()
+        touch(db, [user.id], "folder", folder.id)
+        return 201, folder_json(folder)
+
+    print_ = idempotency.fingerprint("POST", "/folders", body.model_dump())
+    return idempotency.run_once(db, user, key, print_, action)
 
 
 @router.patch("/folders/{folder_id}")

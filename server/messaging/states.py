@@ -77,13 +77,15 @@ def apply(
         ).all()
     )
     for state in states:
+        before = (state.folder, state.unread, state.starred)
         if folder is not None:
             state.folder = folder
         if unread is not None:
             state.unread = unread
         if starred is not None:
             state.starred = starred
-        touch(db, [user.id], "state", state.thread_id)
+        if (state.folder, state.unread, state.starred) != before:
+            touch(db, [user.id], "state", state.thread_id)
     if unread is False:
         mark_receipts_read(db, user, [s.thread_id for s in states])
     return states

@@ -1,0 +1,82 @@
+"""Clean-up passes: old tombstones are forgotten (old cursors get 410), orphan blobs go."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import update
+
+from server.db.models import Blob, FeedEntry
+from server.db.types import utcnow
+from server.maintenance import prune_tombstones, remove_unreferenced_blobs, run_once
+from tests.support.api_client import Api
+
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489")
+
+
+def upload(user, name: str = "scan.png") -> dict:  # type: ignore[no-untyped-def]
+    reply = user.http.post(
+        user.url("/blobs"),
+        data=PNG,
+        timeout=30,
+        headers={"X-Filename": name, "Content-Type": "image/png"},
+    )
+    assert reply.status_code == 201, reply.text
+    return reply.json()
+
+
+def test_old_tombstones_are_pruned_and_old_cursors_expire(api: Api) -> None:
+    rivera, alex = api.as_("dr.rivera"), api.as_("alex")
+    thread = rivera.send(["alex"]).json()["thread"]
+    old_cursor = alex.changes()["cursor"]
+    assert rivera.delete(f"/threads/{thread['id']}").status_code == 204
+    with api.server.ctx.sessions() as db:
+        db.execute(
+            update(FeedEntry)
+            .where(FeedEntry.deleted.is_(True))
+            .values(changed_at=utcnow() - timedelta(days=200))
+        )
+        db.commit()
+        assert prune_tombstones(db, 90 * 24 * 3600) > 0
+    expired = alex.get("/changes", params={"since": old_cursor})
+    assert expired.status_code == 410
+    assert expired.json()["code"] == "cursor_expired"
+    fresh = alex.changes()  # a resync from scratch works and no longer knows the thread
+    assert thread["id"] not in {t["id"] for t in fresh["threads"]}
+    assert fresh["deleted"]["threads"] == []
+
+
+def test_recent_tombstones_are_kept(api: Api) -> None:
+    rivera, alex = api.as_("dr.rivera"), api.as_("alex")
+    thread = rivera.send(["alex"]).json()["thread"]
+    cursor = alex.changes()["cursor"]
+    rivera.delete(f"/threads/{thread['id']}")
+    with api.server.ctx.sessions() as db:
+        assert prune_tombstones(db, 90 * 24 * 3600) == 0
+    page = alex.changes(cursor)
+    assert page["deleted"]["threads"] == [thread["id"]]
+
+
+def test_unreferenced_blobs_go_after_a_day_but_draft_blobs_stay(api: Api) -> None:
+    rivera = api.as_("dr.rivera")
+    orphan, drafted, sent = upload(rivera), upload(rivera), upload(rivera)
+    draft_id = "7f0f3c7e-8d3f-4f7a-9a43-2d1b9f1f0a11"
+    assert rivera.put(f"/drafts/{draft_id}", {"attachment_ids": [drafted["id"]]}).status_code == 200
+    assert rivera.send(["alex"], attachment_ids=[sent["id"]]).status_code == 201
+    store = api.server.ctx.blobs
+    with api.server.ctx.sessions() as db:
+        db.execute(update(Blob).values(created_at=utcnow() - timedelta(hours=25)))
+        db.commit()
+        assert remove_unreferenced_blobs(db, store, 24 * 3600) == 1
+    assert not store.path(orphan["id"]).exists()
+    assert store.path(drafted["id"]).exists()
+    assert store.path(sent["id"]).exists()
+    assert rivera.get(f"/blobs/{orphan['id']}").status_code == 404
+    assert rivera.get(f"/blobs/{drafted['id']}").status_code == 200
+
+
+def test_a_whole_maintenance_pass_runs(api: Api) -> None:
+    api.as_("dr.rivera").send(["alex"])
+    server = api.server
+    run_once(server.ctx.sessions, server.settings, server.ctx.blobs)
+    assert api.as_("alex").changes()["threads"]
