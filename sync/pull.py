@@ -93,7 +93,8 @@ class Puller:
             except ProtocolError as exc:
                 self._halt("bad_server_answer",
                            f"Syncing stopped: the server sent something this program cannot "
-                           f"read ({exc.detail}). Nothing in the local copy was changed.")
+                           f"read ({exc.detail.rstrip('.')}). Nothing in the local copy was "
+                           "changed.")
                 return
             except ApiError as exc:
                 if exc.status == 410 or exc.code == "cursor_expired":
@@ -122,6 +123,7 @@ class Puller:
     def bootstrap(self) -> None:
         """Who am I, the practice, the limits, the directory: asked on start and reconnect."""
         session = shapes.check_session(self.api.session())
+        session.pop("server_time", None)  # a moment, not something to keep
         directory = shapes.check_directory(self.api.directory())
         with self._write() as conn:
             Cache.set_meta(conn, "session", json.dumps(session))

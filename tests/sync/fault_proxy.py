@@ -90,6 +90,10 @@ class FaultProxy:
 
     def stop(self) -> None:
         self._closing.set()
+        try:
+            self._listener.shutdown(socket.SHUT_RDWR)  # wakes the blocked accept()
+        except OSError:
+            pass
         self._listener.close()
         self._thread.join(5)
 
