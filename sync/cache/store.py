@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy.engine import Connection, Engine
 
-from sync import outbox
+from sync import keys, outbox
 from sync.cache import queries, schema, search
 from sync.cache.connection import CacheUnreadable, move_aside, open_engine
 
@@ -61,6 +61,17 @@ class Cache:
             engine.dispose()
             raise
         return cls(path, key, engine, reason)
+
+    @classmethod
+    def open_for_account(cls, path: Path | str, account: str) -> Cache:
+        """Opens the account's cache with its key from the OS keyring (made if missing).
+
+        A missing or wrong key never fails: the file is set aside and `rebuilt_reason`
+        says so. Raises keys.KeyringUnavailable when there is no usable keyring.
+        """
+        existing = keys.existing_cache_key(account)
+        key = existing or keys.cache_key(account)
+        return cls.open(path, key, key_was_missing=existing is None)
 
     def close(self) -> None:
         self._engine.dispose()
