@@ -6,6 +6,7 @@ Per request the proxy passes it through, or:
   drop_after   lets the server act, then closes without passing the answer on;
   bad_gateway  answers 502 itself;
   stall        lets the server act, then holds the answer until the client gives up.
+`once(prefix, mode)` aims a fault at the next request whose first line starts with prefix;
 `rewrite` can alter an answer on its way back (for tests of bad server input).
 """
 
@@ -70,6 +71,7 @@ class FaultProxy:
         self.weights: dict[str, float] = {"pass": 1.0}
         self.rewrite: Rewrite | None = None
         self.counts: Counter[str] = Counter()
+        self._aimed: list[tuple[bytes, str]] = []
         self._rng = random.Random(seed)
         self._lock = threading.Lock()
         self._listener = socket.socket()
@@ -106,8 +108,18 @@ class FaultProxy:
         with self._lock:
             self.weights = cleaned
 
-    def _choose(self) -> str:
+    def once(self, prefix: bytes, mode: str) -> None:
+        if mode not in MODES:
+            raise ValueError(f"unknown fault mode {mode}")
         with self._lock:
+            self._aimed.append((prefix, mode))
+
+    def _choose(self, head: bytes) -> str:
+        with self._lock:
+            for i, (prefix, mode) in enumerate(self._aimed):
+                if head.startswith(prefix):
+                    del self._aimed[i]
+                    return mode
             names = list(self.weights)
             return self._rng.choices(names, [self.weights[n] for n in names])[0]
 
@@ -138,7 +150,7 @@ class FaultProxy:
             if not chunk:
                 return
             body += chunk
-        mode = self._choose()
+        mode = self._choose(head)
         with self._lock:
             self.counts[mode] += 1
         if mode == "drop_before":
