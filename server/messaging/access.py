@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.exc import InvalidRequestError
 from sqlalchemy.orm import Session
 
 from server.db.models import Message, Person, Thread, ThreadParticipant
@@ -27,6 +28,17 @@ def visible_thread(db: Session, user: Person, thread_id: str) -> Thread:
     if not is_participant(db, thread.id, user.id):
         raise not_found("That conversation")
     return thread
+
+
+def lock_thread(db: Session, thread: Thread) -> None:
+    """Take the thread's row until commit, so changes to one thread take turns.
+
+    Reloads it too: a count or time read before the lock may be stale.
+    """
+    try:
+        db.refresh(thread, with_for_update=True)
+    except InvalidRequestError as exc:  # deleted while this request waited
+        raise not_found("That conversation") from exc
 
 
 def visible_message(db: Session, user: Person, message_id: str) -> tuple[Message, Thread]:

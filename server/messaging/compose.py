@@ -110,6 +110,7 @@ def add_message(
         raise _refusal(decision)
     clean, text = validate.body(body_html, settings)
     blobs = validate.attachments(db, sender, attachment_ids)
+    access.lock_thread(db, thread)  # so the message count and last time stay right
     now = utcnow()
     states = {
         s.person_id: s

@@ -77,6 +77,7 @@ def delete_message(
     decision = rules.may_delete_message(who(user), message.sender_id, thread.client_count)
     if not decision:
         raise forbidden(decision.code or "delete_not_allowed", decision.reason or "")
+    access.lock_thread(db, thread)
     participant_ids = [p.id for p in access.participants(db, thread.id)]
     remaining = db.scalar(
         select(func.count())
@@ -106,6 +107,7 @@ def delete_thread(
     decision = rules.may_delete_thread(who(user), thread.created_by, thread.client_count)
     if not decision:
         raise forbidden(decision.code or "delete_not_allowed", decision.reason or "")
+    access.lock_thread(db, thread)
     participant_ids = [p.id for p in access.participants(db, thread.id)]
     orphans = _remove_thread(db, thread, participant_ids)
     audit.record(db, user.practice_id, user.id, "delete_thread", "thread", thread_id, ip)
