@@ -125,12 +125,31 @@ def test_key_required_where_sending_happens(shared_api: Api, key: str | None) ->
 def test_key_accepted_on_other_posts(shared_api: Api) -> None:
     rivera = shared_api.as_("dr.rivera")
     thread_id = rivera.started(["alex"])["thread"]["id"]
-    folder = rivera.post("/folders", {"name": f"Keyed {uuid.uuid4().hex[:6]}"})
-    assert folder.status_code == 201, folder.text
     bulk = rivera.post("/threads/state", {"thread_ids": [thread_id], "starred": True})
     assert bulk.status_code == 200, bulk.text
-    note = rivera.post(f"/threads/{thread_id}/quick-note", {"body": "Keyed note."})
-    assert note.status_code == 201, note.text
+
+
+def test_repeated_folder_creation_makes_one_folder(shared_api: Api) -> None:
+    chen = shared_api.as_("dr.chen")
+    key, name = str(uuid.uuid4()), f"Keyed {uuid.uuid4().hex[:6]}"
+    answers = [chen.post("/folders", {"name": name}, key=key) for _ in range(3)]
+    assert {a.status_code for a in answers} == {201}
+    assert all(a.json() == answers[0].json() for a in answers)
+    names = [f["name"] for f in chen.get("/folders").json()["folders"]]
+    assert names.count(name) == 1
+    other = chen.post("/folders", {"name": name + " 2"}, key=key)
+    assert_problem(other, 422, "idempotency_key_reused")
+
+
+def test_repeated_quick_note_makes_one_note(shared_api: Api) -> None:
+    rivera = shared_api.as_("dr.rivera")
+    thread_id = rivera.started(["alex"])["thread"]["id"]
+    key, body = str(uuid.uuid4()), {"body": f"Note {uuid.uuid4().hex[:6]}"}
+    answers = [rivera.post(f"/threads/{thread_id}/quick-note", body, key=key) for _ in range(3)]
+    assert {a.status_code for a in answers} == {201}
+    assert all(a.json() == answers[0].json() for a in answers)
+    notes = rivera.get(f"/clients/{shared_api.id('alex')}/notes").json()["notes"]
+    assert [n["body"] for n in notes].count(body["body"]) == 1
 
 
 @pytest.mark.parametrize("round_", range(3))
