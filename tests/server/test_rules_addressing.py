@@ -133,3 +133,29 @@ def test_client_directory_matches_what_it_may_address(shared_api: Api) -> None:
             assert reply.status_code == 201, reply.text
         else:
             assert_problem(reply, 403, "recipient_not_allowed")
+
+
+def test_staff_directory_lists_everyone_and_the_groups(shared_api: Api) -> None:
+    directory = shared_api.as_("frontdesk").get("/directory").json()
+    usernames = {p["username"] for p in directory["people"]}
+    assert usernames == {
+        "admin",
+        "dr.rivera",
+        "dr.chen",
+        "frontdesk",
+        "billing",
+        "agent.kim",
+        "alex",
+        "blair",
+        "casey",
+        "dana",
+    }
+    groups = {g["id"]: g for g in directory["groups"]}
+    assert set(groups) == {"front_office", "therapists", "external_agents"}
+    members = {gid: sorted(g["member_ids"]) for gid, g in groups.items()}
+    assert members == {
+        "front_office": [shared_api.id("frontdesk")],
+        "therapists": sorted([shared_api.id("dr.rivera"), shared_api.id("dr.chen")]),
+        "external_agents": [shared_api.id("agent.kim")],
+    }
+    assert all(g["name"] for g in groups.values())
