@@ -82,10 +82,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = sub.add_parser("serve", help="run the server")
     common(serve)
-    serve.add_argument("--host", default=os.environ.get("PRACTICE_HOST", "127.0.0.1"),
-                       help="address to listen on (env PRACTICE_HOST)")
-    serve.add_argument("--port", type=int, default=int(os.environ.get("PRACTICE_PORT", "8765")),
-                       help="port to listen on (env PRACTICE_PORT)")
+    serve.add_argument(
+        "--host",
+        default=os.environ.get("PRACTICE_HOST", "127.0.0.1"),
+        help="address to listen on (env PRACTICE_HOST)",
+    )
+    serve.add_argument(
+        "--port",
+        type=int,
+        default=int(os.environ.get("PRACTICE_PORT", "8765")),
+        help="port to listen on (env PRACTICE_PORT)",
+    )
     serve.add_argument("--log-level", default="info")
     serve.add_argument("--demo-mail-dir", help="write notification emails here instead of SMTP")
     serve.set_defaults(func=cmd_serve)

@@ -8,15 +8,17 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Select, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from server import rules
 from server.db.models import (
     Blob,
     Draft,
+    FeedEntry,
     Folder,
     Message,
     MessageAttachment,
@@ -29,18 +31,49 @@ from server.db.models import (
 from server.db.types import rfc3339, rfc3339_text
 
 Json = dict[str, Any]
-# A list of ids, or a SELECT of ids (the feed passes its window as a subquery, which keeps
-# a 500-id page from being compiled into 500 bound parameters per query).
-Ids = Iterable[str] | Select[Any]
 
 
-def _core(db: Session) -> Connection:
+@dataclass(frozen=True)
+class FeedWindow:
+    """The objects of one kind in a slice of a person's feed: (since, until] by sequence."""
+
+    person_id: str
+    kind: str
+    since: int
+    until: int
+
+
+# What to load: a list of ids, or a feed window (run as a subquery, so a page of 1,000
+# objects is not 1,000 bound parameters in every query).
+Ids = Iterable[str] | FeedWindow
+
+
+def _source(ids: Ids) -> tuple[str | None, dict[str, Any]]:
+    """The cache key of the statement shape, and its parameters."""
+    if isinstance(ids, FeedWindow):
+        return ids.kind, {"w_person": ids.person_id, "w_since": ids.since, "w_until": ids.until}
+    return None, {"ids": list(ids)}
+
+
+def _empty(params: dict[str, Any]) -> bool:
+    return "ids" in params and not params["ids"]
+
+
+def _in(window_kind: str | None) -> Any:
+    if window_kind is None:
+        return bindparam("ids", expanding=True)
+    return select(FeedEntry.object_id).where(
+        FeedEntry.person_id == bindparam("w_person"),
+        FeedEntry.kind == window_kind,
+        FeedEntry.seq > bindparam("w_since"),
+        FeedEntry.seq <= bindparam("w_until"),
+        FeedEntry.deleted.is_(False),
+    )
+
+
+def _run(db: Session, stmt: Select[Any], params: dict[str, Any]) -> Sequence[Any]:
     """Column queries run on the session's connection: no ORM row loading in hot paths."""
-    return db.connection()
-
-
-def _ids(ids: Ids) -> list[str] | Select[Any]:
-    return ids if isinstance(ids, Select) else list(ids)
+    return db.connection().execute(stmt, params).all()
 
 
 PERSON_COLUMNS = (
@@ -124,21 +157,22 @@ class Participant:
     json: Json
 
 
-def participants_by_thread(db: Session, thread_ids: Ids) -> dict[str, list[Participant]]:
-    ids = _ids(thread_ids)
-    out: dict[str, list[Participant]] = defaultdict(list)
-    if isinstance(ids, list) and not ids:
-        return out
-    rows = (
-        _core(db)
-        .execute(
-            select(ThreadParticipant.thread_id, *PERSON_COLUMNS)
-            .join(Person, Person.id == ThreadParticipant.person_id)
-            .where(ThreadParticipant.thread_id.in_(ids))
-            .order_by(Person.kind.desc(), Person.name)
-        )
-        .all()
+@cache
+def _participants_stmt(window_kind: str | None) -> Select[Any]:
+    return (
+        select(ThreadParticipant.thread_id, *PERSON_COLUMNS)
+        .join(Person, Person.id == ThreadParticipant.person_id)
+        .where(ThreadParticipant.thread_id.in_(_in(window_kind)))
+        .order_by(Person.kind.desc(), Person.name)
     )
+
+
+def participants_by_thread(db: Session, thread_ids: Ids) -> dict[str, list[Participant]]:
+    shape, params = _source(thread_ids)
+    out: dict[str, list[Participant]] = defaultdict(list)
+    if _empty(params):
+        return out
+    rows = _run(db, _participants_stmt(shape), params)
     people: dict[str, Participant] = {}
     for row in rows:
         participant = people.get(row.id)
@@ -172,62 +206,70 @@ def thread_json(viewer: Person, t: Any, participants: Sequence[Participant]) -> 
     }
 
 
+@cache
+def _threads_stmt(window_kind: str | None) -> Select[Any]:
+    return select(*THREAD_COLUMNS).where(Thread.id.in_(_in(window_kind)))
+
+
 def threads_json(db: Session, viewer: Person, thread_ids: Ids) -> dict[str, Json]:
-    ids = _ids(thread_ids)
-    if isinstance(ids, list) and not ids:
+    shape, params = _source(thread_ids)
+    if _empty(params):
         return {}
-    threads = _core(db).execute(select(*THREAD_COLUMNS).where(Thread.id.in_(ids))).all()
-    parts = participants_by_thread(db, ids)
+    threads = _run(db, _threads_stmt(shape), params)
+    parts = participants_by_thread(db, thread_ids)
     return {t.id: thread_json(viewer, t, parts[t.id]) for t in threads}
+
+
+@cache
+def _messages_stmt(window_kind: str | None) -> Select[Any]:
+    return (
+        select(
+            Message.id,
+            Message.thread_id,
+            Message.sender_id,
+            rfc3339_text(Message.sent_at).label("sent_at"),
+            Message.body_html,
+            Message.body_text,
+            Thread.client_count,
+        )
+        .join(Thread, Thread.id == Message.thread_id)
+        .where(Message.id.in_(_in(window_kind)))
+    )
+
+
+@cache
+def _attachments_stmt(window_kind: str | None) -> Select[Any]:
+    return (
+        select(MessageAttachment.message_id, *BLOB_COLUMNS)
+        .join(Blob, Blob.id == MessageAttachment.blob_id)
+        .where(MessageAttachment.message_id.in_(_in(window_kind)))
+        .order_by(MessageAttachment.position)
+    )
+
+
+@cache
+def _receipts_stmt(window_kind: str | None) -> Select[Any]:
+    return (
+        select(Receipt.message_id, Receipt.person_id, rfc3339_text(Receipt.read_at))
+        .where(Receipt.message_id.in_(_in(window_kind)))
+        .order_by(Receipt.person_id)
+    )
 
 
 def messages_json(db: Session, viewer: Person, message_ids: Ids) -> dict[str, Json]:
     """Messages by id, with attachments, the viewer's delete flag and (senders only) receipts."""
-    ids = _ids(message_ids)
-    if isinstance(ids, list) and not ids:
+    shape, params = _source(message_ids)
+    if _empty(params):
         return {}
     me = who(viewer)
-    rows = (
-        _core(db)
-        .execute(
-            select(
-                Message.id,
-                Message.thread_id,
-                Message.sender_id,
-                rfc3339_text(Message.sent_at).label("sent_at"),
-                Message.body_html,
-                Message.body_text,
-                Thread.client_count,
-            )
-            .join(Thread, Thread.id == Message.thread_id)
-            .where(Message.id.in_(ids))
-        )
-        .all()
-    )
+    rows = _run(db, _messages_stmt(shape), params)
     attachments: dict[str, list[Json]] = defaultdict(list)
-    for row in (
-        _core(db)
-        .execute(
-            select(MessageAttachment.message_id, *BLOB_COLUMNS)
-            .join(Blob, Blob.id == MessageAttachment.blob_id)
-            .where(MessageAttachment.message_id.in_(ids))
-            .order_by(MessageAttachment.position)
-        )
-        .all()
-    ):
+    for row in _run(db, _attachments_stmt(shape), params):
         attachments[row.message_id].append(attachment_json(row))
     receipts: dict[str, list[Json]] = defaultdict(list)
     own = {r.id for r in rows if rules.sees_receipts(me, r.sender_id)}
     if own:
-        for message_id, person_id, read_at in (
-            _core(db)
-            .execute(
-                select(Receipt.message_id, Receipt.person_id, rfc3339_text(Receipt.read_at))
-                .where(Receipt.message_id.in_(ids if isinstance(ids, Select) else list(own)))
-                .order_by(Receipt.person_id)
-            )
-            .all()
-        ):
+        for message_id, person_id, read_at in _run(db, _receipts_stmt(shape), params):
             if message_id in own:
                 receipts[message_id].append({"person_id": person_id, "read_at": read_at})
     out: dict[str, Json] = {}
@@ -248,13 +290,17 @@ def messages_json(db: Session, viewer: Person, message_ids: Ids) -> dict[str, Js
     return out
 
 
+@cache
+def _states_stmt(window_kind: str | None) -> Select[Any]:
+    return select(ThreadState).where(
+        ThreadState.person_id == bindparam("viewer"),
+        ThreadState.thread_id.in_(_in(window_kind)),
+    )
+
+
 def states_json(db: Session, viewer: Person, thread_ids: Ids) -> dict[str, Json]:
-    ids = _ids(thread_ids)
-    if isinstance(ids, list) and not ids:
+    shape, params = _source(thread_ids)
+    if _empty(params):
         return {}
-    states = db.scalars(
-        select(ThreadState).where(
-            ThreadState.person_id == viewer.id, ThreadState.thread_id.in_(ids)
-        )
-    ).all()
+    states = db.scalars(_states_stmt(shape), {**params, "viewer": viewer.id}).all()
     return {s.thread_id: state_json(s) for s in states}

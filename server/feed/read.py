@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.db.models import Draft, FeedCounter, FeedEntry, Folder, Person
 from server.errors import ApiError, invalid
 from server.serialize import (
+    FeedWindow,
     draft_json,
     folder_json,
     messages_json,
@@ -77,17 +78,9 @@ def read_page(db: Session, viewer: Person, since: int, limit: int) -> dict[str, 
         else:
             wanted[e.kind].append(e.object_id)
 
-    def window(kind: str) -> list[str] | Select[Any]:
+    def window(kind: str) -> list[str] | FeedWindow:
         ids = wanted[kind]
-        if len(ids) < 50:
-            return ids
-        return select(FeedEntry.object_id).where(
-            FeedEntry.person_id == viewer.id,
-            FeedEntry.kind == kind,
-            FeedEntry.seq > since,
-            FeedEntry.seq <= cursor,
-            FeedEntry.deleted.is_(False),
-        )
+        return ids if len(ids) < 50 else FeedWindow(viewer.id, kind, since, cursor)
 
     threads = threads_json(db, viewer, window("thread"))
     messages = messages_json(db, viewer, window("message"))
