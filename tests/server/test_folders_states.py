@@ -196,3 +196,15 @@ def test_custom_folders_crud(shared_api: Api) -> None:
     assert_problem(chen.patch(f"/folders/{folder['id']}", {"name": "x"}), 404, "not_found")
     listing = chen.get("/threads", params={"folder": folder["id"]})
     assert_problem(listing, 422, "validation_error")
+
+
+def test_reading_a_thread_marks_it_read_for_the_reader_only(shared_api: Api) -> None:
+    rivera, alex, front = (shared_api.as_(n) for n in ("dr.rivera", "alex", "frontdesk"))
+    thread_id = rivera.started(["alex", "frontdesk"])["thread"]["id"]
+    view = alex.thread(thread_id)
+    assert view["state"]["unread"] is False
+    assert placed(alex, thread_id)["unread"] is False
+    assert placed(front, thread_id)["unread"] is True
+    # marking unread again is the reader's choice, and sticks
+    assert alex.patch(f"/threads/{thread_id}/state", {"unread": True}).json()["unread"] is True
+    assert placed(alex, thread_id)["unread"] is True
