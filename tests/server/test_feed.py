@@ -122,16 +122,17 @@ def rest_view(user: User) -> dict[str, dict[str, Json]]:
     }
 
 
-def test_initial_sync_in_small_pages_equals_the_rest_views(shared_api: Api) -> None:
+@pytest.mark.parametrize("username", ["dr.rivera", "alex"])
+def test_initial_sync_in_small_pages_equals_the_rest_views(shared_api: Api, username: str) -> None:
     build_history(shared_api)
-    rivera = shared_api.as_("dr.rivera")
-    small = pages(rivera, limit=3)
+    user = shared_api.as_(username)
+    small = pages(user, limit=3)
     assert len(small) > 5 and all(p["more"] for p in small[:-1])
     cache = FeedCache()
     for page in small:
         cache.apply(page)
     feed = cache.snapshot()
-    rest = rest_view(rivera)  # after the feed: reading threads marks them read
+    rest = rest_view(user)  # after the feed: reading threads marks them read
     assert feed["threads"] == rest["threads"]
     assert feed["messages"] == rest["messages"]
     assert feed["drafts"] == rest["drafts"]
@@ -141,7 +142,13 @@ def test_initial_sync_in_small_pages_equals_the_rest_views(shared_api: Api) -> N
         assert {k: v for k, v in state.items() if k != "unread"} == {
             k: v for k, v in rest["states"][thread_id].items() if k != "unread"
         }
-    assert {s["folder"] for s in feed["states"].values()} >= {"inbox", "sent", "archive", "trash"}
+    if username == "dr.rivera":  # the history placed some of rivera's threads everywhere
+        assert {s["folder"] for s in feed["states"].values()} >= {
+            "inbox",
+            "sent",
+            "archive",
+            "trash",
+        }
     for thread in feed["threads"].values():
         assert set(thread) == THREAD_FIELDS
     for message in feed["messages"].values():
