@@ -98,7 +98,9 @@ def install_handlers(app: FastAPI) -> None:
     async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code, default = _HTTP_CODES.get(exc.status_code, ("error", "The request failed."))
         detail = exc.detail if isinstance(exc.detail, str) and exc.status_code >= 500 else default
-        return problem_response(exc.status_code, code, detail, getattr(exc, "headers", None))
+        # A body that cannot be read at all is invalid input like any other: 422, as API.md says.
+        status = 422 if exc.status_code == 400 else exc.status_code
+        return problem_response(status, code, detail, getattr(exc, "headers", None))
 
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
