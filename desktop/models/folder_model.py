@@ -141,7 +141,7 @@ class FolderModel(QAbstractItemModel):
         return [THREAD_IDS_MIME]
 
     def supportedDropActions(self) -> Qt.DropAction:
-        return Qt.DropAction.MoveAction
+        return Qt.DropAction.MoveAction | Qt.DropAction.CopyAction
 
     def canDropMimeData(self, data: QMimeData, action, row, column, parent) -> bool:  # noqa: ANN001
         return (

@@ -13,6 +13,8 @@ class DialogAnswer:
     can check what the user was told.
     """
 
+    pending: list[DialogAnswer] = []  # kept alive until answered, even if the caller drops it
+
     def __init__(self, button_text: str, before=None) -> None:  # noqa: ANN001
         self.button_text = button_text.replace("&", "").lower()
         self.before = before
@@ -22,12 +24,14 @@ class DialogAnswer:
         self._timer.setInterval(20)
         self._timer.timeout.connect(self._poll)
         self._timer.start()
+        DialogAnswer.pending.append(self)
 
     def _poll(self) -> None:
         dialog = QApplication.activeModalWidget()
         if not isinstance(dialog, QDialog):
             return
         self._timer.stop()
+        DialogAnswer.pending.remove(self)
         texts = [dialog.windowTitle()]
         for name in ("text", "informativeText"):
             getter = getattr(dialog, name, None)
