@@ -37,4 +37,16 @@ class Person:
         return [item["thread"]["subject"] for item in self.api.threads("inbox")["items"]]
 
     def thread(self, thread_id: str) -> dict:
+        """GET /threads/{id}: note that this marks the thread read for this person."""
         return self.api.thread(thread_id)
+
+    def states(self) -> dict[str, dict]:
+        """Every thread's state for this person, read from the folder listings (which,
+        unlike opening a thread, change nothing)."""
+        folders = ["inbox", "archive", "trash"] + [f["id"] for f in
+                                                   self.api.folders()["folders"]]
+        found: dict[str, dict] = {}
+        for folder in folders:
+            for item in self.api.threads(folder, limit=200)["items"]:
+                found[item["thread"]["id"]] = item["state"]
+        return found

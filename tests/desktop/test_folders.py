@@ -94,5 +94,5 @@ def test_threads_dropped_on_a_folder_move_there(qtbot: Any, open_inbox: Any,
     drop_on(window.folder_pane.viewport(), target, mime)
     qtbot.waitUntil(lambda: window.thread_model.total() == 0, timeout=10_000)
     rivera = Person(live_server, "dr.rivera")
-    qtbot.waitUntil(lambda: rivera.thread(thread["id"])["state"]["folder"] == "archive",
+    qtbot.waitUntil(lambda: rivera.states()[thread["id"]]["folder"] == "archive",
                     timeout=10_000)
