@@ -61,6 +61,7 @@ class ConversationModel(QAbstractListModel):
             self._messages = []
         else:
             self.thread = dict(conversation["thread"])
+            self.thread_id = self.thread["id"]  # a local id is followed to the server's
             self.state = dict(conversation.get("state") or {})
             self._messages = [dict(m) for m in conversation.get("messages") or []]
         self.endResetModel()

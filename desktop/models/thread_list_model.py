@@ -124,6 +124,11 @@ class ThreadListModel(QAbstractItemModel):
         except ValueError:
             return -1
 
+    def resolve(self, thread_id: str) -> str:
+        """The server's id of a thread this inbox created while it had only a local id."""
+        resolve_id = getattr(self._cache, "resolve_id", None)
+        return resolve_id(thread_id) if resolve_id else thread_id
+
     def record(self, row: int) -> dict:
         thread_id = self._ids[row]
         if thread_id in self._overrides and "subject" in self._overrides[thread_id]:

@@ -100,6 +100,9 @@ class ThreadList(QTreeView):
         if self._current_id:
             self.blockSignals(True)
             found = self.select_thread(self._current_id)
+            if not found:  # a message sent from here got the server's id meanwhile
+                resolved = self.thread_model.resolve(self._current_id)
+                found = resolved != self._current_id and self.select_thread(resolved)
             self.blockSignals(False)
             if not found:
                 self.threadOpened.emit("")
