@@ -31,11 +31,18 @@ def build_parser() -> argparse.ArgumentParser:
                         help="where the encrypted cache is kept (default: the user data folder)")
     parser.add_argument("--quit-after", type=float, default=None, metavar="SECONDS",
                         help=argparse.SUPPRESS)  # smoke tests of a packaged build
+    parser.add_argument("--self-test", nargs="?", const="", default=None, metavar="PNG",
+                        help="check offscreen that this installation syncs, sends and alerts "
+                             "(with the demo server), then exit; PNG saves the window's picture")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.self_test is not None:
+        from desktop.self_test import run_self_test
+
+        return run_self_test(args.self_test or None)
     if (args.demo_user != "dr.rivera" or args.demo_activity) and not args.demo:
         print("practice-inbox: --as and --demo-activity go with --demo.", file=sys.stderr)
         return 2

@@ -185,8 +185,10 @@ class MainWindow(QMainWindow):
         if kinds & LIST_KINDS or (self.thread_model.is_drafts and "drafts" in kinds):
             self.thread_model.refresh()
         current = self.conversation_model.thread_id
+        waiting = bool((self.conversation_model.thread or {}).get("pending"))
         if current and (current in thread_ids or (kinds & CONVERSATION_KINDS and not thread_ids)
-                        or "people" in kinds):
+                        or "people" in kinds or waiting):
+            # A thread still waiting in the outbox is followed to the id the server gives it.
             self.conversation_model.refresh()
 
     @Slot()
