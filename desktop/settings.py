@@ -21,6 +21,7 @@ class Setting:
     description: str
     minimum: int | None = None
     maximum: int | None = None
+    shown: bool = True  # offered in the settings dialog
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -45,9 +46,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "startup/start_at_login", bool, False, "Start when I sign in to this computer",
         "Start Practice Inbox automatically when you log in to your computer.",
+        shown=False,  # declared now; the per-platform autostart entry comes with packaging
     ),
-    Setting("account/server_url", str, "", "Server address", "The last server signed in to."),
-    Setting("account/username", str, "", "Username", "The last username signed in with."),
+    Setting("account/server_url", str, "", "Server address", "The last server signed in to.",
+            shown=False),
+    Setting("account/username", str, "", "Username", "The last username signed in with.",
+            shown=False),
 )
 
 SETTINGS_BY_KEY = {setting.key: setting for setting in SETTINGS}

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from desktop.settings import SETTINGS, AppSettings
 
-USER_SETTINGS = [s for s in SETTINGS if not s.key.startswith("account/")]
+USER_SETTINGS = [s for s in SETTINGS if s.shown]
 
 
 class SettingsDialog(QDialog):

@@ -56,8 +56,9 @@ class AttachmentButton(QToolButton):
         if len(self._after_fetch) > 1:
             return
         self.setEnabled(False)
-        self.session.runner.run(lambda: self.session.open_attachment(self.attachment),
-                                self._fetched, self._failed)
+        session, attachment = self.session, self.attachment
+        session.runner.run(lambda: session.open_attachment(attachment), self._fetched,
+                           self._failed)
 
     def _fetched(self, path: object) -> None:
         self.setEnabled(True)
@@ -76,7 +77,7 @@ class AttachmentButton(QToolButton):
         self.session.notices.error.emit(message)
 
     def open_file(self) -> None:
-        self.fetch(lambda path: QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))))
+        self.fetch(open_in_system)
 
     def save_as(self) -> None:
         target, _ = QFileDialog.getSaveFileName(
@@ -116,3 +117,8 @@ class AttachmentButton(QToolButton):
         drag.setPixmap(icon("attachment").pixmap(32, 32))
         drag.exec(Qt.DropAction.CopyAction)
         return None
+
+
+def open_in_system(path: Path) -> None:
+    """Hands a decrypted copy to the program the system uses for its type."""
+    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))

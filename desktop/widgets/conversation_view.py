@@ -49,6 +49,7 @@ class ConversationView(QWidget):
         self.highlight_terms: list[str] = []
         self.cards: list[MessageCard] = []
         self.client_rows: list[QWidget] = []
+        self._shown_signature: str | None = None
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -117,10 +118,15 @@ class ConversationView(QWidget):
         self.header.setVisible(showing)
         self.scroll.setVisible(showing)
         self.empty.setVisible(not showing)
+        people = self.session.people_by_id() if showing else {}
+        signature = repr((thread, self.model.messages(), sorted(
+            (p.get("id"), p.get("status")) for p in people.values()))) if showing else None
+        if signature == self._shown_signature:
+            return  # nothing the user can see changed: keep the widgets (and what they do)
+        self._shown_signature = signature
         self._clear()
         if not showing:
             return
-        people = self.session.people_by_id()
         for person in thread.get("participants") or []:
             people.setdefault(person["id"], person)
         self.subject.setText(thread.get("subject") or "")
