@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from http import HTTPStatus
-from typing import Any
+from typing import Any, Protocol
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -31,6 +31,21 @@ class ApiError(Exception):
         self.code = code
         self.detail = detail
         self.headers = headers or {}
+
+
+class Refusable(Protocol):
+    allowed: bool
+    code: str | None
+    reason: str | None
+
+
+def enforce(decision: Refusable) -> None:
+    """Raise the refusal a rules decision carries (403, or 422 for input it cannot use)."""
+    if decision.allowed:
+        return
+    code = decision.code or "forbidden"
+    status = 422 if code == "no_recipients" else 403
+    raise ApiError(status, code, decision.reason or "You are not allowed to do that.")
 
 
 def not_found(what: str = "That item") -> ApiError:

@@ -73,6 +73,20 @@ def run_once(
     return JSONResponse(body, status_code=status)
 
 
+def handle(
+    request: Request,
+    db: Session,
+    user: Person,
+    body: Any,
+    action: Callable[[], tuple[int, Any]],
+    required: bool = False,
+) -> JSONResponse:
+    """The usual path: key from the header, fingerprint of method, path and body, run once."""
+    key = key_from(request, required)
+    print_ = fingerprint(request.method, request.url.path, body)
+    return run_once(db, user, key, print_, action)
+
+
 def _replay(previous: IdempotencyRecord, print_: str) -> JSONResponse:
     if previous.fingerprint != print_:
         raise ApiError(

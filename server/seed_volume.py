@@ -10,7 +10,7 @@ import hashlib
 import random
 from datetime import timedelta
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from server.blobs import BlobStore
@@ -26,6 +26,7 @@ from server.db.models import (
     ThreadState,
 )
 from server.db.types import new_id, utcnow
+from server.feed.record import allocate
 
 SUBJECTS = [
     "Rescheduling next week's session",
@@ -106,14 +107,6 @@ def _body(rng: random.Random) -> tuple[str, str]:
         length += len(para)
     html = "".join(f"<p>{p}</p>" for p in paragraphs)
     return html, "\n\n".join(paragraphs)
-
-
-def _allocate(db: Session, count: int) -> int:
-    last = db.execute(
-        text("UPDATE feed_counter SET value = value + :n WHERE id = 1 RETURNING value"),
-        {"n": count},
-    ).scalar_one()
-    return int(last) - count + 1
 
 
 def seed_volume(db: Session, store: BlobStore, count: int, seed: int = 2026) -> int:
@@ -217,7 +210,7 @@ def _write_batch(db, rng, rivera, others, blob_id, start, offset, batch) -> None
             )
             feed += [(person.id, "thread", thread_id), (person.id, "state", thread_id)]
         made += size
-    first_seq = _allocate(db, len(feed))
+    first_seq = allocate(db, len(feed)) - len(feed) + 1
     now = utcnow()
     feed_rows = [
         {

@@ -12,7 +12,7 @@ from server import rules
 from server.db.models import AuditEvent, Person
 from server.db.types import rfc3339
 from server.deps import current_user, get_db
-from server.errors import forbidden
+from server.errors import enforce
 from server.serialize import who
 
 router = APIRouter()
@@ -26,8 +26,7 @@ def audit_events(
     db: Session = Depends(get_db),
 ) -> dict[str, Any]:
     decision = rules.may_read_audit(who(user))
-    if not decision:
-        raise forbidden(decision.code or "forbidden", decision.reason or "")
+    enforce(decision)
     rows = db.scalars(
         select(AuditEvent)
         .where(AuditEvent.practice_id == user.practice_id, AuditEvent.id > since)

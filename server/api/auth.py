@@ -25,6 +25,16 @@ router = APIRouter()
 BAD_LOGIN = "The username or password is not right."
 
 
+def locked_out(wait: int) -> ApiError:
+    minutes = max(1, round(wait / 60))
+    return ApiError(
+        429,
+        "too_many_attempts",
+        f"Too many failed sign-ins. Try again in {minutes} minute(s).",
+        {"Retry-After": str(wait)},
+    )
+
+
 @router.post("/auth/login")
 def login(
     body: LoginIn,
@@ -36,12 +46,7 @@ def login(
     address = client_address(request)
     wait = throttle.locked_for(db, ctx.settings, username, address)
     if wait:
-        raise ApiError(
-            429,
-            "too_many_attempts",
-            f"Too many failed sign-ins. Try again in {max(1, round(wait / 60))} minute(s).",
-            {"Retry-After": str(wait)},
-        )
+        raise locked_out(wait)
     person = db.scalar(select(Person).where(Person.username == username))
     ok = verify_password(person.password_hash if person else None, body.password)
     if person is not None and ok and person.kind == "client" and not person.has_portal_account:
@@ -65,12 +70,7 @@ def login(
         db.commit()
         wait = throttle.locked_for(db, ctx.settings, username, address)
         if wait:
-            raise ApiError(
-                429,
-                "too_many_attempts",
-                f"Too many failed sign-ins. Try again in {max(1, round(wait / 60))} minute(s).",
-                {"Retry-After": str(wait)},
-            )
+            raise locked_out(wait)
         raise ApiError(401, "invalid_credentials", BAD_LOGIN)
     throttle.reset_username(db, username)
     token, expires = issue_token(db, ctx.settings, person)

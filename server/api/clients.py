@@ -13,7 +13,7 @@ from server.api.schemas import ClientStatusIn, QuickNoteIn
 from server.db.models import ChartNote, Person, ThreadParticipant
 from server.db.types import rfc3339, utcnow
 from server.deps import client_address, current_user, get_db
-from server.errors import forbidden, not_found
+from server.errors import enforce, not_found
 from server.feed.record import touch
 from server.messaging import access
 from server.serialize import person_json, who
@@ -51,8 +51,7 @@ def set_status(
 ) -> dict[str, Any]:
     client = _client(db, user, client_id)
     decision = rules.may_change_client_status(who(user))
-    if not decision:
-        raise forbidden(decision.code or "forbidden", decision.reason or "")
+    enforce(decision)
     if client.status != body.status:
         client.status = body.status
         touch(db, directory.viewers_of_person(db, client), "person", client.id)
@@ -82,8 +81,7 @@ def list_notes(
 ) -> dict[str, Any]:
     client = _client(db, user, client_id)
     decision = rules.may_read_notes(who(user))
-    if not decision:
-        raise forbidden(decision.code or "forbidden", decision.reason or "")
+    enforce(decision)
     notes = db.scalars(
         select(ChartNote)
         .where(ChartNote.client_id == client.id)
@@ -100,14 +98,11 @@ def quick_note(
     user: Person = Depends(current_user),
     db: Session = Depends(get_db),
 ) -> Response:
-    key = idempotency.key_from(request, required=False)
-
     def action() -> tuple[int, dict[str, Any]]:
         thread = access.visible_thread(db, user, thread_id)
         people = access.participants(db, thread.id)
         decision = rules.may_quick_note(who(user), [p.id for p in people], thread.client_count)
-        if not decision:
-            raise forbidden(decision.code or "quick_note_not_allowed", decision.reason or "")
+        enforce(decision)
         client = next(p for p in people if p.kind == "client")
         note = ChartNote(
             client_id=client.id,
@@ -129,5 +124,4 @@ def quick_note(
         )
         return 201, {"note": note_json(note)}
 
-    print_ = idempotency.fingerprint("POST", f"/threads/{thread_id}/quick-note", body.model_dump())
-    return idempotency.run_once(db, user, key, print_, action)
+    return idempotency.handle(request, db, user, body.model_dump(), action)

@@ -52,8 +52,6 @@ def create_folder(
     user: Person = Depends(current_user),
     db: Session = Depends(get_db),
 ) -> Response:
-    key = idempotency.key_from(request, required=False)
-
     def action() -> tuple[int, dict[str, Any]]:
         folder = Folder(person_id=user.id, name=_name(body.name))
         db.add(folder)
@@ -61,8 +59,7 @@ def create_folder(
         touch(db, [user.id], "folder", folder.id)
         return 201, folder_json(folder)
 
-    print_ = idempotency.fingerprint("POST", "/folders", body.model_dump())
-    return idempotency.run_once(db, user, key, print_, action)
+    return idempotency.handle(request, db, user, body.model_dump(), action)
 
 
 @router.patch("/folders/{folder_id}")

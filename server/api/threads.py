@@ -39,9 +39,6 @@ def new_thread(
     db: Session = Depends(get_db),
     ctx: AppContext = Depends(get_ctx),
 ) -> Response:
-    key = idempotency.key_from(request, required=True)
-    print_ = idempotency.fingerprint("POST", "/threads", body.model_dump())
-
     def action() -> tuple[int, dict[str, Any]]:
         result = compose.create_thread(
             db,
@@ -56,7 +53,7 @@ def new_thread(
         )
         return _sent(db, user, result)
 
-    response = idempotency.run_once(db, user, key, print_, action)
+    response = idempotency.handle(request, db, user, body.model_dump(), action, required=True)
     ctx.kick_email()
     return response
 
@@ -70,9 +67,6 @@ def new_message(
     db: Session = Depends(get_db),
     ctx: AppContext = Depends(get_ctx),
 ) -> Response:
-    key = idempotency.key_from(request, required=True)
-    print_ = idempotency.fingerprint("POST", f"/threads/{thread_id}/messages", body.model_dump())
-
     def action() -> tuple[int, dict[str, Any]]:
         thread = access.visible_thread(db, user, thread_id)
         result = compose.add_message(
@@ -87,7 +81,7 @@ def new_message(
         )
         return _sent(db, user, result)
 
-    response = idempotency.run_once(db, user, key, print_, action)
+    response = idempotency.handle(request, db, user, body.model_dump(), action, required=True)
     ctx.kick_email()
     return response
 

@@ -31,7 +31,7 @@ def touch(
         pending[(pid, kind, object_id)] = deleted
 
 
-def _allocate(db: Session, count: int) -> int:
+def allocate(db: Session, count: int) -> int:
     """Reserve `count` sequence numbers; returns the last one."""
     return int(
         db.execute(
@@ -62,7 +62,7 @@ def flush_pending(db: Session) -> None:
     if not pending:
         return
     db.flush()
-    last = _allocate(db, len(pending))
+    last = allocate(db, len(pending))
     first = last - len(pending) + 1
     now = utcnow()
     rows = [

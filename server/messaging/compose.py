@@ -22,7 +22,7 @@ from server.db.models import (
     ThreadState,
 )
 from server.db.types import utcnow
-from server.errors import ApiError
+from server.errors import enforce
 from server.feed.record import touch
 from server.messaging import access, validate
 from server.serialize import who
@@ -54,8 +54,7 @@ def create_thread(
     if sender.kind == "client":
         allowed_ids = directory.client_directory_ids(db, sender)
     decision = rules.may_address(who(sender), [who(p) for p in people], allowed_ids, used_groups)
-    if not decision:
-        raise _refusal(decision)
+    enforce(decision)
     now = utcnow()
     everyone = [sender, *people]
     thread = Thread(
@@ -106,8 +105,7 @@ def add_message(
 ) -> SendResult:
     everyone = access.participants(db, thread.id)
     decision = rules.may_add_message(who(sender), [who(p) for p in everyone])
-    if not decision:
-        raise _refusal(decision)
+    enforce(decision)
     clean, text = validate.body(body_html, settings)
     blobs = validate.attachments(db, sender, attachment_ids)
     access.lock_thread(db, thread)  # so the message count and last time stay right
@@ -176,8 +174,3 @@ def _deliver(
     emails = notify.enqueue(db, practice, recipients)
     audit.record(db, sender.practice_id, sender.id, "send", "message", message.id, ip)
     return SendResult(thread=thread, message=message, emails=emails)
-
-
-def _refusal(decision: rules.Decision) -> ApiError:
-    status = 422 if decision.code == "no_recipients" else 403
-    return ApiError(status, decision.code or "forbidden", decision.reason or "Not allowed.")

@@ -20,7 +20,7 @@ from server.db.models import (
     ThreadParticipant,
     ThreadState,
 )
-from server.errors import forbidden
+from server.errors import enforce
 from server.feed.record import touch
 from server.messaging import access
 from server.serialize import who
@@ -75,8 +75,7 @@ def delete_message(
 ) -> None:
     message, thread = access.visible_message(db, user, message_id)
     decision = rules.may_delete_message(who(user), message.sender_id, thread.client_count)
-    if not decision:
-        raise forbidden(decision.code or "delete_not_allowed", decision.reason or "")
+    enforce(decision)
     access.lock_thread(db, thread)
     participant_ids = [p.id for p in access.participants(db, thread.id)]
     remaining = db.scalar(
@@ -105,8 +104,7 @@ def delete_thread(
 ) -> None:
     thread = access.visible_thread(db, user, thread_id)
     decision = rules.may_delete_thread(who(user), thread.created_by, thread.client_count)
-    if not decision:
-        raise forbidden(decision.code or "delete_not_allowed", decision.reason or "")
+    enforce(decision)
     access.lock_thread(db, thread)
     participant_ids = [p.id for p in access.participants(db, thread.id)]
     orphans = _remove_thread(db, thread, participant_ids)
