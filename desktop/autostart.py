@@ -13,7 +13,6 @@ from __future__ import annotations
 import logging
 import os
 import plistlib
-import shlex
 import shutil
 import sys
 from pathlib import Path
@@ -207,7 +206,3 @@ def follow_setting(settings: Any, notices: Any = None, entry: Any = None) -> Non
             report(error)
     settings.changed.connect(on_changed)
 
-
-def describe(command: list[str]) -> str:
-    """The command as one shell line (for messages and logs)."""
-    return shlex.join(command)

@@ -100,6 +100,7 @@ def log_to_file(folder: Path | None = None, level: int = logging.INFO) -> Path |
         print(f"practice-inbox: not writing a log file ({error}).", file=sys.stderr)
         return None
     handler.practice_inbox = True  # type: ignore[attr-defined]
+    handler.root_level_before = root.level  # type: ignore[attr-defined]
     handler.setFormatter(PrivacyFormatter(FILE_FORMAT))
     handler.setLevel(level)
     root.addHandler(handler)
@@ -109,9 +110,11 @@ def log_to_file(folder: Path | None = None, level: int = logging.INFO) -> Path |
 
 
 def stop_logging_to_file() -> None:
-    """Closes and removes the handler log_to_file added (tests, and the self-test's end)."""
+    """Closes and removes the handler log_to_file added, and puts the root logger's level back
+    (the self-test's end, and tests)."""
     root = logging.getLogger()
     for handler in list(root.handlers):
         if getattr(handler, "practice_inbox", False):
             root.removeHandler(handler)
             handler.close()
+            root.setLevel(handler.root_level_before)  # type: ignore[attr-defined]

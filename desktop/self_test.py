@@ -197,11 +197,16 @@ class SelfTest:
             raise SelfTestFailed("the answer is not in the local copy")
 
     def quit(self) -> None:
+        from PySide6.QtCore import QCoreApplication, QEvent
+
         startup, self.startup = self.startup, None
-        startup.quit()
-        self.app.processEvents()
+        if startup is not None:
+            startup.quit()
+            startup.deleteLater()
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         demo, self.demo = self.demo, None
-        stop_demo_server(demo)
+        if demo is not None:
+            stop_demo_server(demo)
 
     # helpers -----------------------------------------------------------------------------------
     def begin(self, step: str) -> None:
@@ -230,13 +235,11 @@ class SelfTest:
         os._exit(1)
 
     def clean_up(self) -> None:
-        if self.startup is not None:
-            try:
-                self.startup.quit()
-            except Exception:
-                log.exception("closing the inbox after a failed self-test")
-        if self.demo is not None:
-            stop_demo_server(self.demo)
+        """After a failure: close whatever is still open; always: remove the scratch folder."""
+        try:
+            self.quit()
+        except Exception:
+            log.exception("closing the inbox after a failed self-test")
         from desktop.logs import stop_logging_to_file
 
         stop_logging_to_file()
