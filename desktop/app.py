@@ -51,6 +51,9 @@ def main(argv: list[str] | None = None) -> int:
               f"{', '.join(DEMO_STAFF)}.", file=sys.stderr)
         return 2
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    from desktop.logs import log_to_file
+
+    log_to_file()
 
     from PySide6.QtCore import QCoreApplication, QSettings, QTimer
     from PySide6.QtWidgets import QApplication
@@ -75,6 +78,10 @@ def main(argv: list[str] | None = None) -> int:
     settings = AppSettings(QSettings(str(data_root / "settings.ini"), QSettings.Format.IniFormat)
                            if args.demo and data_root else None)
     startup = Startup(app, settings, data_root=data_root, demo=demo, demo_user=args.demo_user)
+    if not args.demo:  # the demo's settings are thrown away: it leaves the computer's alone
+        from desktop.autostart import follow_setting
+
+        follow_setting(settings, startup.notices)
     try:
         if not startup.start():
             return startup.exit_code or 1
