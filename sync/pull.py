@@ -19,7 +19,7 @@ from sync import outbox, shapes
 from sync.api import ApiClient
 from sync.backoff import Backoff
 from sync.blobs import BlobCache
-from sync.cache import Cache, mirror
+from sync.cache import Cache, mirror, search_index
 from sync.errors import ApiError, NetworkError, ProtocolError
 from sync.events import (
     CacheChanged,
@@ -135,7 +135,7 @@ class Puller:
     def _write(self) -> Any:
         if self.stop.is_set():
             raise Stopped()
-        return self.cache.write()
+        return self.cache.write(durable=False)
 
     def sync_pages(self) -> None:
         """Fetches and applies pages until the feed has no more, then one long poll."""
@@ -159,6 +159,8 @@ class Puller:
         def fetch(since: str | None) -> Json:
             return shapes.check_page(self.api.changes(since, self.page_limit, wait=0))
 
+        with self._write() as conn:
+            search_index.begin_bulk_load(conn)
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-prefetch") as pool:
             future: Future[Json] = pool.submit(fetch, cursor)
             while True:
@@ -168,10 +170,12 @@ class Puller:
                 self._apply(page, alert=False, full_sync=True)
                 self._progress[0] += 1
                 self._progress[1] += len(page["messages"])
-                done = not page["more"]
-                self.emit(SyncProgress(self._progress[0], self._progress[1], done))
-                if done:
+                self.emit(SyncProgress(self._progress[0], self._progress[1], False))
+                if not page["more"]:
                     break
+        with self._write() as conn:
+            search_index.end_bulk_load(conn, self._progress[1])
+        self.emit(SyncProgress(self._progress[0], self._progress[1], True))
         self._progress = [0, 0]
         self.status.online()
 

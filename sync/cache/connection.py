@@ -1,8 +1,8 @@
 """Opening the encrypted cache file: SQLCipher connections keyed with a raw 32-byte key.
 
 Every connection gets the key before anything else, WAL journaling, `synchronous=FULL`
-(the outbox shares the file and must survive power loss), temporary data kept in memory
-(never in plaintext temp files) and deleted content overwritten.
+(the outbox must survive power loss; pulled pages opt out, see Cache.write), temporary
+data kept in memory (never in plaintext temp files) and deleted content overwritten.
 """
 
 from __future__ import annotations

@@ -42,7 +42,7 @@ def upsert_sql(table: str, columns: Sequence[str], update: Sequence[str], key: s
     )
 
 
-def select_in(conn: Connection, sql: str, ids: Sequence[str]) -> list[Any]:
+def select_in(conn: Connection, sql: str, ids: Sequence[Any]) -> list[Any]:
     """Runs `sql` (with one `{ids}` placeholder for an IN list) over ids in chunks."""
     rows: list[Any] = []
     for part in _chunks(list(ids)):
@@ -58,19 +58,12 @@ _PEOPLE_SQL = upsert_sql("people", _PEOPLE_COLUMNS, _PEOPLE_COLUMNS[1:])
 
 
 def upsert_people(conn: Connection, people: Sequence[Json]) -> None:
-    if not people:
-        return
-    ids = [p["id"] for p in people]
-    old_names = dict(select_in(conn, "SELECT id, name FROM people WHERE id IN ({ids})", ids))
-    conn.exec_driver_sql(_PEOPLE_SQL, [
-        (p["id"], p.get("username"), p["name"], p["kind"], p.get("role"), p.get("status"),
-         p.get("status"), int(bool(p.get("has_portal_account", False))))
-        for p in people
-    ])
-    renamed = [(p["name"], p["id"]) for p in people
-               if p["id"] in old_names and old_names[p["id"]] != p["name"]]
-    if renamed:
-        conn.exec_driver_sql("UPDATE messages SET sender_name = ? WHERE sender_id = ?", renamed)
+    if people:
+        conn.exec_driver_sql(_PEOPLE_SQL, [
+            (p["id"], p.get("username"), p["name"], p["kind"], p.get("role"), p.get("status"),
+             p.get("status"), int(bool(p.get("has_portal_account", False))))
+            for p in people
+        ])
 
 
 def replace_groups(conn: Connection, groups: Sequence[Json]) -> None:
@@ -116,11 +109,6 @@ def upsert_threads(conn: Connection, threads: Sequence[Json]) -> None:
             int(t["can_quick_note"]), ts, 0, 0,
         ))
     conn.exec_driver_sql(_THREAD_SQL, rows)
-    # The index keeps a copy of the subject in each message row.
-    conn.exec_driver_sql(
-        "UPDATE messages SET subject = ? WHERE thread_id = ? AND subject IS NOT ?",
-        [(t["subject"], t["id"], t["subject"]) for t in threads],
-    )
 
 
 _STATE_COLUMNS = ("id", "srv_folder", "srv_unread", "srv_starred", "srv_in_sent",
@@ -154,33 +142,18 @@ def set_state_if_unknown(conn: Connection, state: Json) -> None:
 
 _MESSAGE_COLUMNS = (
     "id", "thread_id", "sender_id", "sent_at", "sent_ts", "body_html", "body_text",
-    "attachments", "attachment_count", "can_delete", "receipts", "subject", "sender_name",
-    "attachment_names", "hidden", "local",
+    "attachments", "attachment_count", "can_delete", "receipts", "attachment_names",
+    "hidden", "local",
 )
 _MESSAGE_SQL = upsert_sql("messages", _MESSAGE_COLUMNS, _MESSAGE_COLUMNS[1:])
 
 
-def upsert_messages(
-    conn: Connection,
-    messages: Sequence[Json],
-    subjects: dict[str, str] | None = None,
-    names: dict[str, str] | None = None,
-) -> set[str]:
+def upsert_messages(conn: Connection, messages: Sequence[Json]) -> set[str]:
     """Upserts messages; returns the ids that were not in the cache before."""
     if not messages:
         return set()
     ids = [m["id"] for m in messages]
     known = {row[0] for row in select_in(conn, "SELECT id FROM messages WHERE id IN ({ids})", ids)}
-    subjects = dict(subjects or {})
-    names = dict(names or {})
-    missing_threads = list({m["thread_id"] for m in messages} - subjects.keys())
-    if missing_threads:
-        subjects.update(select_in(
-            conn, "SELECT id, subject FROM threads WHERE id IN ({ids})", missing_threads))
-    missing_people = list({m["sender_id"] for m in messages} - names.keys())
-    if missing_people:
-        names.update(select_in(
-            conn, "SELECT id, name FROM people WHERE id IN ({ids})", missing_people))
     rows = []
     for m in messages:
         attachments = m["attachments"]
@@ -189,11 +162,33 @@ def upsert_messages(
             m["id"], m["thread_id"], m["sender_id"], m["sent_at"], timestamp(m["sent_at"]),
             m["body_html"], m["body_text"], _dumps(attachments), len(attachments),
             int(m["can_delete"]), None if receipts is None else _dumps(receipts),
-            subjects.get(m["thread_id"]) or "", names.get(m["sender_id"]) or "",
             " ".join(a["filename"] for a in attachments), 0, int(m.get("local", 0)),
         ))
     conn.exec_driver_sql(_MESSAGE_SQL, rows)
-    return set(ids) - known
+    new_ids = set(ids) - known
+    if new_ids:
+        _index_new(conn, [m for m in messages if m["id"] in new_ids])
+    return new_ids
+
+
+def _index_new(conn: Connection, messages: Sequence[Json]) -> None:
+    """Adds new message rows to the full-text index (those whose thread is known yet)."""
+    subjects = dict(select_in(
+        conn, "SELECT id, subject FROM threads WHERE subject IS NOT NULL AND id IN ({ids})",
+        list({m["thread_id"] for m in messages})))
+    indexable = [m for m in messages if m["thread_id"] in subjects]
+    if not indexable:
+        return
+    names = dict(select_in(conn, "SELECT id, name FROM people WHERE id IN ({ids})",
+                           list({m["sender_id"] for m in indexable})))
+    seqs = dict(select_in(conn, "SELECT id, seq FROM messages WHERE id IN ({ids})",
+                          [m["id"] for m in indexable]))
+    conn.exec_driver_sql(
+        "INSERT INTO message_fts (rowid, subject, body_text, sender_name, attachment_names) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [(seqs[m["id"]], subjects[m["thread_id"]], m["body_text"],
+          names.get(m["sender_id"], ""), " ".join(a["filename"] for a in m["attachments"]))
+         for m in indexable])
 
 
 # -- drafts -----------------------------------------------------------------------------
@@ -304,20 +299,20 @@ def apply_page(conn: Connection, page: Json, me_id: str | None) -> PageOutcome:
         out.thread_ids.update(s["thread_id"] for s in page["states"])
     messages = page["messages"]
     if messages:
-        subjects = {t["id"]: t["subject"] for t in threads}
-        names = {p["id"]: p["name"] for p in people}
-        new_ids = upsert_messages(conn, messages, subjects, names)
+        new_ids = upsert_messages(conn, messages)
         out.kinds.add("messages")
         out.thread_ids.update(m["thread_id"] for m in messages)
         out.keys.update(f"message:{m['id']}" for m in messages)
         out.message_count = len(messages)
         fresh = [m for m in messages if m["id"] in new_ids and m["sender_id"] != me_id]
         if fresh:
-            rows = dict(select_in(
-                conn, "SELECT id, sender_name || char(31) || subject FROM messages "
-                "WHERE id IN ({ids})", [m["id"] for m in fresh]))
+            rows = {r[0]: (r[1], r[2]) for r in select_in(
+                conn, "SELECT m.id, coalesce(p.name, ''), coalesce(t.subject, '') "
+                "FROM messages m LEFT JOIN people p ON p.id = m.sender_id "
+                "LEFT JOIN threads t ON t.id = m.thread_id WHERE m.id IN ({ids})",
+                [m["id"] for m in fresh])}
             for m in fresh:
-                sender_name, _, subject = (rows.get(m["id"]) or "\x1f").partition("\x1f")
+                sender_name, subject = rows.get(m["id"], ("", ""))
                 out.new_messages.append({"thread_id": m["thread_id"], "message_id": m["id"],
                                          "sender_name": sender_name, "subject": subject})
     if page["drafts"]:

@@ -121,8 +121,7 @@ def _send_new(conn: Connection, p: Json) -> None:
          sum(1 for x in participants if x.get("kind") == "client"), 1,
          json.dumps(participants), 1, None, 0, 0, "sent", 0, 0, 1, ts, 0, 1),
     )
-    mirror.upsert_messages(conn, [_local_message(p, p["local_thread_id"], me["id"])],
-                           {p["local_thread_id"]: p["subject"]}, {me["id"]: me["name"]})
+    mirror.upsert_messages(conn, [_local_message(p, p["local_thread_id"], me["id"])])
     _hide_draft(conn, p.get("draft_id"))
 
 
@@ -136,8 +135,7 @@ _LOCAL_THREAD = (
 
 def _reply(conn: Connection, p: Json) -> None:
     me = me_person(conn) or {"id": "", "name": "Me"}
-    mirror.upsert_messages(conn, [_local_message(p, p["thread_id"], me["id"])],
-                           None, {me["id"]: me["name"]})
+    mirror.upsert_messages(conn, [_local_message(p, p["thread_id"], me["id"])])
     conn.exec_driver_sql(
         "UPDATE threads SET in_sent = 1, sort_ts = max(coalesce(sort_ts, 0), ?) WHERE id = ?",
         (timestamp(p["sent_at"]), p["thread_id"]),

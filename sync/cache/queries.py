@@ -196,7 +196,7 @@ def conversation(conn: Connection, thread_id: str) -> Json | None:
              "starred": bool(t[14]), "in_sent": bool(t[15])}
     rows = conn.exec_driver_sql(
         "SELECT id, thread_id, sender_id, sent_at, body_html, body_text, attachments, "
-        "can_delete, receipts, local, sender_name FROM messages "
+        "can_delete, receipts, local FROM messages "
         "WHERE thread_id = ? AND hidden = 0 ORDER BY sent_ts, seq", (thread_id,)).all()
     sender_ids = list({r[2] for r in rows})
     senders = {r[0]: person_row(r) for r in select_in(
@@ -209,7 +209,7 @@ def conversation(conn: Connection, thread_id: str) -> Json | None:
             "id": r[0], "thread_id": r[1], "sender_id": r[2], "sent_at": r[3],
             "body_html": r[4], "body_text": r[5], "attachments": json.loads(r[6] or "[]"),
             "can_delete": bool(r[7]), "pending": bool(r[9]),
-            "sender": senders.get(r[2]) or {"id": r[2], "name": r[10] or "Unknown person",
+            "sender": senders.get(r[2]) or {"id": r[2], "name": "Unknown person",
                                              "kind": "staff"},
         }
         if r[8] is not None:

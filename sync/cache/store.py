@@ -82,9 +82,20 @@ class Cache:
             yield conn
 
     @contextmanager
-    def write(self) -> Iterator[Connection]:
-        with self._write_lock, self._engine.begin() as conn:
-            yield conn
+    def write(self, durable: bool = True) -> Iterator[Connection]:
+        """One write transaction. Durable ones (the outbox) are on disk when they return;
+        others (pulled pages, which the server can send again) may be lost to a power cut,
+        never to a crash of the program."""
+        with self._write_lock, self._engine.connect() as conn:
+            raw: Any = conn.connection.dbapi_connection
+            if not durable:
+                raw.execute("PRAGMA synchronous = NORMAL")
+            try:
+                with conn.begin():
+                    yield conn
+            finally:
+                if not durable:
+                    raw.execute("PRAGMA synchronous = FULL")
 
     # -- local state --------------------------------------------------------------------
 

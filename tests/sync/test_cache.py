@@ -208,7 +208,26 @@ def test_clearing_for_a_resync_keeps_the_outbox(cache: Cache) -> None:
     assert cache.sync_position() == (None, False)
     assert cache.thread_ids("inbox") == [] and cache.search("session") == []
     assert len(cache.outbox_items()) == 1
-    assert cache.search("resync")  # the pending reply is shown again
+    assert cache.search("resync") == []  # its thread is not back yet
+    apply(cache, basic_page())
+    assert cache.search("resync")  # the pending reply shows in it again
+    assert cache.integrity_check() == "ok"
+
+
+def test_messages_are_searchable_once_their_thread_and_sender_arrive(cache: Cache) -> None:
+    # The feed may send messages pages before their thread or their sender.
+    apply(cache, page(messages=[message(M4, T1, "Early bird message about kayaks", 30)]))
+    assert cache.search("kayaks") == []
+    apply(cache, page(cursor="2", threads=[thread(T1, "Weekend plans", 30)]))
+    assert cache.search("kayaks")[0]["subject"] == "Weekend plans"
+    assert cache.search("Weekend")[0]["message_id"] == M4
+    assert cache.search("Morgan") == []
+    apply(cache, page(cursor="3", people=[ALEX]))
+    assert cache.search("Morgan")[0]["message_id"] == M4
+    apply(cache, page(cursor="4", people=[dict(ALEX, name="Alexandra Morgan")],
+                      threads=[thread(T1, "Canoe plans", 30)]))
+    assert cache.search("Alexandra canoe")[0]["message_id"] == M4
+    assert cache.search("Weekend") == []
     assert cache.integrity_check() == "ok"
 
 

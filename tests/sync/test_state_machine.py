@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     RuleBasedStateMachine,
+    initialize,
     precondition,
     rule,
     run_state_machine_as_test,
@@ -38,7 +39,8 @@ NETWORKS = {
 }
 
 
-def machine_for(server: LiveServer, rivera: ApiClient, folder: Path) -> type:
+def machine_for(server: LiveServer, rivera: ApiClient, folder: Path,
+                totals: Counter[str]) -> type:
     runs = itertools.count()
 
     class SyncMachine(RuleBasedStateMachine):
@@ -71,7 +73,12 @@ def machine_for(server: LiveServer, rivera: ApiClient, folder: Path) -> type:
         def _token(self) -> str:
             token = f"hyp{self.run}x{next(self.serial)}"
             self.sent.append(token)
+            totals["messages"] += 1
             return token
+
+        @initialize()
+        def first_message(self) -> None:
+            self.send_new()
 
         def _thread_ids(self) -> list[str]:
             with self.cache.read() as conn:
@@ -114,16 +121,19 @@ def machine_for(server: LiveServer, rivera: ApiClient, folder: Path) -> type:
 
         @rule(network=st.sampled_from(sorted(NETWORKS)))
         def network(self, network: str) -> None:
+            totals[network] += 1
             self.proxy.set_faults(**NETWORKS[network])
 
         @rule()
         def restart(self) -> None:
+            totals["restarts"] += 1
             self.engine.stop()
             self.cache.close()
             self._open()
 
         @rule()
         def settle(self) -> None:
+            totals["settled"] += 1
             self.proxy.set_faults(**NETWORKS["healthy"])
             assert self.engine.wait_until_synced(60), self.cache.outbox_items()[:3]
             assert self.failures == []
@@ -149,7 +159,11 @@ def machine_for(server: LiveServer, rivera: ApiClient, folder: Path) -> type:
 def test_random_operations_faults_and_restarts_converge(live_server: LiveServer,
                                                          tmp_path: Path) -> None:
     rivera = signed_in(live_server, "dr.rivera")
-    machine = machine_for(live_server, rivera, tmp_path)
+    totals: Counter[str] = Counter()
+    machine = machine_for(live_server, rivera, tmp_path, totals)
     run_state_machine_as_test(machine, settings=settings(
-        max_examples=6, stateful_step_count=12, deadline=None, database=None,
+        max_examples=6, stateful_step_count=25, deadline=None, database=None,
         suppress_health_check=[HealthCheck.too_slow]))
+    # The walks did real work: messages under faults, restarts, settling in between.
+    assert totals["messages"] >= 6 and totals["settled"] >= 6, totals
+    assert totals["restarts"] and (totals["flaky"] or totals["down"]), totals
