@@ -2,7 +2,8 @@
 warnings on stderr, both written so that no message text reaches them.
 
 Folders, from platformdirs: ~/.local/state/practice-inbox/log on Linux,
-%LOCALAPPDATA%\\practice-inbox\\Logs on Windows, ~/Library/Logs/practice-inbox on macOS.
+%LOCALAPPDATA%\\practice-inbox\\practice-inbox\\Logs on Windows (beside the cache),
+~/Library/Logs/practice-inbox on macOS.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ _SQL_PARAMETERS = re.compile(r"\[parameters: .*?\](?=\n|\Z)", re.DOTALL)
 
 
 def log_dir() -> Path:
-    return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
+    return Path(platformdirs.user_log_dir(APP_NAME))
 
 
 def log_file() -> Path:
@@ -50,13 +51,25 @@ def _carries_content(value: Any) -> bool:
     return any(hasattr(value, name) for name in ("subject", "body_html", "sender_name"))
 
 
+class _Hidden:
+    """Stands in for a content-bearing argument: shows its type, for %s and %r alike."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __str__(self) -> str:
+        return self.text
+
+    __repr__ = __str__
+
+
 def _redacted(value: Any) -> Any:
     if isinstance(value, (str, int, float, bool, type(None), BaseException)):
         return value
     if _carries_content(value):
-        return f"<{type(value).__name__}>"
+        return _Hidden(f"<{type(value).__name__}>")
     if isinstance(value, (list, tuple)) and any(_carries_content(item) for item in value):
-        return f"<{type(value).__name__} of {len(value)}>"
+        return _Hidden(f"<{type(value).__name__} of {len(value)}>")
     return value
 
 
@@ -73,8 +86,13 @@ class PrivacyFormatter(logging.Formatter):
         safe = copy.copy(record)
         if isinstance(safe.args, tuple):
             safe.args = tuple(_redacted(arg) for arg in safe.args)
-        elif isinstance(safe.args, dict):
-            safe.args = {key: _redacted(value) for key, value in safe.args.items()}
+        elif isinstance(safe.args, dict) and _carries_content(safe.args):
+            # one dict argument: logging keeps it as the mapping for "%(key)s" formats
+            if "%(" in str(safe.msg):
+                safe.args = {key: _Hidden(f"<{key}>") if key in CONTENT_FIELDS else value
+                             for key, value in safe.args.items()}
+            else:
+                safe.args = _Hidden("<dict>")  # type: ignore[assignment]
         safe.msg = _redacted(safe.msg) if not isinstance(safe.msg, str) else safe.msg
         return scrub(super().format(safe))
 

@@ -3,6 +3,7 @@ demo's embedded server), open the session, show the main window and the tray, an
 
 from __future__ import annotations
 
+import gc
 import logging
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,14 @@ KEYRING_HELP = (
     "Windows and macOS have one built in. Your messages are never stored unencrypted, so the "
     "inbox cannot start without it."
 )
+
+
+def settle_memory() -> None:
+    """Once the inbox is up: move what startup made out of the collector's sight and collect
+    less often, so scrolling a long list does not stall on full collections."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(20_000, 50, 100)
 
 
 class Startup(QObject):
@@ -138,6 +147,7 @@ class Startup(QObject):
                         lambda answer: setattr(session, "server_session", answer),
                         lambda error: log.info("limits not refreshed: %s", error))
         session.bridge.start()
+        settle_memory()
 
     # stopping ----------------------------------------------------------------------------------
     def _close_session(self) -> None:

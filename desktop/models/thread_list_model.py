@@ -1,9 +1,9 @@
 """The thread list's model: holds only thread ids and reads rows from the cache in small blocks.
 
-A folder's ids come from one cheap query in the background; rows are revealed in pages through
-``canFetchMore``/``fetchMore`` and their fields read 200 at a time when the view paints them,
-so a folder of 100,000 threads opens as fast as one of 100. Checked rows are a set of ids that
-survives refreshes.
+A folder's ids come in keyset pages (``cache.thread_page``): the first page in the background,
+the next ones through ``canFetchMore``/``fetchMore`` as the view scrolls; row fields are read
+200 at a time when the view paints them. A folder of 100,000 threads opens as fast as one of
+100. Checked rows are a set of ids that survives refreshes.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from desktop.tasks import TaskRunner
 
 CHECK, STAR, PEOPLE, SUBJECT, ATTACHMENT, DATE = range(6)
 COLUMN_COUNT = 6
-PAGE_ROWS = 2000
+PAGE_ROWS = 500
 BLOCK_ROWS = 200
 BLOCKS_KEPT = 64
 
@@ -51,57 +51,70 @@ class ThreadListModel(QAbstractItemModel):
         self._cache = cache
         self._runner = runner
         self._ids: list[str] = []
-        self._visible = 0
+        self._next: Any = None  # keyset cursor of the next page, None when all are loaded
         self._blocks: OrderedDict[int, list[dict]] = OrderedDict()
         self._overrides: dict[str, dict] = {}  # search snippets, or whole draft rows
-        self._checked: set[str] = set()
+        self._checked: dict[str, None] = {}  # an ordered set
         self._generation = 0
         self.source: tuple[str, str] = ("folder", "inbox")
 
     # what is shown ---------------------------------------------------------------------------
     def show_folder(self, folder_id: str) -> None:
-        self.source = ("folder", folder_id)
-        self._checked.clear()
-        self.checkedChanged.emit(0)
-        self.refresh()
+        self._switch(("folder", folder_id))
 
     def show_search(self, text: str) -> None:
-        self.source = ("search", text)
-        self._checked.clear()
-        self.checkedChanged.emit(0)
-        self.refresh()
+        self._switch(("search", text))
 
-    def refresh(self) -> None:
-        """Read the ids (and any overrides) again in the background."""
+    def _switch(self, source: tuple[str, str]) -> None:
+        self.source = source
+        # The rows shown until the new ones arrive belong to the old source: no page of the
+        # new one may be appended to them.
+        self._next = None
+        self._forget_checks()
+        self.refresh(keep_loaded=False)
+
+    def _forget_checks(self) -> None:
+        if self._checked:
+            self._checked.clear()
+            self.checkedChanged.emit(0)
+
+    def refresh(self, keep_loaded: bool = True) -> None:
+        """Read the ids again in the background (as many as are loaded now, at least a page)."""
         self._generation += 1
         generation = self._generation
         kind, value = self.source
         cache = self._cache
         if kind == "search":
-            def read() -> tuple[list[str], dict[str, dict]]:
-                return _search_rows(cache.search(value, limit=200))
+            def read() -> tuple[list[str], Any, dict[str, dict]]:
+                return (*_search_rows(cache.search(value, limit=200)),)
         elif value == "drafts":
-            def read() -> tuple[list[str], dict[str, dict]]:
-                return _draft_rows(cache.drafts())
+            def read() -> tuple[list[str], Any, dict[str, dict]]:
+                return (*_draft_rows(cache.drafts(), cache.people(), cache.groups()),)
         else:
-            def read() -> tuple[list[str], dict[str, dict]]:
-                return list(cache.thread_ids(value)), {}
+            limit = max(len(self._ids) if keep_loaded else 0, PAGE_ROWS)
+
+            def read() -> tuple[list[str], Any, dict[str, dict]]:
+                page = cache.thread_page(value, limit)
+                return list(page["ids"]), page["next"], {}
         self._runner.run(read, lambda result: self._apply(generation, *result))
 
-    def _apply(self, generation: int, ids: list[str], overrides: dict[str, dict]) -> None:
+    def _apply(self, generation: int, ids: list[str], next_page: Any,
+               overrides: dict[str, dict]) -> None:
         if generation != self._generation:
             return
-        keep = max(self._visible, PAGE_ROWS)
         self.beginResetModel()
         self._ids = ids
+        self._next = next_page
         self._overrides = overrides
-        self._visible = min(len(ids), keep)
         self._blocks.clear()
         self.endResetModel()
-        known = set(ids)
-        if self._checked - known:
-            self._checked &= known
-            self.checkedChanged.emit(len(self._checked))
+        if self._next is None and self._checked:
+            known = set(ids)
+            gone = [i for i in self._checked if i not in known]
+            for thread_id in gone:
+                del self._checked[thread_id]
+            if gone:
+                self.checkedChanged.emit(len(self._checked))
         self.loaded.emit()
 
     @property
@@ -113,6 +126,7 @@ class ThreadListModel(QAbstractItemModel):
         return self.source[0] == "search"
 
     def total(self) -> int:
+        """Threads loaded so far (all of them once ``canFetchMore()`` is False)."""
         return len(self._ids)
 
     def thread_id(self, row: int) -> str:
@@ -149,54 +163,61 @@ class ThreadListModel(QAbstractItemModel):
         extra = self._overrides.get(thread_id)
         return {**row_data, **extra} if extra else row_data
 
-    def forget_rows(self, thread_ids: frozenset[str] | None = None) -> None:
-        """Drop cached row fields (of some threads, or all) and repaint them."""
-        self._blocks.clear()
-        if self._visible:
-            self.dataChanged.emit(self.index(0, 0), self.index(self._visible - 1, DATE))
-
     # checking ----------------------------------------------------------------------------------
     def checked_ids(self) -> list[str]:
-        return [i for i in self._ids if i in self._checked]
+        return list(self._checked)
 
     def set_checked(self, thread_ids: list[str], checked: bool) -> None:
-        if checked:
-            self._checked.update(thread_ids)
-        else:
-            self._checked.difference_update(thread_ids)
-        if self._visible:
-            self.dataChanged.emit(self.index(0, CHECK), self.index(self._visible - 1, CHECK),
+        for thread_id in thread_ids:
+            if checked:
+                self._checked[thread_id] = None
+            else:
+                self._checked.pop(thread_id, None)
+        if self._ids:
+            self.dataChanged.emit(self.index(0, CHECK), self.index(len(self._ids) - 1, CHECK),
                                   [Qt.ItemDataRole.CheckStateRole])
         self.checkedChanged.emit(len(self._checked))
 
     def check_all(self) -> None:
-        self.set_checked(list(self._ids), True)
+        """Check every thread of the folder, those not loaded yet too (read in the background)."""
+        if self._next is None or self.source[0] != "folder":
+            self.set_checked(list(self._ids), True)
+            return
+        generation, folder = self._generation, self.source[1]
+        self._runner.run(lambda: list(self._cache.thread_ids(folder)),
+                         lambda ids: generation == self._generation and
+                         self.set_checked(ids, True))
 
     def clear_checks(self) -> None:
         self.set_checked(list(self._checked), False)
 
     # lazy loading ------------------------------------------------------------------------------
     def canFetchMore(self, parent: QModelIndex = QModelIndex()) -> bool:
-        return not parent.isValid() and self._visible < len(self._ids)
+        return not parent.isValid() and self._next is not None
 
     def fetchMore(self, parent: QModelIndex = QModelIndex()) -> None:
-        if parent.isValid():
+        """The next keyset page of ids: an indexed query of PAGE_ROWS rows."""
+        if parent.isValid() or self._next is None or self.source[0] != "folder":
             return
-        more = min(PAGE_ROWS, len(self._ids) - self._visible)
-        if more <= 0:
+        page = self._cache.thread_page(self.source[1], PAGE_ROWS, before=self._next)
+        known = set(self._ids[-PAGE_ROWS:])
+        ids = [i for i in page["ids"] if i not in known]
+        self._next = page["next"]
+        if not ids:
             return
-        self.beginInsertRows(QModelIndex(), self._visible, self._visible + more - 1)
-        self._visible += more
+        start = len(self._ids)
+        self.beginInsertRows(QModelIndex(), start, start + len(ids) - 1)
+        self._ids.extend(ids)
         self.endInsertRows()
 
     def reveal_all(self) -> None:
-        """Make every row reachable (before jumping to the end of a long folder)."""
+        """Load every page (before jumping to the end of a long folder)."""
         while self.canFetchMore():
             self.fetchMore()
 
     # QAbstractItemModel ----------------------------------------------------------------------
     def index(self, row: int, column: int, parent: QModelIndex = QModelIndex()) -> QModelIndex:
-        if parent.isValid() or not (0 <= row < self._visible) or not (0 <= column < COLUMN_COUNT):
+        if parent.isValid() or not (0 <= row < len(self._ids)) or not (0 <= column < COLUMN_COUNT):
             return QModelIndex()
         return self.createIndex(row, column)
 
@@ -204,7 +225,7 @@ class ThreadListModel(QAbstractItemModel):
         return QModelIndex()
 
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else self._visible
+        return 0 if parent.isValid() else len(self._ids)
 
     def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:
         return COLUMN_COUNT
@@ -226,64 +247,60 @@ class ThreadListModel(QAbstractItemModel):
 
     def flags(self, index: QModelIndex) -> Qt.ItemFlag:
         if not index.isValid():
-            return Qt.ItemFlag.ItemIsEnabled
-        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if not self.is_drafts:
-            flags |= Qt.ItemFlag.ItemIsDragEnabled
+            return _ENABLED
         if index.column() == CHECK:
-            flags |= Qt.ItemFlag.ItemIsUserCheckable
-        return flags
+            return _CHECK_FLAGS_DRAFTS if self.is_drafts else _CHECK_FLAGS
+        return _ROW_FLAGS_DRAFTS if self.is_drafts else _ROW_FLAGS
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        # Called a few hundred times per painted frame: plain int comparisons, values
+        # prepared once per row (see _shown).
         if not index.isValid():
             return None
+        role = int(role)
         column = index.column()
-        thread_id = self._ids[index.row()]
-        if role == Qt.ItemDataRole.CheckStateRole and column == CHECK:
-            return (Qt.CheckState.Checked if thread_id in self._checked
-                    else Qt.CheckState.Unchecked)
-        if role == ID_ROLE:
-            return thread_id
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (PEOPLE, DATE):
-            horizontal = Qt.AlignmentFlag.AlignRight if column == DATE else \
-                Qt.AlignmentFlag.AlignLeft
-            return int(Qt.AlignmentFlag.AlignTop | horizontal)
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole,
-                        Qt.ItemDataRole.FontRole, Qt.ItemDataRole.ToolTipRole,
-                        Qt.ItemDataRole.AccessibleTextRole, RECORD_ROLE, UNREAD_ROLE,
-                        SNIPPET_ROLE):
+        if role == _CHECK_STATE:
+            if column != CHECK:
+                return None
+            return _CHECKED if self._ids[index.row()] in self._checked else _UNCHECKED
+        if role == _ID:
+            return self._ids[index.row()]
+        if role == _ALIGNMENT:
+            return _ALIGN_DATE if column == DATE else _ALIGN_TOP_LEFT if column == PEOPLE \
+                else None
+        if role not in _ROW_ROLES:
             return None
         row = self.record(index.row())
-        unread = bool(row.get("unread"))
-        if role == RECORD_ROLE:
-            return row
-        if role == UNREAD_ROLE:
-            return unread
-        if role == SNIPPET_ROLE:
-            return row.get("snippet") or ""
-        if role == Qt.ItemDataRole.FontRole:
-            if unread:
-                font = QFont()
-                font.setBold(True)
-                return font
-            return None
-        if role == Qt.ItemDataRole.DecorationRole:
+        shown = row.get("_shown")
+        if shown is None:
+            shown = row["_shown"] = self._shown(row)
+        if role == _DISPLAY:
+            return shown[column]
+        if role == _FONT:
+            return _bold_font() if shown[6] else None
+        if role == _DECORATION:
             if column == STAR and row.get("starred"):
                 return icon("star-filled")
             if column == ATTACHMENT and row.get("has_attachments"):
                 return icon("attachment")
             return None
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _UNREAD:
+            return shown[6]
+        if role == _SNIPPET:
+            return row.get("snippet") or ""
+        if role == _RECORD:
+            return row
+        if role == _TOOLTIP:
             return _plain(row.get("snippet") or "") or None
-        if column == PEOPLE:
-            return row.get("participants_label") or ""
-        if column == SUBJECT:
-            return row.get("subject") or self.tr("(no subject)")
-        if column == DATE:
-            return short_time(row.get("last_message_at"))
-        if role == Qt.ItemDataRole.AccessibleTextRole and column == CHECK:
+        if role == _ACCESSIBLE and column == CHECK:
             return self.tr("Select")
         return None
+
+    def _shown(self, row: dict) -> tuple:
+        """Display texts by column, then the unread flag."""
+        return ("", "", row.get("participants_label") or "",
+                row.get("subject") or self.tr("(no subject)"), "",
+                short_time(row.get("last_message_at")), bool(row.get("unread")))
 
     def setData(self, index: QModelIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if not index.isValid() or role != Qt.ItemDataRole.CheckStateRole:
@@ -291,9 +308,9 @@ class ThreadListModel(QAbstractItemModel):
         checked = Qt.CheckState(value) == Qt.CheckState.Checked
         thread_id = self._ids[index.row()]
         if checked:
-            self._checked.add(thread_id)
+            self._checked[thread_id] = None
         else:
-            self._checked.discard(thread_id)
+            self._checked.pop(thread_id, None)
         self.dataChanged.emit(index, index, [Qt.ItemDataRole.CheckStateRole])
         self.checkedChanged.emit(len(self._checked))
         return True
@@ -315,11 +332,41 @@ class ThreadListModel(QAbstractItemModel):
         return data
 
 
+_ENABLED = Qt.ItemFlag.ItemIsEnabled
+_ROW_FLAGS_DRAFTS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_ROW_FLAGS = _ROW_FLAGS_DRAFTS | Qt.ItemFlag.ItemIsDragEnabled
+_CHECK_FLAGS_DRAFTS = _ROW_FLAGS_DRAFTS | Qt.ItemFlag.ItemIsUserCheckable
+_CHECK_FLAGS = _ROW_FLAGS | Qt.ItemFlag.ItemIsUserCheckable
+_CHECK_STATE = int(Qt.ItemDataRole.CheckStateRole)
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_DECORATION = int(Qt.ItemDataRole.DecorationRole)
+_FONT = int(Qt.ItemDataRole.FontRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_ACCESSIBLE = int(Qt.ItemDataRole.AccessibleTextRole)
+_ID, _RECORD, _UNREAD, _SNIPPET = int(ID_ROLE), int(RECORD_ROLE), int(UNREAD_ROLE), \
+    int(SNIPPET_ROLE)
+_ROW_ROLES = frozenset({_DISPLAY, _DECORATION, _FONT, _TOOLTIP, _ACCESSIBLE, _RECORD, _UNREAD,
+                        _SNIPPET})
+_CHECKED, _UNCHECKED = Qt.CheckState.Checked, Qt.CheckState.Unchecked
+_ALIGN_TOP_LEFT = int(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+_ALIGN_DATE = int(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignRight)
+_BOLD: list[QFont] = []
+
+
+def _bold_font() -> QFont:
+    if not _BOLD:
+        font = QFont()
+        font.setBold(True)
+        _BOLD.append(font)
+    return _BOLD[0]
+
+
 def _plain(snippet: str) -> str:
     return snippet.replace("<b>", "").replace("</b>", "")
 
 
-def _search_rows(results: list[dict]) -> tuple[list[str], dict[str, dict]]:
+def _search_rows(results: list[dict]) -> tuple[list[str], None, dict[str, dict]]:
     """One row per thread, best match first, keeping the highlighted snippet."""
     ids: list[str] = []
     overrides: dict[str, dict] = {}
@@ -330,25 +377,22 @@ def _search_rows(results: list[dict]) -> tuple[list[str], dict[str, dict]]:
         ids.append(thread_id)
         overrides[thread_id] = {"snippet": result.get("snippet") or "",
                                 "match_message_id": result.get("message_id")}
-    return ids, overrides
+    return ids, None, overrides
 
 
-def _draft_rows(drafts: list[dict]) -> tuple[list[str], dict[str, dict]]:
+def _draft_rows(drafts: list[dict], people: list[dict],
+                groups: list[dict]) -> tuple[list[str], None, dict[str, dict]]:
+    names = {f"person:{p['id']}": p.get("name") or "" for p in people}
+    names.update({f"group:{g['id']}": g.get("name") or "" for g in groups})
     ids: list[str] = []
     rows: dict[str, dict] = {}
     for draft in sorted(drafts, key=lambda d: d.get("updated_at") or "", reverse=True):
         ids.append(draft["id"])
         rows[draft["id"]] = {
             "id": draft["id"], "subject": draft.get("subject") or "",
-            "snippet": "", "participants_label": _draft_to_label(draft),
+            "snippet": "", "participants_label": ", ".join(
+                names.get(a, "?") for a in draft.get("to") or []),
             "last_message_at": draft.get("updated_at"), "unread": False, "starred": False,
             "has_attachments": bool(draft.get("attachment_ids")), "draft": draft,
         }
-    return ids, rows
-
-
-def _draft_to_label(draft: dict) -> str:
-    labels = draft.get("to_labels")
-    if labels:
-        return ", ".join(labels)
-    return ", ".join(str(a).split(":", 1)[-1] for a in draft.get("to") or [])
+    return ids, None, rows

@@ -68,8 +68,8 @@ class Inbox:
 
     @property
     def synced(self) -> bool:
-        return any(type(e).__name__ == "SyncProgress" and e.done for e in self.events) or any(
-            type(e).__name__ == "SyncStatus" and e.state == "online" for e in self.events)
+        """The first full sync of the (fresh) cache is over."""
+        return any(type(e).__name__ == "SyncProgress" and e.done for e in self.events)
 
     def close(self) -> None:
         self.window.quit_now()
