@@ -46,7 +46,6 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "startup/start_at_login", bool, False, "Start when I sign in to this computer",
         "Start Practice Inbox automatically when you log in to your computer.",
-        shown=False,  # declared now; the per-platform autostart entry comes with packaging
     ),
     Setting("account/server_url", str, "", "Server address", "The last server signed in to.",
             shown=False),
