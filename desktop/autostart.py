@@ -185,8 +185,11 @@ def follow_setting(settings: Any, notices: Any = None, entry: Any = None) -> Non
         if notices is not None:
             notices.error.emit(str(error))
 
+    reverting = False
+
     def on_changed(key: str) -> None:
-        if key != SETTING_KEY:
+        nonlocal reverting
+        if key != SETTING_KEY or reverting:
             return
         wanted = bool(settings.get(SETTING_KEY))
         try:
@@ -194,7 +197,11 @@ def follow_setting(settings: Any, notices: Any = None, entry: Any = None) -> Non
         except AutostartError as error:
             report(error)
             if entry.is_enabled() != wanted:
-                settings.set(SETTING_KEY, entry.is_enabled())
+                reverting = True  # putting the box back must not try again
+                try:
+                    settings.set(SETTING_KEY, entry.is_enabled())
+                finally:
+                    reverting = False
 
     present = entry.is_enabled()
     if bool(settings.get(SETTING_KEY)) != present:
