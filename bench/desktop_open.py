@@ -163,6 +163,7 @@ def child(data_dir: Path, key_hex: str, started: float) -> None:
         deadline = time.perf_counter() + timeout
         while not predicate():
             app.processEvents()
+            time.sleep(0.001)  # an idle event loop sleeps too: leave the workers the GIL
             if time.perf_counter() > deadline:
                 raise SystemExit("timed out")
 

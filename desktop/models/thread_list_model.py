@@ -149,7 +149,7 @@ class ThreadListModel(QAbstractItemModel):
             return self._overrides[thread_id]
         block_no = row // BLOCK_ROWS
         block = self._blocks.get(block_no)
-        if block is None:
+        if block is None or row - block_no * BLOCK_ROWS >= len(block):  # none, or read short
             start = block_no * BLOCK_ROWS
             ids = self._ids[start:start + BLOCK_ROWS]
             by_id = {r["id"]: r for r in self._cache.thread_rows(ids)}
@@ -208,6 +208,7 @@ class ThreadListModel(QAbstractItemModel):
         start = len(self._ids)
         self.beginInsertRows(QModelIndex(), start, start + len(ids) - 1)
         self._ids.extend(ids)
+        self._blocks.pop(start // BLOCK_ROWS, None)  # the last block was read short
         self.endInsertRows()
 
     def reveal_all(self) -> None:
