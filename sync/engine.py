@@ -99,23 +99,22 @@ class SyncEngine:
             self.emit(SyncStopped(code, detail))
 
     def wait_until_synced(self, timeout: float = 30.0) -> bool:
-        """For scripts and tests: True once the outbox is empty and a pull after that found
-        nothing more to fetch."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.cache.outbox_count() == 0 and self.pusher.idle.is_set():
-                with self.puller.caught_up:
-                    generation = self.puller.generation
-                    remaining = deadline - time.monotonic()
-                    self.puller.caught_up.wait_for(
-                        lambda g=generation: self.puller.generation > g,
-                        timeout=max(0.0, remaining))
-                    if self.puller.generation > generation and self.cache.outbox_count() == 0:
-                        return True
-            else:
-                time.sleep(0.05)
-            if self.stopped:
-                return False
+        """For scripts and tests: True once the outbox is empty and the cache holds
+        everything the server had when this was called and when the last command was
+        answered. (A long poll already waiting may have to run out first.)"""
+        called = time.monotonic()
+        deadline = called + timeout
+        self.puller.fresh.set()
+        while time.monotonic() < deadline and not self.stopped:
+            if self.pusher.answered.is_set():
+                self.pusher.answered.clear()
+                self.puller.fresh.set()  # no need to wait out a long poll for it
+            since = self.puller.caught_up_since
+            if (since is not None and since > max(called, self.pusher.last_answer)
+                    and self.pusher.idle.is_set() and self.cache.outbox_count() == 0):
+                return True
+            with self.puller.caught_up:
+                self.puller.caught_up.wait(0.05)
         return False
 
     # -- commands -------------------------------------------------------------------------

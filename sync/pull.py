@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
@@ -68,7 +69,10 @@ class Puller:
         self.backoff = backoff
         self.on_stopped = on_stopped
         self.caught_up = threading.Condition()
-        self.generation = 0  # pages applied with nothing more to fetch
+        # When (time.monotonic()) the request for the last page with nothing more after it
+        # was sent: everything the server had committed by then is in the cache.
+        self.caught_up_since: float | None = None
+        self.fresh = threading.Event()  # set: the next request does not wait
         self._need_bootstrap = True
         self._progress = [0, 0]  # pages, messages of the current full sync
 
@@ -144,30 +148,35 @@ class Puller:
             self.status.syncing()
             self._full_sync(cursor)
             return
-        page = shapes.check_page(self.api.changes(cursor, self.page_limit, wait=self.poll_wait))
+        wait = 0 if self.fresh.is_set() else self.poll_wait
+        self.fresh.clear()
+        sent = time.monotonic()
+        page = shapes.check_page(self.api.changes(cursor, self.page_limit, wait=wait))
         if self.stop.is_set():
             raise Stopped()
-        self._apply(page, alert=True)
+        self._apply(page, alert=True, sent=sent)
         while page["more"]:
             self.status.syncing()
+            sent = time.monotonic()
             page = shapes.check_page(self.api.changes(page["cursor"], self.page_limit, wait=0))
-            self._apply(page, alert=True)
+            self._apply(page, alert=True, sent=sent)
         self.status.online()
 
     def _full_sync(self, cursor: str | None) -> None:
         """The initial sync: fetches page n + 1 while page n is written."""
-        def fetch(since: str | None) -> Json:
-            return shapes.check_page(self.api.changes(since, self.page_limit, wait=0))
+        def fetch(since: str | None) -> tuple[Json, float]:
+            sent = time.monotonic()
+            return shapes.check_page(self.api.changes(since, self.page_limit, wait=0)), sent
 
         with self._write() as conn:
             search_index.begin_bulk_load(conn)
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-prefetch") as pool:
-            future: Future[Json] = pool.submit(fetch, cursor)
+            future: Future[tuple[Json, float]] = pool.submit(fetch, cursor)
             while True:
-                page = future.result()
+                page, sent = future.result()
                 if page["more"]:
                     future = pool.submit(fetch, page["cursor"])
-                self._apply(page, alert=False, full_sync=True)
+                self._apply(page, alert=False, full_sync=True, sent=sent)
                 self._progress[0] += 1
                 self._progress[1] += len(page["messages"])
                 self.emit(SyncProgress(self._progress[0], self._progress[1], False))
@@ -179,7 +188,8 @@ class Puller:
         self._progress = [0, 0]
         self.status.online()
 
-    def _apply(self, page: Json, alert: bool, full_sync: bool = False) -> None:
+    def _apply(self, page: Json, alert: bool, full_sync: bool = False,
+               sent: float | None = None) -> None:
         with self._write() as conn:
             me = self.cache.get_meta(conn, "session")
             me_id = json.loads(me)["user"]["id"] if me else None
@@ -191,9 +201,9 @@ class Puller:
             Cache.set_meta(conn, "last_sync", datetime.now(UTC).isoformat())
         if self.blobs is not None and outcome.purged_attachments:
             self.blobs.remove(outcome.purged_attachments)
-        if not page["more"]:
+        if not page["more"] and sent is not None:
             with self.caught_up:
-                self.generation += 1
+                self.caught_up_since = sent
                 self.caught_up.notify_all()
         if outcome.kinds or touched:
             thread_ids = set(outcome.thread_ids)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -71,6 +72,8 @@ class Pusher:
         self.backoff = backoff
         self.on_stopped = on_stopped
         self.idle = threading.Event()
+        self.last_answer = 0.0  # time.monotonic() of the last command the server answered
+        self.answered = threading.Event()  # set after each answer, for the pull side
 
     # -- the loop -------------------------------------------------------------------------
 
@@ -231,6 +234,8 @@ class Pusher:
         self.emit(CommandFailed(command.kind, code, detail))
 
     def _changed(self, keys: set[str]) -> None:
+        self.last_answer = time.monotonic()
+        self.answered.set()
         kinds = {"outbox"}
         thread_ids = set()
         for key in keys:

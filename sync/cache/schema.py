@@ -88,15 +88,16 @@ messages = Table(
     Column("sender_id", Text),
     Column("sent_at", Text),
     Column("sent_ts", Float),
-    Column("body_html", Text),
-    Column("body_text", Text),
-    Column("attachments", Text),  # JSON list of Attachment
     Column("attachment_count", Integer, nullable=False, server_default="0"),
     Column("can_delete", Integer),
-    Column("receipts", Text),  # JSON list, or NULL when the server sends none
-    Column("attachment_names", Text),  # for the full-text index
     Column("hidden", Integer, nullable=False, server_default="0"),
     Column("local", Integer, nullable=False, server_default="0"),
+    Column("attachments", Text),  # JSON list of Attachment
+    Column("attachment_names", Text),  # for the full-text index
+    Column("receipts", Text),  # JSON list, or NULL when the server sends none
+    # The large columns last: reading the text (search) never reads through the HTML.
+    Column("body_text", Text),
+    Column("body_html", Text),
 )
 
 drafts = Table(
@@ -169,7 +170,6 @@ _FTS = [
         tokenize='unicode61 remove_diacritics 2')""",
     # Deleted text leaves no trace in the index (not only a tombstone in a segment).
     "INSERT INTO message_fts(message_fts, rank) VALUES ('secure-delete', 1)",
-    "INSERT INTO message_fts(message_fts, rank) VALUES ('rank', 'bm25(8.0, 1.0, 4.0, 2.0)')",
 ]
 
 

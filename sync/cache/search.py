@@ -4,10 +4,12 @@ What the user types is never passed to FTS5 as query syntax: words become quoted
 (all must match; the last one also matches as a prefix while typing) and text in double
 quotes becomes a phrase. Results are ranked by bm25 with subjects and names weighted up.
 
-A common word can match most of a mailbox; ranking all of 80,000 matches costs far more
-than an inbox can wait for. So ranking looks at the most recent RANK_WINDOW matches (found
-cheaply, newest first), which is also where people look. Snippets are cut in Python from
-the few rows shown, instead of by FTS5 re-reading and re-tokenizing each message.
+A query matching up to RANK_WINDOW messages is ranked by bm25. A common word can match
+most of a mailbox, and bm25 then costs a pass over every match (for its term weights)
+before it ranks anything; such a query instead ranks its RANK_WINDOW newest matches by
+where the words occur (subject, then sender, then attachment names, then only the body),
+newest first within each: what an inbox user looks for in a flood of matches. Snippets
+are cut in Python from the rows shown, instead of FTS5 re-reading each message.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from sqlalchemy.engine import Connection
 from sync.cache.mirror import select_in
 
 Json = dict[str, Any]
-RANK_WINDOW = 2000
+RANK_WINDOW = 500
+WEIGHTS = "8.0, 1.0, 4.0, 2.0"  # subject, body, sender name, attachment names
 SNIPPET_CHARS = 160
 _WORD = re.compile(r"\w+", re.UNICODE)
 _PHRASE = re.compile(r'"([^"]*)"')
@@ -82,18 +85,28 @@ def snippet(text: str, pattern: re.Pattern[str], width: int = SNIPPET_CHARS) -> 
     return ("…" if start else "") + "".join(out) + ("…" if end < len(flat) else "")
 
 
-def _ranked(conn: Connection, match: str, limit: int) -> list[tuple[int, float]]:
-    boundary = conn.exec_driver_sql(
+def _ranked(conn: Connection, match: str, pattern: re.Pattern[str],
+            limit: int) -> list[tuple[int, float]]:
+    """(rowid, rank) of the best `limit` matches, best (lowest rank) first."""
+    newest = [r[0] for r in conn.exec_driver_sql(
         "SELECT rowid FROM message_fts WHERE message_fts MATCH ? ORDER BY rowid DESC "
-        "LIMIT 1 OFFSET ?", (match, RANK_WINDOW - 1)).first()
-    if boundary is None:
-        sql, params = "", (match, limit)
-    else:
-        sql, params = " AND rowid >= ?", (match, boundary[0], limit)
-    rows = conn.exec_driver_sql(
-        f"SELECT rowid, rank FROM message_fts WHERE message_fts MATCH ?{sql} "
-        "ORDER BY rank LIMIT ?", params).all()
-    return [(r[0], r[1]) for r in rows]
+        "LIMIT ?", (match, RANK_WINDOW + 1)).all()]
+    if len(newest) <= RANK_WINDOW:
+        rows = conn.exec_driver_sql(
+            f"SELECT rowid, bm25(message_fts, {WEIGHTS}) FROM message_fts "
+            "WHERE message_fts MATCH ?", (match,)).all()
+        return sorted(((r[0], r[1]) for r in rows), key=lambda r: r[1])[:limit]
+    places = select_in(
+        conn, "SELECT m.seq, t.subject, coalesce(p.name, ''), m.attachment_names "
+        "FROM messages m JOIN threads t ON t.id = m.thread_id "
+        "LEFT JOIN people p ON p.id = m.sender_id WHERE m.seq IN ({ids})", newest[:-1])
+    top = newest[0] + 1
+    scored = []
+    for seq, subject, name, attachment_names in places:
+        weight = (8 * bool(pattern.search(subject or "")) + 4 * bool(pattern.search(name))
+                  + 2 * bool(pattern.search(attachment_names or "")))
+        scored.append((seq, -weight - seq / top))  # newer breaks ties; like bm25, lower wins
+    return sorted(scored, key=lambda r: r[1])[:limit]
 
 
 def search(conn: Connection, text: str, limit: int = 200) -> list[Json]:
@@ -101,7 +114,8 @@ def search(conn: Connection, text: str, limit: int = 200) -> list[Json]:
     if match is None:
         return []
     hidden = conn.exec_driver_sql("SELECT count(*) FROM messages WHERE hidden = 1").scalar_one()
-    ranked = _ranked(conn, match, limit + hidden)
+    pattern = _highlighter(text)
+    ranked = _ranked(conn, match, pattern, limit + hidden)
     if not ranked:
         return []
     rows = {r[0]: r[1:] for r in select_in(
@@ -109,7 +123,6 @@ def search(conn: Connection, text: str, limit: int = 200) -> list[Json]:
         "FROM messages m JOIN threads t ON t.id = m.thread_id "
         "WHERE m.hidden = 0 AND t.hidden = 0 AND m.seq IN ({ids})",
         [seq for seq, _ in ranked])}
-    pattern = _highlighter(text)
     results = []
     for seq, rank in ranked:
         if seq not in rows:

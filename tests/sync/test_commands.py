@@ -28,14 +28,18 @@ def wait_for(condition, timeout: float = 20.0) -> bool:
 def test_a_refusal_rolls_back_and_reports_the_servers_detail(
         live_server: LiveServer, rivera: ApiClient, make_engine) -> None:
     traffic = make_traffic(live_server)
-    engine, events = make_engine(rivera)
-    assert engine.wait_until_synced(30)
+    first, _ = make_engine(rivera, name="refusal")
+    assert first.wait_until_synced(30)
+    first.stop()
+    engine, events = make_engine(rivera, name="refusal", start=False)
     alex = f"person:{live_server.person_id('alex')}"
 
     local = engine.send_new([alex], "Too short", "<p>hi</p>")
     engine.reply(local, "<p>This reply depends on the refused message.</p>")
     engine.set_state([traffic.with_client], folder="sent")  # placing in Sent is not allowed
     assert engine.cache.thread_ids("sent")[0] == local  # shown at once, optimistically
+    assert engine.cache.thread_rows([traffic.with_client])[0]["folder"] == "sent"
+    engine.start()
     assert engine.wait_until_synced(30)
 
     failed = events.of(CommandFailed)
