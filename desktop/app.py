@@ -78,6 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = AppSettings(QSettings(str(data_root / "settings.ini"), QSettings.Format.IniFormat)
                            if args.demo and data_root else None)
     startup = Startup(app, settings, data_root=data_root, demo=demo, demo_user=args.demo_user)
+    _report_unexpected_errors(startup)
     if not args.demo:  # the demo's settings are thrown away: it leaves the computer's alone
         from desktop.autostart import follow_setting
 
@@ -96,6 +97,22 @@ def main(argv: list[str] | None = None) -> int:
             activity.stop()
         if demo is not None:
             demo.stop()
+
+
+def _report_unexpected_errors(startup) -> None:  # noqa: ANN001
+    """An error nobody caught is logged for support and told in one plain sentence in the
+    status bar; the user never sees a traceback and the inbox keeps running."""
+    log = logging.getLogger("desktop")
+
+    def hook(kind, error, trace) -> None:  # noqa: ANN001
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, error, trace)
+            return
+        log.error("unexpected error", exc_info=(kind, error, trace))
+        startup.notices.error.emit(startup.tr(
+            "Something went wrong inside Practice Inbox; it was noted in the log."))
+
+    sys.excepthook = hook
 
 
 def _start_demo(args: argparse.Namespace, data_root: Path | None):  # noqa: ANN202

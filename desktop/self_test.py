@@ -304,12 +304,12 @@ def check_keyring_backends() -> None:
 
 def check_resources() -> None:
     """Every icon draws and the style sheet reads (SVG support and data files are present)."""
+    from PySide6.QtGui import QIcon
+
     from desktop.resources import app_icon, resource_files, resource_path, style_sheet
 
     if not style_sheet().strip():
         raise SelfTestFailed("the style sheet is empty")
-    from PySide6.QtGui import QIcon
-
     icons = [name for name in resource_files() if name.endswith(".svg")]
     if not icons:
         raise SelfTestFailed("no icons found in the resources folder")

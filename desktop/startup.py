@@ -37,7 +37,7 @@ def settle_memory() -> None:
     less often, so scrolling a long list does not stall on full collections."""
     gc.collect()
     gc.freeze()
-    gc.set_threshold(20_000, 50, 100)
+    gc.set_threshold(50_000, 50, 1000)
 
 
 class Startup(QObject):

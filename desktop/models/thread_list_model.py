@@ -52,7 +52,9 @@ class ThreadListModel(QAbstractItemModel):
         self._runner = runner
         self._ids: list[str] = []
         self._next: Any = None  # keyset cursor of the next page, None when all are loaded
+        self._next_page: tuple[Any, dict] | None = None
         self._blocks: OrderedDict[int, list[dict]] = OrderedDict()
+        self._prefetching: set[int] = set()
         self._overrides: dict[str, dict] = {}  # search snippets, or whole draft rows
         self._checked: dict[str, None] = {}  # an ordered set
         self._generation = 0
@@ -105,6 +107,7 @@ class ThreadListModel(QAbstractItemModel):
         self.beginResetModel()
         self._ids = ids
         self._next = next_page
+        self._next_page = None
         self._overrides = overrides
         self._blocks.clear()
         self.endResetModel()
@@ -116,6 +119,7 @@ class ThreadListModel(QAbstractItemModel):
             if gone:
                 self.checkedChanged.emit(len(self._checked))
         self.loaded.emit()
+        self._read_ahead()
 
     @property
     def is_drafts(self) -> bool:
@@ -150,18 +154,48 @@ class ThreadListModel(QAbstractItemModel):
         block_no = row // BLOCK_ROWS
         block = self._blocks.get(block_no)
         if block is None or row - block_no * BLOCK_ROWS >= len(block):  # none, or read short
-            start = block_no * BLOCK_ROWS
-            ids = self._ids[start:start + BLOCK_ROWS]
-            by_id = {r["id"]: r for r in self._cache.thread_rows(ids)}
-            block = [by_id.get(i) or {"id": i, "subject": "", "snippet": ""} for i in ids]
-            self._blocks[block_no] = block
-            if len(self._blocks) > BLOCKS_KEPT:
-                self._blocks.popitem(last=False)
+            block = self._read_block(block_no)
+            self._store_block(block_no, block)
+            self._prefetch(block_no + 1)
         else:
             self._blocks.move_to_end(block_no)
+            if block_no + 1 not in self._blocks:
+                self._prefetch(block_no + 1)
         row_data = block[row - block_no * BLOCK_ROWS]
         extra = self._overrides.get(thread_id)
         return {**row_data, **extra} if extra else row_data
+
+    def _read_block(self, block_no: int, ids: list[str] | None = None) -> list[dict]:
+        start = block_no * BLOCK_ROWS
+        ids = ids if ids is not None else self._ids[start:start + BLOCK_ROWS]
+        by_id = {r["id"]: r for r in self._cache.thread_rows(ids)}
+        return [by_id.get(i) or {"id": i, "subject": "", "snippet": ""} for i in ids]
+
+    def _store_block(self, block_no: int, block: list[dict]) -> None:
+        self._blocks[block_no] = block
+        if len(self._blocks) > BLOCKS_KEPT:
+            self._blocks.popitem(last=False)
+
+    def _prefetch(self, block_no: int) -> None:
+        """Read the block after the one just painted in the background, so that scrolling
+        on finds its rows ready."""
+        if block_no in self._prefetching or block_no in self._blocks:
+            return
+        start = block_no * BLOCK_ROWS
+        ids = self._ids[start:start + BLOCK_ROWS]
+        if len(ids) < BLOCK_ROWS:
+            return
+        generation = self._generation
+        self._prefetching.add(block_no)
+
+        def keep(block: list[dict]) -> None:
+            self._prefetching.discard(block_no)
+            if generation == self._generation and self._ids[start:start + BLOCK_ROWS] == ids \
+                    and block_no not in self._blocks:
+                self._store_block(block_no, block)
+
+        self._runner.run(lambda: self._read_block(block_no, ids), keep,
+                         lambda _error: self._prefetching.discard(block_no))
 
     # checking ----------------------------------------------------------------------------------
     def checked_ids(self) -> list[str]:
@@ -199,7 +233,12 @@ class ThreadListModel(QAbstractItemModel):
         """The next keyset page of ids: an indexed query of PAGE_ROWS rows."""
         if parent.isValid() or self._next is None or self.source[0] != "folder":
             return
-        page = self._cache.thread_page(self.source[1], PAGE_ROWS, before=self._next)
+        ready = self._next_page
+        if ready is not None and ready[0] == (self.source, self._next):
+            page = ready[1]  # read ahead in the background
+        else:
+            page = self._cache.thread_page(self.source[1], PAGE_ROWS, before=self._next)
+        self._next_page = None
         known = set(self._ids[-PAGE_ROWS:])
         ids = [i for i in page["ids"] if i not in known]
         self._next = page["next"]
@@ -210,6 +249,20 @@ class ThreadListModel(QAbstractItemModel):
         self._ids.extend(ids)
         self._blocks.pop(start // BLOCK_ROWS, None)  # the last block was read short
         self.endInsertRows()
+        self._read_ahead()
+
+    def _read_ahead(self) -> None:
+        """Read the next page of ids in the background, for the next fetchMore."""
+        if self._next is None or self.source[0] != "folder":
+            return
+        key, folder, cursor = (self.source, self._next), self.source[1], self._next
+
+        def keep(page: dict) -> None:
+            if (self.source, self._next) == key:
+                self._next_page = (key, page)
+
+        self._runner.run(lambda: self._cache.thread_page(folder, PAGE_ROWS, before=cursor),
+                         keep, lambda _error: None)
 
     def reveal_all(self) -> None:
         """Load every page (before jumping to the end of a long folder)."""

@@ -30,6 +30,21 @@ def snippet_segments(snippet: str) -> list[tuple[str, bool]]:
     return segments
 
 
+def keep_match_visible(segments: list[tuple[str, bool]], plain: QFontMetrics,
+                       bold: QFontMetrics, width: int) -> list[tuple[str, bool]]:
+    """Shorten the text before the first match so that the match shows in `width` pixels."""
+    first = next((i for i, (_, is_match) in enumerate(segments) if is_match), None)
+    if not first:
+        return segments
+    before = "".join(text for text, _ in segments[:first])
+    match_width = bold.horizontalAdvance(segments[first][0])
+    if plain.horizontalAdvance(before) + match_width <= width:
+        return segments
+    room = max(width // 4, width - match_width - width // 3)
+    kept = plain.elidedText(before, Qt.TextElideMode.ElideLeft, room)
+    return [(kept, False), *segments[first:]]
+
+
 class SubjectDelegate(QStyledItemDelegate):
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
         opt = QStyleOptionViewItem(option)
@@ -59,7 +74,9 @@ class SubjectDelegate(QStyledItemDelegate):
         x = second.left()
         match_font = QFont(opt.font)
         match_font.setBold(True)
-        for text, is_match in snippet_segments(snippet):
+        segments = keep_match_visible(snippet_segments(snippet), QFontMetrics(opt.font),
+                                      QFontMetrics(match_font), second.width())
+        for text, is_match in segments:
             if x >= second.right():
                 break
             if is_match:
