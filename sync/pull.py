@@ -72,6 +72,7 @@ class Puller:
         # When (time.monotonic()) the request for the last page with nothing more after it
         # was sent: everything the server had committed by then is in the cache.
         self.caught_up_since: float | None = None
+        self.generation = 0  # how many times the cache has caught up with the server
         self.fresh = threading.Event()  # set: the next request does not wait
         self._need_bootstrap = True
         self._progress = [0, 0]  # pages, messages of the current full sync
@@ -204,6 +205,7 @@ class Puller:
         if not page["more"] and sent is not None:
             with self.caught_up:
                 self.caught_up_since = sent
+                self.generation += 1
                 self.caught_up.notify_all()
         if outcome.kinds or touched:
             thread_ids = set(outcome.thread_ids)
