@@ -10,7 +10,9 @@ import sys
 from functools import cache
 from pathlib import Path
 
-from PySide6.QtGui import QIcon
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QGuiApplication, QIcon, QPainter, QPalette, QPixmap
+from PySide6.QtSvg import QSvgRenderer
 
 RESOURCE_DIR_NAME = "resources"
 
@@ -37,10 +39,38 @@ def resource_files() -> list[str]:
     return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
 
 
-@cache
+ICON_INK = "#5f6b7a"  # the grey the monochrome icons are drawn in
+ICON_SIZES = (16, 20, 24, 32, 48)
+
+
 def icon(name: str) -> QIcon:
-    """The icon ``resources/icons/<name>.svg``."""
-    return QIcon(str(resource_path(f"icons/{name}.svg")))
+    """The icon ``resources/icons/<name>.svg``, its grey ink lightened on a dark palette."""
+    return _icon(name, _dark())
+
+
+@cache
+def _icon(name: str, dark: bool) -> QIcon:
+    path = resource_path(f"icons/{name}.svg")
+    if not dark:
+        return QIcon(str(path))
+    svg = path.read_text(encoding="utf-8").replace(ICON_INK, "#c3cad3")
+    renderer = QSvgRenderer(QByteArray(svg.encode("utf-8")))
+    result = QIcon()
+    for size in ICON_SIZES:
+        pixmap = QPixmap(size, size)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        renderer.render(painter)
+        painter.end()
+        result.addPixmap(pixmap)
+    return result
+
+
+def _dark() -> bool:
+    app = QGuiApplication.instance()
+    if app is None:
+        return False
+    return QGuiApplication.palette().color(QPalette.ColorRole.Window).lightness() < 128
 
 
 @cache
@@ -49,4 +79,6 @@ def app_icon() -> QIcon:
 
 
 def style_sheet() -> str:
-    return resource_path("styles/inbox.qss").read_text(encoding="utf-8")
+    """The application style sheet, with ``@icons@`` pointing at the icon folder."""
+    text = resource_path("styles/inbox.qss").read_text(encoding="utf-8")
+    return text.replace("@icons@", (resources_dir() / "icons").as_posix())
