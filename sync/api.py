@@ -226,7 +226,8 @@ class ApiClient:
     # -- the change feed ------------------------------------------------------------------
 
     def changes(self, since: str | None = None, limit: int = 500, wait: float = 0) -> Json:
-        params: Json = {"limit": limit, "wait": int(wait)}
+        seconds = max(0.0, min(60.0, float(wait)))
+        params: Json = {"limit": limit, "wait": int(seconds) if seconds.is_integer() else seconds}
         if since:
             params["since"] = since
         return self._object(

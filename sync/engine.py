@@ -158,7 +158,7 @@ class SyncEngine:
                  attachments: list[Json] | None = None) -> str:
         """Queues a new conversation; returns its local thread id."""
         ids = list(attachment_ids or [])
-        payload = {
+        payload: Json = {
             "local_thread_id": outbox.new_local_id(),
             "local_message_id": outbox.new_local_id(),
             "to": list(to), "subject": subject, "body_html": body_html,
@@ -206,7 +206,7 @@ class SyncEngine:
 
     def save_draft(self, draft: Json) -> str:
         """Saves a draft (its "id" is made here when missing); returns the draft id."""
-        body = {
+        body: Json = {
             "id": draft.get("id") or str(uuid.uuid4()),
             "to": list(draft.get("to") or []), "subject": draft.get("subject") or "",
             "body_html": draft.get("body_html") or "",

@@ -58,7 +58,7 @@ def resolve(conn: Connection, value: Any) -> Any:
     local = local_ids_in(value)
     if not local:
         return value
-    found = dict(conn.exec_driver_sql(
+    found: dict[str, str] = dict(conn.exec_driver_sql(
         f"SELECT local_id, server_id FROM id_map WHERE local_id IN ({','.join('?' * len(local))})",
         tuple(local)).all())
     if not found:

@@ -303,7 +303,7 @@ def store_answer(conn: Connection, command: Command, response: Any) -> Applied:
             mirror.purge_drafts(conn, [p["draft_id"]])
             out.keys.add(f"draft:{p['draft_id']}")
     elif kind in ("set_state", "mark_read"):
-        states = []
+        states: list[Json] = []
         if isinstance(response, dict):
             states = response.get("states") or ([response["state"]] if "state" in response
                                                 else [])

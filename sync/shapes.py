@@ -13,14 +13,15 @@ from sync.errors import ProtocolError
 
 Json = dict[str, Any]
 
-_STR = (str,)
-_OPT_STR = (str, type(None))
-_BOOL = (bool,)
-_INT = (int,)
-_LIST = (list,)
+Types = tuple[type, ...]
+_STR: Types = (str,)
+_OPT_STR: Types = (str, type(None))
+_BOOL: Types = (bool,)
+_INT: Types = (int,)
+_LIST: Types = (list,)
 
-PERSON = {"id": _STR, "name": _STR, "kind": _STR}
-THREAD = {
+PERSON: dict[str, Types] = {"id": _STR, "name": _STR, "kind": _STR}
+THREAD: dict[str, Types] = {
     "id": _STR,
     "subject": _STR,
     "created_by": _STR,
@@ -34,7 +35,7 @@ THREAD = {
     "can_delete": _BOOL,
     "can_quick_note": _BOOL,
 }
-MESSAGE = {
+MESSAGE: dict[str, Types] = {
     "id": _STR,
     "thread_id": _STR,
     "sender_id": _STR,
@@ -44,9 +45,11 @@ MESSAGE = {
     "attachments": _LIST,
     "can_delete": _BOOL,
 }
-ATTACHMENT = {"id": _STR, "filename": _STR, "size": _INT, "content_type": _STR, "sha256": _STR}
-STATE = {"thread_id": _STR, "folder": _STR, "unread": _BOOL, "starred": _BOOL}
-DRAFT = {
+ATTACHMENT: dict[str, Types] = {
+    "id": _STR, "filename": _STR, "size": _INT, "content_type": _STR, "sha256": _STR,
+}
+STATE: dict[str, Types] = {"thread_id": _STR, "folder": _STR, "unread": _BOOL, "starred": _BOOL}
+DRAFT: dict[str, Types] = {
     "id": _STR,
     "to": _LIST,
     "subject": _STR,
@@ -55,7 +58,7 @@ DRAFT = {
     "thread_id": _OPT_STR,
     "updated_at": _STR,
 }
-FOLDER = {"id": _STR, "name": _STR}
+FOLDER: dict[str, Types] = {"id": _STR, "name": _STR}
 PAGE_LISTS = {
     "threads": THREAD,
     "messages": MESSAGE,
@@ -169,7 +172,8 @@ def check_page(page: Any) -> Json:
 
 
 def check_session(obj: Any) -> Json:
-    _check_object(obj, {"user": (dict,), "practice": (dict,), "limits": (dict,)}, "session")
+    whole: Types = (dict,)
+    _check_object(obj, {"user": whole, "practice": whole, "limits": whole}, "session")
     check_person(obj["user"], "session.user")
     return obj
 

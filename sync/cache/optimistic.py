@@ -216,7 +216,7 @@ Targets = Callable[[Json], set[str]]
 
 
 def _keys(**named: Any) -> set[str]:
-    out = set()
+    out: set[str] = set()
     for prefix, value in named.items():
         values = value if isinstance(value, list) else [value]
         out.update(f"{prefix}:{v}" for v in values if v)

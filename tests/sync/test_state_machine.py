@@ -162,8 +162,8 @@ def test_random_operations_faults_and_restarts_converge(live_server: LiveServer,
     totals: Counter[str] = Counter()
     machine = machine_for(live_server, rivera, tmp_path, totals)
     run_state_machine_as_test(machine, settings=settings(
-        max_examples=6, stateful_step_count=25, deadline=None, database=None,
+        max_examples=10, stateful_step_count=30, deadline=None, database=None,
         suppress_health_check=[HealthCheck.too_slow]))
     # The walks did real work: messages under faults, restarts, settling in between.
-    assert totals["messages"] >= 6 and totals["settled"] >= 6, totals
+    assert totals["messages"] >= 10 and totals["settled"] >= 10, totals
     assert totals["restarts"] and (totals["flaky"] or totals["down"]), totals
