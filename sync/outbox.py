@@ -105,10 +105,10 @@ def remove(conn: Connection, command_id: int) -> None:
     conn.exec_driver_sql("DELETE FROM outbox WHERE id = ?", (command_id,))
 
 
-def note_attempt(conn: Connection, command_id: int, error: str, count: bool = True) -> None:
+def note_attempt(conn: Connection, command_id: int, error: str) -> None:
     conn.exec_driver_sql(
-        "UPDATE outbox SET attempts = attempts + ?, last_error = ? WHERE id = ?",
-        (int(count), error, command_id),
+        "UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?",
+        (error, command_id),
     )
 
 

@@ -24,7 +24,6 @@ from sync.cache import Cache, mirror, optimistic
 from sync.errors import ApiError, NetworkError, ProtocolError
 from sync.events import CacheChanged, CommandFailed, UploadProgress
 from sync.outbox import Command
-from sync.reconcile import CHECKED_BEFORE_RETRY, already_done, prepare
 from sync.status import Emitter, StatusTracker
 
 log = logging.getLogger(__name__)
@@ -107,18 +106,11 @@ class Pusher:
                          "This was not sent because something it needs (a conversation, "
                          "folder or attachment made while offline) could not be sent first.")
             return True
-        counted = command.kind in CHECKED_BEFORE_RETRY
         try:
-            command = prepare(self.api, self.cache, command)
-            response = already_done(self.api, self.cache, command)
-            if response is None:
-                if counted:
-                    with self.cache.write() as conn:
-                        outbox.note_attempt(conn, command.id, "sending")
-                response = self._send(command)
+            response = self._send(command)
             check_answer(command.kind, response)
         except NetworkError as exc:
-            self._retry(command, exc.reason, None, server_error=False, counted=counted)
+            self._retry(command, exc.reason, None, server_error=False)
             return True
         except ApiError as exc:
             if exc.status == 401:
@@ -127,8 +119,7 @@ class Pusher:
                                 "syncing. Unsent messages are kept.")
                 return False
             if exc.retryable:
-                self._retry(command, exc.detail, exc.retry_after,
-                            server_error=exc.status >= 500, counted=counted)
+                self._retry(command, exc.detail, exc.retry_after, server_error=exc.status >= 500)
             elif exc.status == 404 and command.kind in GONE_IS_DONE:
                 self._succeed(command, None)
             else:
@@ -145,9 +136,9 @@ class Pusher:
         return True
 
     def _retry(self, command: Command, reason: str, retry_after: float | None,
-               server_error: bool, counted: bool) -> None:
+               server_error: bool) -> None:
         with self.cache.write() as conn:
-            outbox.note_attempt(conn, command.id, reason, count=not counted)
+            outbox.note_attempt(conn, command.id, reason)
         if server_error and command.attempts + 1 >= MAX_SERVER_ERRORS:
             self._refuse(command, "server_error",
                          f"The server kept failing on this ({reason}); it was not sent.")
