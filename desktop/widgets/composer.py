@@ -147,8 +147,11 @@ class ComposerWindow(QMainWindow):
         if not self.thread:
             self.subject.setText(draft.get("subject") or "")
         self.body.setHtml(draft.get("body_html") or "")
-        for attachment in draft.get("attachments") or []:
-            self.attachments.add_ready(attachment)
+        known = {a["id"]: a for a in draft.get("attachments") or []}
+        for attachment_id in draft.get("attachment_ids") or []:
+            # A draft keeps only the ids; the file names are not cached with it.
+            self.attachments.add_ready(known.get(attachment_id) or {
+                "id": attachment_id, "filename": self.tr("Attached file"), "size": 0})
 
     def update_title(self) -> None:
         subject = self.subject.text().strip()

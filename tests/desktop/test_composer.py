@@ -124,16 +124,21 @@ def test_files_dropped_on_the_composer_and_on_the_main_window(qtbot: Any, open_i
 
 
 def test_drafts_save_themselves_and_can_be_deleted(qtbot: Any, open_inbox: Any,
-                                                  live_server: Any) -> None:
+                                                  live_server: Any, tmp_path: Path) -> None:
     window = open_inbox("dr.rivera").window
     composer = window.open_composer()
     composer.recipients.add_address(address_of(composer, "Alex Morgan"))
     composer.subject.setText("Half-written thought")
+    form = tmp_path / "release-form.pdf"
+    form.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    composer.add_files([form])
+    qtbot.waitUntil(lambda: len(composer.attachments.attachment_ids()) == 1, timeout=10_000)
     composer.body.setPlainText("Something I want to say later")
     with qtbot.waitSignal(composer.draftSaved, timeout=10_000):
         pass
     rivera = Person(live_server, "dr.rivera")
     qtbot.waitUntil(lambda: any(d["subject"] == "Half-written thought"
+                                and len(d["attachment_ids"]) == 1
                                 for d in rivera.api.drafts()["drafts"]), timeout=10_000)
     draft_id = composer.draft_id
     composer.close()
@@ -146,6 +151,7 @@ def test_drafts_save_themselves_and_can_be_deleted(qtbot: Any, open_inbox: Any,
     assert reopened.subject.text() == "Half-written thought"
     assert "Something I want to say later" in reopened.body.toPlainText()
     assert reopened.recipients.addresses() == [address_of(reopened, "Alex Morgan")]
+    assert len(reopened.attachments.attachment_ids()) == 1
     reopened.delete_button.click()
     qtbot.waitUntil(lambda: not rivera.api.drafts()["drafts"], timeout=10_000)
     qtbot.waitUntil(lambda: window.thread_model.total() == 0, timeout=10_000)
