@@ -16,6 +16,8 @@ from types import ModuleType  # noqa: E402
 import keyring  # noqa: E402
 import pytest  # noqa: E402
 
+from desktop.logs import stop_logging_to_file  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGING = ROOT / "packaging"
 # Qt's offscreen platform has no window manager; it says so when a window is shown or raised.
@@ -44,11 +46,15 @@ def load_script(name: str) -> ModuleType:
 
 
 @pytest.fixture(autouse=True)
-def private_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def private_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """XDG folders in tmp_path, and no log file handler left from an earlier test that ran
+    the program's main() in this process (it would keep writing to the real home)."""
     home = tmp_path / "home"
     for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
         monkeypatch.setenv(name, str(home / name.lower()))
-    return home
+    stop_logging_to_file()
+    yield home
+    stop_logging_to_file()
 
 
 @pytest.fixture(autouse=True)
