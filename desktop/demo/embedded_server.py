@@ -3,6 +3,7 @@ demo practice seeded into a throwaway data folder that is removed when the demo 
 
 from __future__ import annotations
 
+import logging
 import shutil
 import socket
 import tempfile
@@ -75,6 +76,9 @@ class EmbeddedServer:
 
     def stop(self) -> None:
         if self._server is not None and self._thread is not None:
+            # A long poll the inbox left waiting is cut short at exit; that is expected here
+            # and not worth a traceback in the terminal of someone trying the demo.
+            logging.getLogger("uvicorn.error").setLevel(logging.CRITICAL)
             self._server.should_exit = True
             self._thread.join(timeout=10)
         self._server = self._thread = None
