@@ -53,6 +53,7 @@ class ThreadListModel(QAbstractItemModel):
         self._ids: list[str] = []
         self._next: Any = None  # keyset cursor of the next page, None when all are loaded
         self._next_page: tuple[Any, dict] | None = None
+        self._reading_ahead = False
         self._blocks: OrderedDict[int, list[dict]] = OrderedDict()
         self._prefetching: set[int] = set()
         self._overrides: dict[str, dict] = {}  # search snippets, or whole draft rows
@@ -179,7 +180,8 @@ class ThreadListModel(QAbstractItemModel):
     def _prefetch(self, block_no: int) -> None:
         """Read the block after the one just painted in the background, so that scrolling
         on finds its rows ready."""
-        if block_no in self._prefetching or block_no in self._blocks:
+        if block_no in self._prefetching or block_no in self._blocks or \
+                len(self._prefetching) >= 2:
             return
         start = block_no * BLOCK_ROWS
         ids = self._ids[start:start + BLOCK_ROWS]
@@ -253,16 +255,21 @@ class ThreadListModel(QAbstractItemModel):
 
     def _read_ahead(self) -> None:
         """Read the next page of ids in the background, for the next fetchMore."""
-        if self._next is None or self.source[0] != "folder":
-            return
+        if self._next is None or self.source[0] != "folder" or self._reading_ahead:
+            return  # at most one read-ahead waits in the pool, ahead of nothing urgent
         key, folder, cursor = (self.source, self._next), self.source[1], self._next
+        self._reading_ahead = True
 
         def keep(page: dict) -> None:
+            self._reading_ahead = False
             if (self.source, self._next) == key:
                 self._next_page = (key, page)
 
+        def failed(_error: BaseException) -> None:
+            self._reading_ahead = False
+
         self._runner.run(lambda: self._cache.thread_page(folder, PAGE_ROWS, before=cursor),
-                         keep, lambda _error: None)
+                         keep, failed)
 
     def reveal_all(self) -> None:
         """Load every page (before jumping to the end of a long folder)."""
