@@ -7,7 +7,8 @@ that opens the inbox over it and measures:
 - first_paint_s: process start to the inbox list painted with its first rows;
 - folder_switch_ms: a click on Archive (another folder of THREADS threads) to its rows painted;
 - search_ms: typing a word in the search field to the results painted;
-- max_frame_ms: the slowest frame while scrolling the list from top to bottom;
+- max_frame_ms: the slowest frame while scrolling the list from top to bottom, one screenful
+  per frame (with the median and how many frames took over 50 ms);
 - peak_rss_mb: the process's peak resident memory.
 
 The server is unreachable during the measurement (the inbox opens from its cache, as after a
@@ -223,6 +224,8 @@ def child(data_dir: Path, key_hex: str, started: float) -> None:
         "first_paint_s": round(first_paint, 3), "folder_switch_ms": round(folder_switch_ms, 1),
         "search_ms": round(search_ms, 1), "max_frame_ms": round(max(frames), 1),
         "slowest_frames_ms": sorted(round(f, 1) for f in frames)[-5:],
+        "frames_over_50ms": sum(1 for f in frames if f > 50),
+        "median_frame_ms": round(sorted(frames)[len(frames) // 2], 1),
         "scroll_frames": len(frames), "scroll_s": round(scroll_s, 2),
         "peak_rss_mb": round(peak_rss_mb, 1), "inbox_threads": inbox_total,
         "archive_threads": archive_total, "search_hits": search_hits,
