@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from server import idempotency
 from server.blobs import too_large, type_refused
 from server.context import AppContext
 from server.db.models import Blob, Message, MessageAttachment, Person, ThreadParticipant
@@ -53,18 +54,29 @@ async def upload(request: Request, ctx: AppContext = Depends(get_ctx)) -> JSONRe
         created_at=utcnow(),
     )
 
-    def save() -> dict[str, Any]:
+    key = idempotency.key_from(request, required=False)
+    # The body is identified by what was stored, so a retried upload replays the first answer.
+    print_ = idempotency.fingerprint(
+        "POST", request.url.path, {"filename": filename, "sha256": stored.sha256}
+    )
+
+    def save() -> JSONResponse:
         with ctx.sessions() as db:
-            db.add(blob)
-            db.commit()
-            return attachment_json(blob)
+
+            def action() -> tuple[int, dict[str, Any]]:
+                db.add(blob)
+                return 201, attachment_json(blob)
+
+            return idempotency.run_once(db, user, key, print_, action)
 
     try:
-        body = await run_in_threadpool(save)
+        response = await run_in_threadpool(save)
     except Exception:
         ctx.blobs.remove(blob_id)
         raise
-    return JSONResponse(body, status_code=201)
+    if response.headers.get("Idempotent-Replayed"):
+        ctx.blobs.remove(blob_id)  # the first upload's file is the one kept
+    return response
 
 
 def readable_blob(db: Session, user: Person, blob_id: str) -> Blob:

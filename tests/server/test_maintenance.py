@@ -80,3 +80,18 @@ def test_a_whole_maintenance_pass_runs(api: Api) -> None:
     server = api.server
     run_once(server.ctx.sessions, server.settings, server.ctx.blobs)
     assert api.as_("alex").changes()["threads"]
+
+
+def test_a_retried_upload_replays_the_first_answer(api: Api) -> None:
+    rivera = api.as_("dr.rivera")
+    headers = {"X-Filename": "scan.png", "Content-Type": "image/png", "Idempotency-Key": "up-1"}
+    root = api.server.ctx.blobs.root
+    first = rivera.http.post(rivera.url("/blobs"), data=PNG, headers=headers, timeout=30)
+    files_after_first = sorted(p.name for p in root.iterdir())
+    again = rivera.http.post(rivera.url("/blobs"), data=PNG, headers=headers, timeout=30)
+    assert first.status_code == again.status_code == 201
+    assert again.json() == first.json()
+    assert sorted(p.name for p in root.iterdir()) == files_after_first  # no second copy kept
+    other = rivera.http.post(rivera.url("/blobs"), data=PNG + b"x", headers=headers, timeout=30)
+    assert other.status_code == 422
+    assert other.json()["code"] == "idempotency_key_reused"
