@@ -6,6 +6,7 @@ import argparse
 import logging
 import os
 import sys
+from pathlib import Path
 
 from server.config import Settings
 from server.db.engine import make_engine
@@ -52,20 +53,13 @@ def cmd_seed(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
-    from server.app import create_app
+    from server.runner import serve_forever
 
     settings = _settings(args)
     prepare(settings)
     if args.demo_mail_dir:
-        from pathlib import Path
-
         settings.smtp.drop_dir = Path(args.demo_mail_dir)
-    app = create_app(settings)
-    uvicorn.run(
-        app, host=args.host, port=args.port, log_level=args.log_level, timeout_graceful_shutdown=3
-    )
+    serve_forever(settings, args.host, args.port, args.log_level)
     return 0
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import threading
 from collections import defaultdict
 
 
@@ -11,7 +10,7 @@ class FeedHub:
     def __init__(self) -> None:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._waiters: dict[str, set[asyncio.Event]] = defaultdict(set)
-        self._lock = threading.Lock()
+        self._closing = False
 
     def bind_loop(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
@@ -21,6 +20,8 @@ class FeedHub:
         if self._loop is None:
             self._loop = asyncio.get_running_loop()
         event = asyncio.Event()
+        if self._closing:
+            event.set()  # shutting down: answer at once with what there is
         self._waiters[person_id].add(event)
         return event
 
@@ -44,6 +45,13 @@ class FeedHub:
     def _wake_on_loop(self, person_ids: set[str]) -> None:
         for pid in person_ids:
             for event in list(self._waiters.get(pid, ())):
+                event.set()
+
+    def close(self) -> None:
+        """On the event loop, at shutdown: every waiting long poll answers now."""
+        self._closing = True
+        for waiters in self._waiters.values():
+            for event in waiters:
                 event.set()
 
     @property

@@ -6,18 +6,14 @@ the port and the data, so a test can take the server away and bring it back.
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from pathlib import Path
 from typing import Any
 
 import requests
-import uvicorn
 
-from server.app import create_app
 from server.cli import prepare
 from server.config import Settings
+from server.runner import BackgroundServer
 from server.seed import DEMO_PASSWORD, seed_demo
 
 
@@ -37,8 +33,7 @@ class LiveServer:
         self.port = port
         self._seed = seed_demo
         self._prepared = False
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
+        self._runner: BackgroundServer | None = None
         self.app: Any = None
         self._tokens: dict[str, str] = {}
         self._ids: dict[str, str] = {}
@@ -62,49 +57,18 @@ class LiveServer:
             ctx.engine.dispose()
         self._prepared = True
 
-    def _socket(self) -> socket.socket:
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("127.0.0.1", self.port))
-        self.port = sock.getsockname()[1]
-        sock.listen(2048)
-        return sock
-
     def start(self) -> LiveServer:
         if not self._prepared:
             self._prepare()
-        sock = self._socket()
-        self.app = create_app(self.settings)
-        config = uvicorn.Config(
-            self.app,
-            log_level="warning",
-            timeout_graceful_shutdown=1,
-            lifespan="on",
-            access_log=False,
-        )
-        server = uvicorn.Server(config)
-        server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
-        thread = threading.Thread(
-            target=server.run,
-            kwargs={"sockets": [sock]},
-            daemon=True,
-            name=f"live-server-{self.port}",
-        )
-        thread.start()
-        deadline = time.monotonic() + 30
-        while not server.started:
-            if not thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the practice server did not start")
-            time.sleep(0.01)
-        self._server, self._thread = server, thread
+        self._runner = BackgroundServer(self.settings, self.port).start()
+        self.port = self._runner.port
+        self.app = self._runner.app
         return self
 
     def stop(self) -> None:
-        if self._server is None or self._thread is None:
-            return
-        self._server.should_exit = True
-        self._thread.join(timeout=15)
-        self._server = self._thread = None
+        if self._runner is not None:
+            self._runner.stop()
+            self._runner = None
 
     @property
     def ctx(self) -> Any:

@@ -1,0 +1,92 @@
+"""Run the app under uvicorn: in the foreground (`serve`) or on a background thread (the
+desktop demo, tests and benchmarks).
+
+Either way a shutdown first answers every waiting long poll, so no request holds the exit
+for its full wait.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from typing import Any
+
+import uvicorn
+from fastapi import FastAPI
+
+from server.app import create_app
+from server.config import Settings
+from server.context import AppContext
+
+
+class _Server(uvicorn.Server):
+    def __init__(self, config: uvicorn.Config, ctx: AppContext) -> None:
+        super().__init__(config)
+        self._ctx = ctx
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        self._ctx.hub.close()
+        await super().shutdown(sockets)
+
+
+def _config(app: FastAPI, **options: Any) -> uvicorn.Config:
+    return uvicorn.Config(app, lifespan="on", access_log=False, timeout_graceful_shutdown=3,
+                          **options)
+
+
+def serve_forever(settings: Settings, host: str, port: int, log_level: str) -> None:
+    app = create_app(settings)
+    _Server(_config(app, host=host, port=port, log_level=log_level), app.state.ctx).run()
+
+
+class BackgroundServer:
+    """The server on a loopback port in a daemon thread; `stop()` and `start()` keep the port."""
+
+    def __init__(self, settings: Settings, port: int = 0) -> None:
+        self.settings = settings
+        self.port = port
+        self.app: FastAPI | None = None
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def ctx(self) -> AppContext:
+        assert self.app is not None, "the server was never started"
+        ctx: AppContext = self.app.state.ctx
+        return ctx
+
+    def _socket(self) -> socket.socket:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", self.port))
+        self.port = sock.getsockname()[1]
+        sock.listen(2048)
+        return sock
+
+    def start(self, timeout: float = 30) -> BackgroundServer:
+        sock = self._socket()
+        self.app = create_app(self.settings)
+        server = _Server(_config(self.app, log_level="warning"), self.ctx)
+        server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
+        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True,
+                                  name=f"practice-server-{self.port}")
+        thread.start()
+        deadline = time.monotonic() + timeout
+        while not server.started:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("The practice server did not start.")
+            time.sleep(0.01)
+        self._server, self._thread = server, thread
+        return self
+
+    def stop(self) -> None:
+        if self._server is None or self._thread is None:
+            return
+        self._server.should_exit = True
+        self._thread.join(timeout=15)
+        self._server = self._thread = None
