@@ -206,7 +206,7 @@ class SelfTest:
             QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         demo, self.demo = self.demo, None
         if demo is not None:
-            stop_demo_server(demo)
+            demo.stop()
 
     # helpers -----------------------------------------------------------------------------------
     def begin(self, step: str) -> None:
@@ -360,32 +360,6 @@ def reply_as_client(url: str) -> str:
         return str(thread["id"])
     finally:
         api.close()
-
-
-def stop_demo_server(demo: Any) -> None:
-    """Stops the embedded server. The inbox's last long poll is still waiting there when it
-    stops, and uvicorn reports cancelling it ("Cancel 1 running task(s), timeout graceful
-    shutdown exceeded" and an "Exception in ASGI application" traceback of CancelledError):
-    only those two records, and only during this stop, are kept off stderr."""
-    uvicorn_log = logging.getLogger("uvicorn.error")
-    dropped = _ShutdownCancellations()
-    uvicorn_log.addFilter(dropped)
-    try:
-        demo.stop()
-    finally:
-        uvicorn_log.removeFilter(dropped)
-
-
-class _ShutdownCancellations(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
-        import asyncio
-
-        message = record.getMessage()
-        if message.startswith("Cancel ") and "timeout graceful shutdown exceeded" in message:
-            return False
-        error = record.exc_info[1] if record.exc_info else None
-        return not (message.startswith("Exception in ASGI application")
-                    and isinstance(error, asyncio.CancelledError))
 
 
 def check_log_is_private(log_path: Path | None) -> None:

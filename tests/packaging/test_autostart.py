@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QSettings  # noqa: TID251 - these tests drive real widgets
-from PySide6.QtWidgets import QCheckBox  # noqa: TID251 - these tests drive real widgets
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QCheckBox
 
 from desktop import autostart
 from desktop.dialogs.settings_dialog import SettingsDialog

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtGui import QImage, QImageReader  # noqa: TID251 - reads the images back
+from PySide6.QtGui import QImage, QImageReader
 
 from tests.packaging.conftest import load_script
 

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QCoreApplication, Qt  # noqa: TID251 - these tests drive real widgets
-from PySide6.QtGui import QImage  # noqa: TID251 - these tests drive real widgets
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QImage
 
 from desktop import app as app_module
 from desktop import self_test
