@@ -268,27 +268,10 @@ def make_application() -> Any:
 def use_memory_keyring() -> None:
     """Keeps the self-test's cache key in memory, out of the user's keyring."""
     import keyring
-    import keyring.backend
-    import keyring.errors
 
-    class SelfTestKeyring(keyring.backend.KeyringBackend):
-        priority = 1  # type: ignore[assignment]
+    from sync.memory_keyring import MemoryKeyring
 
-        def __init__(self) -> None:
-            super().__init__()
-            self.secrets: dict[tuple[str, str], str] = {}
-
-        def get_password(self, service: str, username: str) -> str | None:
-            return self.secrets.get((service, username))
-
-        def set_password(self, service: str, username: str, password: str) -> None:
-            self.secrets[(service, username)] = password
-
-        def delete_password(self, service: str, username: str) -> None:
-            if self.secrets.pop((service, username), None) is None:
-                raise keyring.errors.PasswordDeleteError(username)
-
-    keyring.set_keyring(SelfTestKeyring())
+    keyring.set_keyring(MemoryKeyring())
 
 
 def check_keyring_backends() -> None:

@@ -1,13 +1,28 @@
-"""Fixtures shared by every test folder: private user folders, a live practice server."""
+"""Fixtures shared by every test folder: an in-memory keyring, private user folders, a live
+practice server."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
 
+import keyring
 import pytest
 
+from sync.memory_keyring import MemoryKeyring
 from tests.support.live_server import LiveServer
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    """The OS keyring, stood in for by one in memory (no test machine has a keyring)."""
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    try:
+        yield backend
+    finally:
+        keyring.set_keyring(previous)
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,4 @@
-"""Desktop fixtures: offscreen Qt, an in-memory keyring, and a signed-in inbox window over a
+"""Desktop fixtures: offscreen Qt and a signed-in inbox window over a
 real practice server on loopback (the `live_server` fixture) with a real encrypted cache."""
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
-import keyring  # noqa: E402
 import pytest  # noqa: E402
 from PySide6.QtCore import QSettings  # noqa: E402
 
@@ -21,7 +20,6 @@ from desktop.session import Session, open_session  # noqa: E402
 from desktop.settings import AppSettings  # noqa: E402
 from desktop.tasks import TaskRunner  # noqa: E402
 from sync.api import ApiClient  # noqa: E402
-from tests.desktop.memory_keyring import MemoryKeyring  # noqa: E402
 from tests.support.live_server import LiveServer  # noqa: E402
 
 PASSWORD = "lakeside-demo-2026"
@@ -37,17 +35,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/desktop" in str(item.path).replace(os.sep, "/"):
             item.add_marker(pytest.mark.qt_log_ignore(OFFSCREEN_PLUGIN_NOTE))
-
-
-@pytest.fixture(autouse=True)
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    try:
-        yield backend
-    finally:
-        keyring.set_keyring(previous)
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Fixtures of the sync tests: an in-memory keyring, signed-in clients, caches and engines."""
+"""Fixtures of the sync tests: signed-in clients, caches and engines."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import keyring
 import pytest
 
 from sync import keys
@@ -14,19 +13,7 @@ from sync.api import ApiClient
 from sync.cache import Cache
 from sync.engine import SyncEngine
 from tests.support.live_server import LiveServer
-from tests.sync.memory_keyring import MemoryKeyring
 from tests.sync.traffic import signed_in
-
-
-@pytest.fixture(autouse=True)
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    try:
-        yield backend
-    finally:
-        keyring.set_keyring(previous)
 
 
 @pytest.fixture

@@ -9,9 +9,9 @@ from sync.api import ApiClient
 from sync.cache import Cache
 from sync.engine import SyncEngine
 from sync.events import CacheRebuilt
+from sync.memory_keyring import MemoryKeyring
 from tests.support.live_server import LiveServer
 from tests.sync.conftest import Recorder
-from tests.sync.memory_keyring import MemoryKeyring
 from tests.sync.server_truth import differences
 from tests.sync.traffic import make_traffic
 

@@ -6,7 +6,8 @@ import keyring
 import pytest
 
 from sync import keys
-from tests.sync.memory_keyring import BrokenKeyring, MemoryKeyring
+from sync.memory_keyring import MemoryKeyring
+from tests.sync.memory_keyring import BrokenKeyring
 
 
 def test_the_cache_key_is_made_once_and_kept_in_the_keyring(
