@@ -12,6 +12,7 @@ import argparse
 import logging
 import sys
 from pathlib import Path
+from typing import Any
 
 DEMO_STAFF = ("dr.rivera", "dr.chen", "frontdesk", "billing", "admin", "agent.kim")
 
@@ -37,6 +38,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def make_application() -> Any:
+    """The QApplication with the inbox's names, icon, palette and style."""
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.palette import follow_system_scheme
+    from desktop.resources import app_icon, style_sheet
+
+    QCoreApplication.setOrganizationName("Practice Inbox")
+    QCoreApplication.setApplicationName("Practice Inbox")
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setWindowIcon(app_icon())
+    app.setQuitOnLastWindowClosed(False)
+    follow_system_scheme(app)
+    app.setStyleSheet(style_sheet())
+    return app
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.self_test is not None:
@@ -55,21 +74,12 @@ def main(argv: list[str] | None = None) -> int:
 
     log_to_file()
 
-    from PySide6.QtCore import QCoreApplication, QSettings, QTimer
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtCore import QSettings, QTimer
 
-    from desktop.palette import follow_system_scheme
-    from desktop.resources import app_icon, style_sheet
     from desktop.settings import AppSettings
     from desktop.startup import Startup
 
-    QCoreApplication.setOrganizationName("Practice Inbox")
-    QCoreApplication.setApplicationName("Practice Inbox")
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setWindowIcon(app_icon())
-    app.setQuitOnLastWindowClosed(False)
-    follow_system_scheme(app)
-    app.setStyleSheet(style_sheet())
+    app = make_application()
 
     demo = activity = None
     data_root = args.data_dir

@@ -90,6 +90,8 @@ class SelfTest:
 
     # the steps ---------------------------------------------------------------------------------
     def run(self) -> dict:
+        from desktop.app import make_application
+
         self.begin("checking the bundled libraries")
         self.app = make_application()
         use_memory_keyring()
@@ -247,24 +249,6 @@ class SelfTest:
 
 
 # checks that need no running inbox --------------------------------------------------------------
-def make_application() -> Any:
-    """The QApplication, set up as `practice-inbox` sets it up."""
-    from PySide6.QtCore import QCoreApplication
-    from PySide6.QtWidgets import QApplication
-
-    from desktop.palette import follow_system_scheme
-    from desktop.resources import app_icon, style_sheet
-
-    QCoreApplication.setOrganizationName("Practice Inbox")
-    QCoreApplication.setApplicationName("Practice Inbox")
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setWindowIcon(app_icon())
-    app.setQuitOnLastWindowClosed(False)
-    follow_system_scheme(app)
-    app.setStyleSheet(style_sheet())
-    return app
-
-
 def use_memory_keyring() -> None:
     """Keeps the self-test's cache key in memory, out of the user's keyring."""
     import keyring
