@@ -1,9 +1,10 @@
 """Benchmark: a full initial sync of 100,000 messages through GET /changes.
 
 Seeds a fresh SQLite database with the demo practice plus N messages (every thread has
-dr.rivera in it), then times dr.rivera reading her whole feed page by page as a client
-does (HTTP, JSON parsing). The floor, measured in the same run, is the same rows read with
-one plain SQL query and serialized to JSON. Last line: one JSON object of the figures.
+dr.rivera in it), starts `practice-server serve` on it as its own process, then times
+dr.rivera reading her whole feed page by page as a client does (HTTP, JSON parsing).
+The floor, measured in the same run, is the same rows read with one plain SQL query and
+serialized to JSON. Last line: one JSON object of the figures.
 
     python bench/server_feed.py [--messages N] [--limit 1000]
 """
@@ -26,6 +27,7 @@ from server.context import AppContext  # noqa: E402
 from server.seed import DEMO_PASSWORD  # noqa: E402
 from server.seed_volume import seed_volume  # noqa: E402
 from tests.support.live_server import LiveServer  # noqa: E402
+from tests.support.server_process import ServerProcess  # noqa: E402
 
 FLOOR_SQL = """
 SELECT m.id, m.thread_id, m.sender_id, m.sent_at, m.body_html, m.body_text,
@@ -36,22 +38,23 @@ JOIN thread_participant p ON p.thread_id = m.thread_id AND p.person_id = ?
 """
 
 
-def sync_over_http(server: LiveServer, limit: int) -> tuple[float, int, int]:
+def sync_over_http(api: str, limit: int) -> tuple[float, int, int, str]:
     http = requests.Session()
-    reply = http.post(f"{server.api}/auth/login",
+    reply = http.post(f"{api}/auth/login",
                       json={"username": "dr.rivera", "password": DEMO_PASSWORD}, timeout=30)
     http.headers["Authorization"] = f"Bearer {reply.json()['token']}"
+    person_id = reply.json()["user"]["id"]
     started = time.perf_counter()
     cursor, pages, messages = "", 0, 0
     while True:
-        page = http.get(f"{server.api}/changes", params={"since": cursor, "limit": limit},
+        page = http.get(f"{api}/changes", params={"since": cursor, "limit": limit},
                         timeout=120).json()
         pages += 1
         messages += len(page["messages"])
         cursor = page["cursor"]
         if not page["more"]:
             break
-    return time.perf_counter() - started, pages, messages
+    return time.perf_counter() - started, pages, messages, person_id
 
 
 def floor(db_path: Path, person_id: str, runs: int = 3) -> tuple[float, int]:
@@ -84,12 +87,13 @@ def main() -> None:
             seed_volume(db, ctx.blobs, args.messages)
         ctx.engine.dispose()
         print(f"seeded {args.messages} messages in {time.perf_counter() - seeding:.1f} s")
-        server.start()
+        # The server runs as its own process, as in production: no interpreter shared with
+        # the client reading the feed.
+        process = ServerProcess(Path(tmp)).start()
         try:
-            seconds, pages, messages = sync_over_http(server, args.limit)
-            rivera = server.person_id("dr.rivera")
+            seconds, pages, messages, rivera = sync_over_http(process.api, args.limit)
         finally:
-            server.stop()
+            process.stop()
         floor_seconds, floor_rows = floor(Path(tmp) / "practice.db", rivera)
 
     ratio = seconds / floor_seconds if floor_seconds else float("inf")
