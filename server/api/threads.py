@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -24,11 +25,26 @@ from server.storable_text import is_storable
 router = APIRouter()
 
 
-def _sent(db: Session, user: Person, result: compose.SendResult) -> tuple[int, dict[str, Any]]:
-    db.flush()
-    thread = threads_json(db, user, [result.thread.id])[result.thread.id]
-    message = messages_json(db, user, [result.message.id])[result.message.id]
-    return 201, {"thread": thread, "message": message}
+def _send_once(
+    request: Request,
+    db: Session,
+    user: Person,
+    ctx: AppContext,
+    body: NewThreadIn | NewMessageIn,
+    deliver: Callable[[], compose.SendResult],
+) -> Response:
+    """Run a send once per Idempotency-Key, answer with the thread and message, wake email."""
+
+    def action() -> tuple[int, dict[str, Any]]:
+        result = deliver()
+        db.flush()
+        thread = threads_json(db, user, [result.thread.id])[result.thread.id]
+        message = messages_json(db, user, [result.message.id])[result.message.id]
+        return 201, {"thread": thread, "message": message}
+
+    response = idempotency.handle(request, db, user, body.model_dump(), action, required=True)
+    ctx.kick_email()
+    return response
 
 
 @router.post("/threads", status_code=201)
@@ -39,8 +55,8 @@ def new_thread(
     db: Session = Depends(get_db),
     ctx: AppContext = Depends(get_ctx),
 ) -> Response:
-    def action() -> tuple[int, dict[str, Any]]:
-        result = compose.create_thread(
+    def deliver() -> compose.SendResult:
+        return compose.create_thread(
             db,
             ctx.settings,
             user,
@@ -51,11 +67,8 @@ def new_thread(
             body.draft_id,
             client_address(request),
         )
-        return _sent(db, user, result)
 
-    response = idempotency.handle(request, db, user, body.model_dump(), action, required=True)
-    ctx.kick_email()
-    return response
+    return _send_once(request, db, user, ctx, body, deliver)
 
 
 @router.post("/threads/{thread_id}/messages", status_code=201)
@@ -67,9 +80,9 @@ def new_message(
     db: Session = Depends(get_db),
     ctx: AppContext = Depends(get_ctx),
 ) -> Response:
-    def action() -> tuple[int, dict[str, Any]]:
+    def deliver() -> compose.SendResult:
         thread = access.visible_thread(db, user, thread_id)
-        result = compose.add_message(
+        return compose.add_message(
             db,
             ctx.settings,
             user,
@@ -79,11 +92,8 @@ def new_message(
             body.draft_id,
             client_address(request),
         )
-        return _sent(db, user, result)
 
-    response = idempotency.handle(request, db, user, body.model_dump(), action, required=True)
-    ctx.kick_email()
-    return response
+    return _send_once(request, db, user, ctx, body, deliver)
 
 
 def _encode_cursor(at: datetime, thread_id: str) -> str:
