@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 from http import HTTPStatus
-from typing import Any, Protocol
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from server.rules import Decision
 
 log = logging.getLogger(__name__)
 
@@ -33,13 +35,7 @@ class ApiError(Exception):
         self.headers = headers or {}
 
 
-class Refusable(Protocol):
-    allowed: bool
-    code: str | None
-    reason: str | None
-
-
-def enforce(decision: Refusable) -> None:
+def enforce(decision: Decision) -> None:
     """Raise the refusal a rules decision carries (403, or 422 for input it cannot use)."""
     if decision.allowed:
         return

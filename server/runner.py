@@ -72,7 +72,6 @@ class BackgroundServer:
         sock = self._socket()
         self.app = create_app(self.settings)
         server = _Server(_config(self.app, log_level="warning"), self.ctx)
-        server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
         thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True,
                                   name=f"practice-server-{self.port}")
         thread.start()

@@ -149,7 +149,7 @@ def seed_volume(db: Session, store: BlobStore, count: int, seed: int = 2026) -> 
     return made
 
 
-def _write_batch(db, rng, rivera, others, blob_id, start, offset, batch) -> None:  # type: ignore[no-untyped-def]
+def _write_batch(db, rng, rivera, others, blob_id, start, offset, batch) -> None:
     threads, parts, states, messages, attachments, receipts, feed = [], [], [], [], [], [], []
     made = 0
     while made < batch:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import Executable, bindparam, select
 from sqlalchemy.orm import Session
 
 from server import rules
@@ -71,7 +71,7 @@ def _in(window_kind: str | None) -> Any:
     )
 
 
-def _run(db: Session, stmt: Select[Any], params: dict[str, Any]) -> Sequence[Any]:
+def _run(db: Session, stmt: Executable, params: dict[str, Any]) -> Sequence[Any]:
     """Column queries run on the session's connection: no ORM row loading in hot paths."""
     return db.connection().execute(stmt, params).all()
 
@@ -158,7 +158,7 @@ class Participant:
 
 
 @cache
-def _participants_stmt(window_kind: str | None) -> Select[Any]:
+def _participants_stmt(window_kind: str | None) -> Executable:
     return (
         select(ThreadParticipant.thread_id, *PERSON_COLUMNS)
         .join(Person, Person.id == ThreadParticipant.person_id)
@@ -207,7 +207,7 @@ def thread_json(viewer: Person, t: Any, participants: Sequence[Participant]) -> 
 
 
 @cache
-def _threads_stmt(window_kind: str | None) -> Select[Any]:
+def _threads_stmt(window_kind: str | None) -> Executable:
     return select(*THREAD_COLUMNS).where(Thread.id.in_(_in(window_kind)))
 
 
@@ -221,7 +221,7 @@ def threads_json(db: Session, viewer: Person, thread_ids: Ids) -> dict[str, Json
 
 
 @cache
-def _messages_stmt(window_kind: str | None) -> Select[Any]:
+def _messages_stmt(window_kind: str | None) -> Executable:
     return (
         select(
             Message.id,
@@ -238,7 +238,7 @@ def _messages_stmt(window_kind: str | None) -> Select[Any]:
 
 
 @cache
-def _attachments_stmt(window_kind: str | None) -> Select[Any]:
+def _attachments_stmt(window_kind: str | None) -> Executable:
     return (
         select(MessageAttachment.message_id, *BLOB_COLUMNS)
         .join(Blob, Blob.id == MessageAttachment.blob_id)
@@ -248,7 +248,7 @@ def _attachments_stmt(window_kind: str | None) -> Select[Any]:
 
 
 @cache
-def _receipts_stmt(window_kind: str | None) -> Select[Any]:
+def _receipts_stmt(window_kind: str | None) -> Executable:
     # Unordered: sorting every receipt of a page in SQL costs more than the few per message
     # sorted in Python.
     return select(Receipt.message_id, Receipt.person_id, rfc3339_text(Receipt.read_at)).where(
@@ -300,7 +300,7 @@ def messages_json(db: Session, viewer: Person, message_ids: Ids) -> dict[str, Js
 
 
 @cache
-def _states_stmt(window_kind: str | None) -> Select[Any]:
+def _states_stmt(window_kind: str | None) -> Executable:
     return select(
         ThreadState.thread_id,
         ThreadState.folder,

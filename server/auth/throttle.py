@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -18,12 +19,12 @@ from server.db.models import LoginFailure
 from server.db.types import utcnow
 
 
-def _retry_after(db: Session, column: object, value: str, limit: int, window: timedelta) -> int:
+def _retry_after(db: Session, column: Any, value: str, limit: int, window: timedelta) -> int:
     """Seconds until fewer than `limit` failures remain in the window, or 0 if not locked."""
     since = utcnow() - window
     times = db.scalars(
         select(LoginFailure.at)
-        .where(column == value, LoginFailure.at > since)  # type: ignore[operator]
+        .where(column == value, LoginFailure.at > since)
         .order_by(LoginFailure.at.desc())
         .limit(limit)
     ).all()
