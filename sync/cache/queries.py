@@ -104,21 +104,20 @@ def _label(participants: list[Json], me_id: str | None) -> str:
 
 
 def thread_rows(conn: Connection, ids: list[str], me_id: str | None) -> list[Json]:
+    """The list rows of threads by id, in the order asked (unknown or hidden ids left out).
+
+    Each is read from its thread row alone: the message summary is kept there
+    (sync.cache.derived)."""
     rows = select_in(
         conn,
-        "SELECT t.id, t.subject, t.last_message_at, t.last_message_ts, t.sort_ts, "
-        "t.participants, t.unread, t.starred, t.folder, t.message_count, "
-        "(SELECT substr(m.body_text, 1, 400) FROM messages m WHERE m.thread_id = t.id "
-        " AND m.hidden = 0 ORDER BY m.sent_ts DESC LIMIT 1), "
-        "EXISTS (SELECT 1 FROM messages m WHERE m.thread_id = t.id AND m.hidden = 0 "
-        " AND m.attachment_count > 0), "
-        "(SELECT count(*) FROM messages m WHERE m.thread_id = t.id AND m.hidden = 0) "
-        "FROM threads t WHERE t.id IN ({ids}) AND t.hidden = 0 AND t.subject IS NOT NULL",
+        "SELECT id, subject, last_message_at, last_message_ts, sort_ts, participants, unread, "
+        "starred, folder, message_count, snippet, has_attachments, cached_count, can_delete "
+        "FROM threads WHERE id IN ({ids}) AND hidden = 0 AND subject IS NOT NULL",
         ids,
     )
     by_id: dict[str, Json] = {}
     for (tid, subject, last_at, last_ts, sort_ts, participants, unread, starred, folder,
-         server_count, body, has_attachments, cached_count) in rows:
+         server_count, body, has_attachments, cached_count, can_delete) in rows:
         snippet = " ".join((body or "").split())[:SNIPPET_CHARS]
         changed_locally = sort_ts is not None and last_ts is not None and sort_ts > last_ts
         by_id[tid] = {
@@ -132,6 +131,7 @@ def thread_rows(conn: Connection, ids: list[str], me_id: str | None) -> list[Jso
             "has_attachments": bool(has_attachments),
             "message_count": int(cached_count or server_count or 0),
             "folder": folder,
+            "can_delete": bool(can_delete),
         }
     return [by_id[i] for i in ids if i in by_id]
 

@@ -20,6 +20,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 
+from sync.cache import derived
+
 metadata = MetaData()
 
 meta = Table(
@@ -77,6 +79,11 @@ threads = Table(
     Column("sort_ts", Float),
     Column("hidden", Integer, nullable=False, server_default="0"),
     Column("local", Integer, nullable=False, server_default="0"),
+    # The summary of its cached messages (sync.cache.derived keeps it).
+    Column("snippet", Text),
+    Column("snippet_ts", Float),
+    Column("has_attachments", Integer, nullable=False, server_default="0"),
+    Column("cached_count", Integer, nullable=False, server_default="0"),
 )
 
 messages = Table(
@@ -243,13 +250,17 @@ FTS_TRIGGER_NAMES = ("fts_message_delete", "fts_message_update",
 
 
 def _create_v1(conn: Connection) -> None:
+    # The tables are made in their newest shape; later steps add only what is missing.
     metadata.create_all(conn)
     for statement in [*_INDEXES, _SEARCH_VIEW, *_FTS, *FTS_TRIGGERS]:
         conn.exec_driver_sql(statement)
 
 
 #: MIGRATIONS[n] brings a cache at schema version n to version n + 1.
-MIGRATIONS: list[Callable[[Connection], None]] = [_create_v1]
+MIGRATIONS: list[Callable[[Connection], None]] = [
+    _create_v1,
+    derived.add_thread_summaries,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

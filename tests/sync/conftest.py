@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -13,6 +15,7 @@ from sync.api import ApiClient
 from sync.cache import Cache
 from sync.engine import SyncEngine
 from tests.support.live_server import LiveServer
+from tests.sync.pages import ME
 from tests.sync.traffic import signed_in
 
 
@@ -21,6 +24,17 @@ def rivera(live_server: LiveServer) -> Iterator[ApiClient]:
     api = signed_in(live_server, "dr.rivera")
     yield api
     api.close()
+
+
+@pytest.fixture
+def cache(tmp_path: Path) -> Iterator[Cache]:
+    """An empty cache on a real encrypted file, signed in as ME (tests.sync.pages)."""
+    cache = Cache.open(tmp_path / "cache.db", os.urandom(32))
+    with cache.write() as conn:
+        Cache.set_meta(conn, "session", json.dumps(
+            {"user": ME, "practice": {"name": "Lakeside"}, "limits": {"min_body_chars": 10}}))
+    yield cache
+    cache.close()
 
 
 class Recorder:

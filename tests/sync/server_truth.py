@@ -7,6 +7,7 @@ from typing import Any
 
 from sync.api import ApiClient
 from sync.cache import Cache
+from tests.sync.derived_checks import summaries
 
 Json = dict[str, Any]
 
@@ -99,4 +100,8 @@ def differences(cache: Cache, api: ApiClient) -> list[str]:
         mine = local.folders.get(fid)
         if mine and mine["name"] != folder["name"]:
             problems.append(f"folder {fid}: {mine['name']!r} != {folder['name']!r}")
+    stored, computed = summaries(cache)
+    if stored != computed:
+        wrong = sorted(set(stored) ^ set(computed))[:4]
+        problems.append(f"thread summaries differ from their messages: {wrong}")
     return problems

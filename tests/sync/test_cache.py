@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
@@ -18,16 +17,6 @@ from tests.sync.pages import ALEX, CHEN, ME, message, page, state, thread
 T1, T2, T3 = "thread-0000000000000001", "thread-0000000000000002", "thread-0000000000000003"
 M1, M2, M3, M4 = ("message-000000000000001", "message-000000000000002",
                   "message-000000000000003", "message-000000000000004")
-
-
-@pytest.fixture
-def cache(tmp_path: Path):
-    cache = Cache.open(tmp_path / "cache.db", os.urandom(32))
-    with cache.write() as conn:
-        Cache.set_meta(conn, "session", json.dumps(
-            {"user": ME, "practice": {"name": "Lakeside"}, "limits": {"min_body_chars": 10}}))
-    yield cache
-    cache.close()
 
 
 def apply(cache: Cache, the_page: dict) -> mirror.PageOutcome:
