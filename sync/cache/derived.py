@@ -1,5 +1,7 @@
 """Values the views read that are derived from other rows, kept right by triggers.
 
+Two kinds: each thread's summary of its messages, and the thread counts of every folder.
+
 Each thread row carries a summary of its visible (not `hidden`) cached messages, so a
 page of the thread list is one lookup by id:
 
@@ -13,8 +15,17 @@ feed page) adds itself in constant time; a message deleted, hidden, shown again 
 changed makes its thread's summary be computed again from its messages (rare, and a
 thread has few messages); a thread row arriving after its messages computes its own.
 Every path that writes messages (the feed, optimistic commands, their undo, tombstones)
-is covered without knowing about it. `mirror.clear` drops the triggers around emptying
-the tables, as it does the full-text index's.
+is covered without knowing about it.
+
+`thread_counts` holds, per folder (kind "folder") and for Sent (kind "sent", folder ""),
+how many visible threads it lists and how many of them are unread, so the folder list
+reads a handful of rows instead of counting every thread. A thread counts when it is not
+hidden and its subject is known; it is in Sent when `in_sent` is set and it is not in
+the trash (the same conditions the thread lists use). A trigger takes a thread's old
+contribution off and adds its new one whenever one of those columns changes.
+
+`mirror.clear` drops the triggers around emptying the tables, as it does the full-text
+index's, and empties `thread_counts` with them.
 """
 
 from __future__ import annotations
@@ -93,3 +104,73 @@ def add_thread_summaries(conn: Connection) -> None:
     for statement in SUMMARY_TRIGGERS:
         conn.exec_driver_sql(statement)
     conn.exec_driver_sql(f"UPDATE threads SET {SUMMARY_FROM_MESSAGES}")
+
+
+# -- thread counts per folder -------------------------------------------------------------
+
+_COUNTS_TABLE = """CREATE TABLE IF NOT EXISTS thread_counts (
+    kind TEXT NOT NULL, folder TEXT NOT NULL,
+    total INTEGER NOT NULL DEFAULT 0, unread INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (kind, folder))"""
+
+
+def _count(row: str, sign: str) -> str:
+    """Statements adding (sign "+") or taking off ("-") the contribution of `row`."""
+    counted = f"{row}.hidden = 0 AND {row}.subject IS NOT NULL"
+    add = ("ON CONFLICT(kind, folder) DO UPDATE SET total = total + excluded.total, "
+           "unread = unread + excluded.unread")
+    return (
+        f"INSERT INTO thread_counts (kind, folder, total, unread) "
+        f"SELECT 'folder', {row}.folder, {sign}1, {sign}{row}.unread "
+        f"WHERE {counted} AND {row}.folder IS NOT NULL {add};\n"
+        f"INSERT INTO thread_counts (kind, folder, total, unread) "
+        f"SELECT 'sent', '', {sign}1, {sign}{row}.unread WHERE {counted} AND {row}.in_sent = 1 "
+        f"AND coalesce({row}.folder, '') != 'trash' {add};"
+    )
+
+
+COUNT_TRIGGERS = [
+    f"""CREATE TRIGGER IF NOT EXISTS counts_thread_insert AFTER INSERT ON threads BEGIN
+        {_count("new", "+")}
+    END""",
+    f"""CREATE TRIGGER IF NOT EXISTS counts_thread_delete AFTER DELETE ON threads BEGIN
+        {_count("old", "-")}
+    END""",
+    f"""CREATE TRIGGER IF NOT EXISTS counts_thread_update
+        AFTER UPDATE OF folder, unread, hidden, subject, in_sent ON threads
+        WHEN old.folder IS NOT new.folder OR old.unread IS NOT new.unread
+          OR old.hidden IS NOT new.hidden OR old.in_sent IS NOT new.in_sent
+          OR (old.subject IS NULL) != (new.subject IS NULL) BEGIN
+        {_count("old", "-")}
+        {_count("new", "+")}
+    END""",
+]
+
+COUNT_TRIGGER_NAMES = ("counts_thread_insert", "counts_thread_delete", "counts_thread_update")
+
+_FILL_COUNTS = [
+    "DELETE FROM thread_counts",
+    "INSERT INTO thread_counts (kind, folder, total, unread) "
+    "SELECT 'folder', folder, count(*), coalesce(sum(unread), 0) FROM threads "
+    "WHERE hidden = 0 AND subject IS NOT NULL AND folder IS NOT NULL GROUP BY folder",
+    "INSERT INTO thread_counts (kind, folder, total, unread) "
+    "SELECT 'sent', '', count(*), coalesce(sum(unread), 0) FROM threads "
+    "WHERE hidden = 0 AND subject IS NOT NULL AND in_sent = 1 "
+    "AND coalesce(folder, '') != 'trash'",
+]
+
+
+def add_thread_counts(conn: Connection) -> None:
+    """Schema step: the counts table, its triggers, and the counts of what is cached."""
+    conn.exec_driver_sql(_COUNTS_TABLE)
+    for statement in [*COUNT_TRIGGERS, *_FILL_COUNTS]:
+        conn.exec_driver_sql(statement)
+
+
+def clear_thread_counts(conn: Connection) -> None:
+    conn.exec_driver_sql("DELETE FROM thread_counts")
+
+
+#: Every trigger of this module, for dropping them around a bulk change (mirror.clear).
+TRIGGERS = [*SUMMARY_TRIGGERS, *COUNT_TRIGGERS]
+TRIGGER_NAMES = (*SUMMARY_TRIGGER_NAMES, *COUNT_TRIGGER_NAMES)

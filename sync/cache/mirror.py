@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from sync.cache.derived import SUMMARY_TRIGGER_NAMES, SUMMARY_TRIGGERS
+from sync.cache import derived
 from sync.cache.schema import FTS_TRIGGER_NAMES, FTS_TRIGGERS
 from sync.shapes import timestamp
 
@@ -345,14 +345,15 @@ def apply_page(conn: Connection, page: Json, me_id: str | None) -> PageOutcome:
 
 def clear(conn: Connection) -> None:
     """Empties every mirrored table (not the outbox) for a sync from scratch."""
-    # Dropping the index (and summary) triggers turns 100,000 per-row index deletions
-    # (and summaries computed again) into one.
-    for name in (*FTS_TRIGGER_NAMES, *SUMMARY_TRIGGER_NAMES):
+    # Dropping the index (and derived values') triggers turns 100,000 per-row index
+    # deletions (and summaries and counts computed again) into one.
+    for name in (*FTS_TRIGGER_NAMES, *derived.TRIGGER_NAMES):
         conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
     for table in ("messages", "threads", "drafts", "folders", "people", "groups"):
         conn.exec_driver_sql(f"DELETE FROM {table}")
     conn.exec_driver_sql("INSERT INTO message_fts(message_fts) VALUES ('delete-all')")
-    for statement in (*FTS_TRIGGERS, *SUMMARY_TRIGGERS):
+    derived.clear_thread_counts(conn)
+    for statement in (*FTS_TRIGGERS, *derived.TRIGGERS):
         conn.exec_driver_sql(statement)
     for key in ("cursor", "synced"):
         conn.exec_driver_sql("DELETE FROM meta WHERE key = ?", (key,))

@@ -33,29 +33,25 @@ def _where_folder(folder: str) -> tuple[str, tuple[Any, ...]]:
 
 
 def folders(conn: Connection) -> list[Json]:
-    counts = {
-        row[0]: (row[1], row[2] or 0)
-        for row in conn.exec_driver_sql(
-            f"SELECT folder, count(*), sum(unread) FROM threads WHERE {_VISIBLE} GROUP BY folder"
-        ).all()
-    }
-    sent_where, _ = _where_folder("sent")
-    sent = conn.exec_driver_sql(
-        f"SELECT count(*), sum(unread) FROM threads WHERE {sent_where}").one()
+    """The standard folders, then the user's own by name, each with its thread counts
+    (kept by triggers in `thread_counts`, see sync.cache.derived)."""
+    counts: dict[tuple[str, str], tuple[int, int]] = {
+        (kind, folder): (total, unread) for kind, folder, total, unread in
+        conn.exec_driver_sql("SELECT kind, folder, total, unread FROM thread_counts").all()}
     drafts = conn.exec_driver_sql("SELECT count(*) FROM drafts WHERE hidden = 0").scalar_one()
     out: list[Json] = []
     for folder_id, name in STANDARD_FOLDERS:
         if folder_id == "sent":
-            total, unread = sent[0], sent[1] or 0
+            total, unread = counts.get(("sent", ""), (0, 0))
         elif folder_id == "drafts":
             total, unread = drafts, 0
         else:
-            total, unread = counts.get(folder_id, (0, 0))
+            total, unread = counts.get(("folder", folder_id), (0, 0))
         out.append({"id": folder_id, "name": name, "unread": int(unread), "total": int(total)})
     for folder_id, name in conn.exec_driver_sql(
         "SELECT id, name FROM folders WHERE hidden = 0 ORDER BY name COLLATE NOCASE, id"
     ).all():
-        total, unread = counts.get(folder_id, (0, 0))
+        total, unread = counts.get(("folder", folder_id), (0, 0))
         out.append({"id": folder_id, "name": name, "unread": int(unread), "total": int(total),
                     "custom": True})
     return out

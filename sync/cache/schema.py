@@ -260,6 +260,7 @@ def _create_v1(conn: Connection) -> None:
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _create_v1,
     derived.add_thread_summaries,
+    derived.add_thread_counts,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from sync.api import ApiClient
 from sync.cache import Cache
-from tests.sync.derived_checks import summaries
+from tests.sync.derived_checks import counts, summaries
 
 Json = dict[str, Any]
 
@@ -104,4 +104,7 @@ def differences(cache: Cache, api: ApiClient) -> list[str]:
     if stored != computed:
         wrong = sorted(set(stored) ^ set(computed))[:4]
         problems.append(f"thread summaries differ from their messages: {wrong}")
+    kept, counted = counts(cache)
+    if kept != counted:
+        problems.append(f"folder counts {kept} differ from the threads' {counted}")
     return problems
