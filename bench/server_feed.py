@@ -4,7 +4,9 @@ Seeds a fresh SQLite database with the demo practice plus N messages (every thre
 dr.rivera in it), starts `practice-server serve` on it as its own process, then times
 dr.rivera reading her whole feed page by page as a client does (HTTP, JSON parsing).
 The floor, measured in the same run, is the same rows read with one plain SQL query and
-serialized to JSON. Last line: one JSON object of the figures.
+serialized to JSON. The same sync is also timed against a server that does not read the
+next page ahead (PRACTICE_FEED_READ_AHEAD=0), as a baseline. Last line: one JSON object of
+the figures.
 
     python bench/server_feed.py [--messages N] [--limit 1000]
 """
@@ -89,20 +91,27 @@ def main() -> None:
         print(f"seeded {args.messages} messages in {time.perf_counter() - seeding:.1f} s")
         # The server runs as its own process, as in production: no interpreter shared with
         # the client reading the feed.
-        process = ServerProcess(Path(tmp)).start()
-        try:
-            seconds, pages, messages, rivera = sync_over_http(process.api, args.limit)
-        finally:
-            process.stop()
+        timings = {}
+        for read_ahead in ("0", "1"):
+            process = ServerProcess(Path(tmp), env={"PRACTICE_FEED_READ_AHEAD": read_ahead})
+            process.start()
+            try:
+                timings[read_ahead] = sync_over_http(process.api, args.limit)
+            finally:
+                process.stop()
+        seconds, pages, messages, rivera = timings["1"]
+        without_read_ahead = timings["0"][0]
         floor_seconds, floor_rows = floor(Path(tmp) / "practice.db", rivera)
 
     ratio = seconds / floor_seconds if floor_seconds else float("inf")
     print(f"initial sync over HTTP: {messages} messages in {pages} pages, {seconds:.2f} s "
           f"({messages / seconds:,.0f} messages/s)")
+    print(f"the same without reading the next page ahead: {without_read_ahead:.2f} s")
     print(f"floor (one SQL query + JSON of {floor_rows} rows): {floor_seconds:.2f} s")
     print(f"ratio to floor: {ratio:.2f}x (target: whole feed <= 10 s, within 3x of the floor)")
     print(json.dumps({"bench": "server_feed", "messages": messages, "pages": pages,
                       "seconds": round(seconds, 3), "floor_seconds": round(floor_seconds, 3),
+                      "seconds_without_read_ahead": round(without_read_ahead, 3),
                       "ratio_to_floor": round(ratio, 2)}))
 
 

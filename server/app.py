@@ -54,6 +54,8 @@ def create_app(settings: Settings) -> FastAPI:
         finally:
             for worker in reversed(workers):
                 worker.stop()
+            if ctx.read_ahead is not None:
+                ctx.read_ahead.close()
             ctx.engine.dispose()
 
     app = FastAPI(

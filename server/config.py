@@ -57,6 +57,8 @@ class Settings:
     email_retry_seconds: tuple[int, ...] = (5, 30, 120, 600, 1800)
     portal_url: str = "https://portal.practice-inbox.local/"
     run_workers: bool = True
+    # Read the next page of a feed while the client takes in the last (server.feed.read_ahead).
+    feed_read_ahead: bool = True
 
     @property
     def blob_dir(self) -> Path:
@@ -72,7 +74,8 @@ class Settings:
         """Settings from explicit values, falling back to the environment, then defaults."""
         data = Path(data_dir or _env("DATA_DIR") or Path.cwd() / "practice-data").resolve()
         url = database_url or _env("DATABASE_URL") or f"sqlite:///{data / 'practice.db'}"
-        settings = cls(data_dir=data, database_url=url, smtp=SmtpSettings.from_env())
+        settings = cls(data_dir=data, database_url=url, smtp=SmtpSettings.from_env(),
+                       feed_read_ahead=_env("FEED_READ_AHEAD", "1") != "0")
         for key, value in overrides.items():
             setattr(settings, key, value)
         return settings

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from server.blobs import BlobStore
 from server.config import Settings
-from server.db.engine import make_engine, make_session_factory
+from server.db.engine import make_engine, make_read_session_factory, make_session_factory
 from server.feed import record
 from server.feed.hub import FeedHub
+from server.feed.read_ahead import FeedReadAhead
 from server.notify import EmailWorker
 
 
@@ -20,8 +21,10 @@ class AppContext:
     settings: Settings
     engine: Engine
     sessions: sessionmaker[Session]
+    read_sessions: sessionmaker[Session]
     blobs: BlobStore
-    hub: FeedHub = field(default_factory=FeedHub)
+    hub: FeedHub
+    read_ahead: FeedReadAhead | None
     email_worker: EmailWorker | None = None
 
     @classmethod
@@ -35,7 +38,9 @@ class AppContext:
             engine=engine,
             sessions=sessions,
             blobs=BlobStore(settings.blob_dir),
+            read_sessions=make_read_session_factory(engine),
             hub=hub,
+            read_ahead=FeedReadAhead(hub) if settings.feed_read_ahead else None,
         )
 
     def kick_email(self) -> None:

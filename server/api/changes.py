@@ -1,7 +1,8 @@
 """GET /changes: the per-user change feed with long poll.
 
 A waiting request holds no thread and no database connection: it awaits an asyncio event
-that the feed hub sets when something changes for this user.
+that the feed hub sets when something changes for this user. A page that says `more` has
+the next one read ahead (see `server.feed.read_ahead`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 import orjson
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
+from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
 from server.context import AppContext
@@ -31,27 +33,37 @@ async def changes(
 ) -> Response:
     user = await run_in_threadpool(authenticate_request, ctx, request)
     cursor = parse_cursor(since)
+    read_ahead = ctx.read_ahead
 
-    def read() -> dict[str, Any]:
-        with ctx.sessions() as db:
-            check_not_expired(db, cursor)
-            page = read_page(db, user, cursor, limit)
+    def read_from(since: int) -> dict[str, Any]:
+        with ctx.read_sessions() as db:
+            check_not_expired(db, since)
+            page = read_page(db, user, since, limit)
             db.rollback()
             return page
 
+    async def read_next(after: int) -> None:
+        # Runs once the page is sent, while the client parses it. Started earlier, the
+        # reading thread would hold the GIL while the event loop sends.
+        if read_ahead is not None:
+            read_ahead.start(user.id, after, limit, lambda: read_from(after))
+
     def render(page: dict[str, Any]) -> Response:
         # The page is plain JSON types already: skip FastAPI's generic encoder.
-        return Response(orjson.dumps(page), media_type="application/json")
+        later = BackgroundTask(read_next, int(page["cursor"])) if page["more"] else None
+        return Response(orjson.dumps(page), media_type="application/json", background=later)
 
     event = ctx.hub.register(user.id)
     try:
-        page = await run_in_threadpool(read)
+        page = await read_ahead.take(user.id, cursor, limit) if read_ahead else None
+        if page is None:
+            page = await run_in_threadpool(read_from, cursor)
         if wait > 0 and page["cursor"] == str(cursor):
             try:
                 await asyncio.wait_for(event.wait(), timeout=wait)
             except TimeoutError:
                 return render(page)
-            page = await run_in_threadpool(read)
+            page = await run_in_threadpool(read_from, cursor)
         return render(page)
     finally:
         ctx.hub.unregister(user.id, event)

@@ -1,4 +1,8 @@
-"""Wakes waiting long polls: an asyncio.Event per waiting request, no thread, no connection."""
+"""Wakes waiting long polls: an asyncio.Event per waiting request, no thread, no connection.
+
+It also counts the changes announced for each person, so a page of their feed read ahead
+can tell whether it is still current.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ class FeedHub:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._waiters: dict[str, set[asyncio.Event]] = defaultdict(set)
         self._closing = False
+        self._versions: dict[str, int] = defaultdict(int)
 
     def bind_loop(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
@@ -44,8 +49,13 @@ class FeedHub:
 
     def _wake_on_loop(self, person_ids: set[str]) -> None:
         for pid in person_ids:
+            self._versions[pid] += 1
             for event in list(self._waiters.get(pid, ())):
                 event.set()
+
+    def feed_version(self, person_id: str) -> int:
+        """On the event loop: how many changes to this person's feed were announced so far."""
+        return self._versions.get(person_id, 0)
 
     def close(self) -> None:
         """On the event loop, at shutdown: every waiting long poll answers now."""
