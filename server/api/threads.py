@@ -188,14 +188,15 @@ def bulk_state(
     request: Request,
     user: Person = Depends(current_user),
     db: Session = Depends(get_db),
-) -> dict[str, Any]:
-    idempotency.key_from(request, required=False)
-    ids = list(dict.fromkeys(body.thread_ids))
-    for thread_id in ids:
-        access.visible_thread(db, user, thread_id)
-    changed = states.apply(db, user, ids, body.folder, body.unread, body.starred)
-    db.commit()
-    return {"states": [state_json(s) for s in changed]}
+) -> Response:
+    def action() -> tuple[int, dict[str, Any]]:
+        ids = list(dict.fromkeys(body.thread_ids))
+        for thread_id in ids:
+            access.visible_thread(db, user, thread_id)
+        changed = states.apply(db, user, ids, body.folder, body.unread, body.starred)
+        return 200, {"states": [state_json(s) for s in changed]}
+
+    return idempotency.handle(request, db, user, body.model_dump(), action)
 
 
 @router.delete("/threads/{thread_id}", status_code=204)

@@ -129,6 +129,24 @@ def test_key_accepted_on_other_posts(shared_api: Api) -> None:
     assert bulk.status_code == 200, bulk.text
 
 
+def test_repeated_bulk_change_answers_as_first_and_key_reuse_is_refused(
+    shared_api: Api,
+) -> None:
+    rivera = shared_api.as_("dr.rivera")
+    thread_id = rivera.started(["alex"])["thread"]["id"]
+    key = str(uuid.uuid4())
+    first = rivera.post("/threads/state", {"thread_ids": [thread_id], "starred": True}, key=key)
+    assert first.status_code == 200, first.text
+    # Unstarred by hand meanwhile: a repeat of the keyed request must not star it again.
+    assert rivera.patch(f"/threads/{thread_id}/state", {"starred": False}).status_code == 200
+    repeat = rivera.post("/threads/state", {"thread_ids": [thread_id], "starred": True}, key=key)
+    assert repeat.status_code == 200 and repeat.json() == first.json()
+    assert repeat.headers.get("Idempotent-Replayed") == "true"
+    assert rivera.thread(thread_id)["state"]["starred"] is False
+    other = rivera.post("/threads/state", {"thread_ids": [thread_id], "unread": True}, key=key)
+    assert_problem(other, 422, "idempotency_key_reused")
+
+
 def test_repeated_folder_creation_makes_one_folder(shared_api: Api) -> None:
     chen = shared_api.as_("dr.chen")
     key, name = str(uuid.uuid4()), f"Keyed {uuid.uuid4().hex[:6]}"
