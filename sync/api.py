@@ -20,6 +20,7 @@ import requests
 from requests.adapters import HTTPAdapter
 
 from sync.errors import ApiError, InsecureServerAddress, NetworkError, ProtocolError
+from sync.poll_line import PollLine
 
 __all__ = ["ApiClient", "ApiError", "NetworkError", "ProtocolError", "InsecureServerAddress"]
 
@@ -110,13 +111,22 @@ class ApiClient:
         self.connect_timeout = connect_timeout
         self.read_timeout = read_timeout
         self.poll_grace = poll_grace
+        self._verify = verify
         self._session = requests.Session()
-        self._session.verify = verify
-        self._session.trust_env = False
-        self._session.headers["User-Agent"] = USER_AGENT
-        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=8, max_retries=0)
-        self._session.mount("http://", adapter)
-        self._session.mount("https://", adapter)
+        self._configure(self._session,
+                        HTTPAdapter(pool_connections=4, pool_maxsize=8, max_retries=0))
+
+    def _configure(self, session: requests.Session, adapter: HTTPAdapter) -> None:
+        session.verify = self._verify
+        session.trust_env = False
+        session.headers["User-Agent"] = USER_AGENT
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
+
+    def poll_line(self) -> PollLine:
+        """A connection of its own for long polls (`changes(..., line=...)`), which another
+        thread can cut to end a poll at once; close it when done."""
+        return PollLine(self._configure)
 
     def close(self) -> None:
         self._session.close()
@@ -134,6 +144,7 @@ class ApiClient:
         data: Any = None,
         read_timeout: float | None = None,
         stream: bool = False,
+        line: PollLine | None = None,
     ) -> requests.Response:
         all_headers = {"Accept": "application/json"}
         if self.token:
@@ -142,7 +153,8 @@ class ApiClient:
             all_headers.update(headers)
         timeout = (self.connect_timeout, read_timeout or self.read_timeout)
         try:
-            response = self._session.request(
+            session = self._session if line is None else line.session
+            response = session.request(
                 method,
                 self.base_url + path,
                 json=json,
@@ -225,13 +237,16 @@ class ApiClient:
 
     # -- the change feed ------------------------------------------------------------------
 
-    def changes(self, since: str | None = None, limit: int = 500, wait: float = 0) -> Json:
+    def changes(self, since: str | None = None, limit: int = 500, wait: float = 0,
+                *, line: PollLine | None = None) -> Json:
+        """A page of the change feed; with a wait, a long poll (sent over `line` if given,
+        so that it can be cut, see poll_line)."""
         seconds = max(0.0, min(60.0, float(wait)))
         params: Json = {"limit": limit, "wait": int(seconds) if seconds.is_integer() else seconds}
         if since:
             params["since"] = since
         return self._object(
-            "GET", "/changes", params=params, read_timeout=wait + self.poll_grace
+            "GET", "/changes", params=params, read_timeout=wait + self.poll_grace, line=line
         )
 
     # -- threads and messages -------------------------------------------------------------

@@ -27,6 +27,7 @@ from sync.status import Emitter, StatusTracker
 Json = dict[str, Any]
 Listener = Callable[[Any], None]
 DEFAULT_BLOB_CAP = 512 * 1024 * 1024
+PULL_JOIN_SECONDS = 0.3
 
 
 def _short(text: str, n: int = 60) -> str:
@@ -82,13 +83,31 @@ class SyncEngine:
             self._threads.append(thread)
 
     def stop(self, timeout: float = 5.0) -> None:
-        """Stops both threads. A long poll still waiting is abandoned, never applied."""
+        """Stops both threads without waiting out a long poll: the poll is cut, and once
+        this has returned the pull side applies and reports nothing more (see sync.pull).
+
+        A page being written is finished first; a command being sent is waited for up to
+        `timeout` seconds."""
         self._stop.set()
         self._wake.set()
+        self.puller.cut_poll()
+        with self.puller.applying:
+            pass  # a page being applied is done; none is applied after this
         deadline = time.monotonic() + timeout
         for thread in self._threads:
-            thread.join(max(0.0, deadline - time.monotonic()))
+            wait = max(0.0, deadline - time.monotonic())
+            if thread.name == "sync-pull":
+                # It ends at once after the cut; left behind (harmless) if its answer was
+                # already on the way, as during the initial sync's prefetch.
+                wait = min(wait, PULL_JOIN_SECONDS)
+            thread.join(wait)
         self.blobs.cleanup()
+
+    @property
+    def running(self) -> bool:
+        """Whether a thread of the engine is still alive (False before start and once
+        stop() has ended them)."""
+        return any(thread.is_alive() for thread in self._threads)
 
     def _on_stopped(self, code: str, detail: str) -> None:
         """Pull or push cannot go on (signed out, unreadable server): both stop, once."""

@@ -3,6 +3,12 @@
 Each page is applied in one transaction together with its cursor, so a crash at any moment
 leaves a cache that resumes exactly where it stopped. While the initial sync runs, the next
 page is already being fetched while the current one is written.
+
+Stopping: every write (and the events telling of it) happens under `applying`, after a
+check of the stop flag, so once SyncEngine.stop() has set the flag and taken that lock
+once, nothing more is applied or reported. The long poll runs over a PollLine that
+stop() cuts, so the thread ends at once instead of waiting out the poll; should an answer
+still arrive, it is dropped.
 """
 
 from __future__ import annotations
@@ -11,8 +17,9 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -76,10 +83,23 @@ class Puller:
         self.fresh = threading.Event()  # set: the next request does not wait
         self._need_bootstrap = True
         self._progress = [0, 0]  # pages, messages of the current full sync
+        self.applying = threading.RLock()  # see the module docstring
+        self.polling = threading.Event()  # set while a long poll is out (for tests)
+        self.line = api.poll_line()
+
+    def cut_poll(self) -> None:
+        """Ends a long poll in flight at once (called by SyncEngine.stop)."""
+        self.line.cut()
 
     # -- the loop -------------------------------------------------------------------------
 
     def run(self) -> None:
+        try:
+            self._loop()
+        finally:
+            self.line.close()
+
+    def _loop(self) -> None:
         failures = 0
         while not self.stop.is_set():
             try:
@@ -90,34 +110,41 @@ class Puller:
                 failures = 0
             except Stopped:
                 return
-            except NetworkError as exc:
-                self.status.offline(exc.reason)
-                self._need_bootstrap = True
-                failures += 1
-                self.stop.wait(self.backoff.delay(failures))
-            except ProtocolError as exc:
-                self._halt("bad_server_answer",
-                           f"Syncing stopped: the server sent something this program cannot "
-                           f"read ({exc.detail.rstrip('.')}). Nothing in the local copy was "
-                           "changed.")
-                return
-            except ApiError as exc:
-                if exc.status == 410 or exc.code == "cursor_expired":
-                    self.rebuild(CURSOR_EXPIRED_REASON)
-                elif exc.status == 401:
-                    self._halt(exc.code, "Your session has ended; sign in again to keep syncing.")
-                    return
-                elif exc.retryable:
-                    self.status.offline(exc.detail)
-                    failures += 1
-                    self.stop.wait(self.backoff.delay(failures, exc.retry_after))
-                else:
-                    self._halt(exc.code, f"Syncing stopped: {exc.detail}")
-                    return
+            except (NetworkError, ProtocolError, ApiError) as exc:
+                if self.stop.is_set():
+                    return  # the failure of a request cut or dropped by stop()
+                failures = self._failed(exc, failures)
             except Exception as exc:  # a bug must not kill the thread silently
+                if self.stop.is_set():
+                    return
                 log.exception("pull failed")
                 self._halt("internal_error", f"Syncing stopped because of an error: {exc}")
                 return
+
+    def _failed(self, exc: NetworkError | ProtocolError | ApiError, failures: int) -> int:
+        """Reports a failed request and waits before the next; returns the failure count
+        (the loop ends when this stops the engine)."""
+        if isinstance(exc, NetworkError):
+            self.status.offline(exc.reason)
+            self._need_bootstrap = True
+            failures += 1
+            self.stop.wait(self.backoff.delay(failures))
+        elif isinstance(exc, ProtocolError):
+            self._halt("bad_server_answer",
+                       f"Syncing stopped: the server sent something this program cannot "
+                       f"read ({exc.detail.rstrip('.')}). Nothing in the local copy was "
+                       "changed.")
+        elif exc.status == 410 or exc.code == "cursor_expired":
+            self.rebuild(CURSOR_EXPIRED_REASON)
+        elif exc.status == 401:
+            self._halt(exc.code, "Your session has ended; sign in again to keep syncing.")
+        elif exc.retryable:
+            self.status.offline(exc.detail)
+            failures += 1
+            self.stop.wait(self.backoff.delay(failures, exc.retry_after))
+        else:
+            self._halt(exc.code, f"Syncing stopped: {exc.detail}")
+        return failures
 
     def _halt(self, code: str, detail: str) -> None:
         self.status.offline(detail)
@@ -130,17 +157,26 @@ class Puller:
         session = shapes.check_session(self.api.session())
         session.pop("server_time", None)  # a moment, not something to keep
         directory = shapes.check_directory(self.api.directory())
-        with self._write() as conn:
+        with self._applying(), self._write() as conn:
             Cache.set_meta(conn, "session", json.dumps(session))
             mirror.upsert_people(conn, directory["people"])
             mirror.replace_groups(conn, directory["groups"])
             outbox.replay(conn, {f"person:{p['id']}" for p in directory["people"]})
-        self.emit(CacheChanged(frozenset({"session", "people"})))
+            self.emit(CacheChanged(frozenset({"session", "people"})))
 
-    def _write(self) -> Any:
-        if self.stop.is_set():
-            raise Stopped()
-        return self.cache.write(durable=False)
+    @contextmanager
+    def _applying(self) -> Iterator[None]:
+        """Holds `applying` once the stop flag is known not to be set (see the module
+        docstring); raises Stopped when it is."""
+        with self.applying:
+            if self.stop.is_set():
+                raise Stopped()
+            yield
+
+    @contextmanager
+    def _write(self) -> Iterator[Any]:
+        with self._applying(), self.cache.write(durable=False) as conn:
+            yield conn
 
     def sync_pages(self) -> None:
         """Fetches and applies pages until the feed has no more, then one long poll."""
@@ -152,16 +188,20 @@ class Puller:
         wait = 0 if self.fresh.is_set() else self.poll_wait
         self.fresh.clear()
         sent = time.monotonic()
-        page = shapes.check_page(self.api.changes(cursor, self.page_limit, wait=wait))
-        if self.stop.is_set():
-            raise Stopped()
+        self.polling.set()
+        try:
+            answer = self.api.changes(cursor, self.page_limit, wait=wait, line=self.line)
+        finally:
+            self.polling.clear()
+        page = shapes.check_page(answer)
         self._apply(page, alert=True, sent=sent)
         while page["more"]:
             self.status.syncing()
             sent = time.monotonic()
             page = shapes.check_page(self.api.changes(page["cursor"], self.page_limit, wait=0))
             self._apply(page, alert=True, sent=sent)
-        self.status.online()
+        with self._applying():
+            self.status.online()
 
     def _full_sync(self, cursor: str | None) -> None:
         """The initial sync: fetches page n + 1 while page n is written."""
@@ -177,20 +217,26 @@ class Puller:
                 page, sent = future.result()
                 if page["more"]:
                     future = pool.submit(fetch, page["cursor"])
-                self._apply(page, alert=False, full_sync=True, sent=sent)
-                self._progress[0] += 1
-                self._progress[1] += len(page["messages"])
-                self.emit(SyncProgress(self._progress[0], self._progress[1], False))
+                with self._applying():
+                    self._apply(page, alert=False, full_sync=True, sent=sent)
+                    self._progress[0] += 1
+                    self._progress[1] += len(page["messages"])
+                    self.emit(SyncProgress(self._progress[0], self._progress[1], False))
                 if not page["more"]:
                     break
         with self._write() as conn:
             search_index.end_bulk_load(conn, self._progress[1])
-        self.emit(SyncProgress(self._progress[0], self._progress[1], True))
-        self._progress = [0, 0]
-        self.status.online()
+            self.emit(SyncProgress(self._progress[0], self._progress[1], True))
+            self._progress = [0, 0]
+            self.status.online()
 
     def _apply(self, page: Json, alert: bool, full_sync: bool = False,
                sent: float | None = None) -> None:
+        with self._applying():
+            self._apply_held(page, alert, full_sync, sent)
+
+    def _apply_held(self, page: Json, alert: bool, full_sync: bool,
+                    sent: float | None) -> None:
         with self._write() as conn:
             me = self.cache.get_meta(conn, "session")
             me_id = json.loads(me)["user"]["id"] if me else None
@@ -219,10 +265,11 @@ class Puller:
 
     def rebuild(self, reason: str) -> None:
         """Empties the cache (keeping the outbox) and starts a full sync from scratch."""
-        with self._write() as conn:
-            mirror.clear(conn)
-            outbox.replay(conn, None)
-        self.emit(CacheRebuilt(reason))
-        self.emit(CacheChanged(frozenset({"threads", "messages", "states", "drafts",
-                                          "folders", "people"})))
+        with self._applying():
+            with self._write() as conn:
+                mirror.clear(conn)
+                outbox.replay(conn, None)
+            self.emit(CacheRebuilt(reason))
+            self.emit(CacheChanged(frozenset({"threads", "messages", "states", "drafts",
+                                              "folders", "people"})))
         self._need_bootstrap = True
