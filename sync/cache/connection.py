@@ -7,8 +7,6 @@ data kept in memory (never in plaintext temp files) and deleted content overwrit
 
 from __future__ import annotations
 
-import os
-import time
 from pathlib import Path
 from typing import Any
 
@@ -74,18 +72,3 @@ def open_engine(path: Path, key: bytes) -> Engine:
 def _is_not_a_database(exc: BaseException) -> bool:
     code = getattr(exc, "sqlite_errorcode", None)
     return code == dbapi2.SQLITE_NOTADB or "file is not a database" in str(exc)
-
-
-def move_aside(path: Path) -> Path:
-    """Renames the cache file (and its WAL files) out of the way; returns the new name."""
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    target = path.with_name(f"{path.name}.unreadable-{stamp}")
-    n = 1
-    while target.exists():
-        n += 1
-        target = path.with_name(f"{path.name}.unreadable-{stamp}-{n}")
-    for suffix in ("", "-wal", "-shm"):
-        source = Path(str(path) + suffix)
-        if source.exists():
-            os.replace(source, Path(str(target) + suffix))
-    return target

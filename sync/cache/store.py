@@ -18,7 +18,8 @@ from sqlalchemy.engine import Connection, Engine
 
 from sync import keys, outbox
 from sync.cache import queries, schema, search
-from sync.cache.connection import CacheUnreadable, move_aside, open_engine
+from sync.cache.connection import CacheUnreadable, open_engine
+from sync.cache.set_aside import move_aside, remove_old_set_aside
 
 Json = dict[str, Any]
 
@@ -39,6 +40,7 @@ class Cache:
         """Opens (or creates) the cache file; an unreadable one is moved aside and remade.
 
         `rebuilt_reason` then says why, and the new cache is empty (the engine refills it).
+        Copies set aside more than a week ago are deleted (see sync.cache.set_aside).
         """
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -60,6 +62,7 @@ class Cache:
         except Exception:
             engine.dispose()
             raise
+        remove_old_set_aside(path)
         return cls(path, key, engine, reason)
 
     @classmethod
