@@ -35,6 +35,25 @@ def _short(text: str, n: int = 60) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
+def _draft_attachments(draft: Json,
+                       attachments: list[Json] | None) -> tuple[list[str], list[Json] | None]:
+    """The attachment ids of a draft being saved, and the details given for them in that
+    order (None when only ids were given). Raises ValueError for details without an id."""
+    listed = list(draft.get("attachment_ids") or [])
+    given = attachments if attachments is not None else draft.get("attachments")
+    details = [dict(a) for a in [*(given or []), *listed] if isinstance(a, dict)]
+    if any(not isinstance(a.get("id"), str) or not a["id"] for a in details):
+        raise ValueError("An attachment of the draft has no id.")
+    if listed:
+        ids = [a["id"] if isinstance(a, dict) else str(a) for a in listed]
+    else:
+        ids = [a["id"] for a in details]
+    if given is None and not details:
+        return ids, None
+    by_id = {a["id"]: a for a in details}
+    return ids, [by_id[i] for i in ids if i in by_id]
+
+
 class SyncEngine:
     """Runs pull and push for one signed-in user over one cache."""
 
@@ -223,15 +242,24 @@ class SyncEngine:
             return
         self._enqueue("mark_read", {"thread_id": thread_id}, "Mark read", [thread_id])
 
-    def save_draft(self, draft: Json) -> str:
-        """Saves a draft (its "id" is made here when missing); returns the draft id."""
+    def save_draft(self, draft: Json, attachments: list[Json] | None = None) -> str:
+        """Saves a draft (its "id" is made here when missing); returns the draft id.
+
+        Attachment details (Attachments as `attach` or the server's upload returned them)
+        may come as `attachments`, as draft["attachments"] or as dicts in
+        draft["attachment_ids"]; they are kept with the draft here (the server keeps only
+        the ids) and come back from Cache.drafts(). Saved with ids only, a draft keeps
+        the details it had."""
+        ids, details = _draft_attachments(draft, attachments)
         body: Json = {
             "id": draft.get("id") or str(uuid.uuid4()),
             "to": list(draft.get("to") or []), "subject": draft.get("subject") or "",
             "body_html": draft.get("body_html") or "",
-            "attachment_ids": list(draft.get("attachment_ids") or []),
+            "attachment_ids": ids,
             "thread_id": draft.get("thread_id"), "updated_at": outbox.utc_now(),
         }
+        if details is not None:
+            body["attachments"] = details
         self._enqueue("save_draft", {"draft": body}, f"Save draft {_short(body['subject'])}")
         return str(body["id"])
 

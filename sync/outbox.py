@@ -175,6 +175,9 @@ def rewrite_local_id(conn: Connection, local_id: str, real_id: str) -> set[str]:
     conn.exec_driver_sql(
         "UPDATE drafts SET attachment_ids = replace(attachment_ids, ?, ?) "
         "WHERE instr(attachment_ids, ?) > 0", (old, new, old))
+    conn.exec_driver_sql(
+        "UPDATE drafts SET attachments = replace(attachments, ?, ?) "
+        "WHERE instr(attachments, ?) > 0", (old, new, old))
     conn.exec_driver_sql("UPDATE threads SET folder = ? WHERE folder = ?", (real_id, local_id))
     # Local rows made by commands that referred to the local id are made again from the
     # rewritten commands.

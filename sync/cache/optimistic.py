@@ -163,12 +163,23 @@ def _mark_read(conn: Connection, p: Json) -> None:
     conn.exec_driver_sql("UPDATE threads SET unread = 0 WHERE id = ?", (p["thread_id"],))
 
 
+# Saved without attachment details (by an older caller), a draft keeps those it had.
+_SAVE_DRAFT_SQL = (
+    "INSERT INTO drafts (id, to_json, subject, body_html, attachment_ids, thread_id, "
+    "updated_at, hidden, attachments) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT(id) DO UPDATE SET to_json = excluded.to_json, subject = excluded.subject, "
+    "body_html = excluded.body_html, attachment_ids = excluded.attachment_ids, "
+    "thread_id = excluded.thread_id, updated_at = excluded.updated_at, hidden = 0, "
+    "attachments = coalesce(excluded.attachments, drafts.attachments)"
+)
+
+
 def _save_draft(conn: Connection, p: Json) -> None:
     draft = p["draft"]
-    columns = ("id", "to_json", "subject", "body_html", "attachment_ids", "thread_id",
-               "updated_at", "hidden")
     row = mirror.draft_row(draft, None)
-    conn.exec_driver_sql(mirror.upsert_sql("drafts", columns, columns[1:]), row[:7] + (0,))
+    attachments = draft.get("attachments")
+    details = None if attachments is None else json.dumps(attachments, ensure_ascii=False)
+    conn.exec_driver_sql(_SAVE_DRAFT_SQL, row[:7] + (0, details))
 
 
 def _delete_draft(conn: Connection, p: Json) -> None:

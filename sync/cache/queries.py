@@ -151,14 +151,27 @@ def groups(conn: Connection) -> list[Json]:
                                           "ORDER BY name").all()]
 
 
+def draft_attachments(attachment_ids: list[str], saved: list[Json]) -> list[Json]:
+    """One Attachment per id, in order: as saved with the draft here, or with only its id
+    (filename, size and content_type None) when this computer never had its details,
+    as for a draft made on another one."""
+    known = {a.get("id"): a for a in saved if isinstance(a, dict)}
+    unknown = {"filename": None, "size": None, "content_type": None}
+    return [dict(known[i]) if i in known else {"id": i, **unknown} for i in attachment_ids]
+
+
 def drafts(conn: Connection) -> list[Json]:
+    """The visible drafts, newest first. Each has `attachment_ids` and `attachments` (see
+    draft_attachments) and `pending` (the server does not have this version yet)."""
     rows = conn.exec_driver_sql(
-        "SELECT id, to_json, subject, body_html, attachment_ids, thread_id, updated_at, srv "
-        "FROM drafts WHERE hidden = 0 ORDER BY updated_at DESC, id").all()
+        "SELECT id, to_json, subject, body_html, attachment_ids, thread_id, updated_at, srv, "
+        "attachments FROM drafts WHERE hidden = 0 ORDER BY updated_at DESC, id").all()
     out = []
     for r in rows:
+        attachment_ids = json.loads(r[4] or "[]")
         draft = {"id": r[0], "to": json.loads(r[1] or "[]"), "subject": r[2] or "",
-                 "body_html": r[3] or "", "attachment_ids": json.loads(r[4] or "[]"),
+                 "body_html": r[3] or "", "attachment_ids": attachment_ids,
+                 "attachments": draft_attachments(attachment_ids, json.loads(r[8] or "[]")),
                  "thread_id": r[5], "updated_at": r[6]}
         srv = json.loads(r[7]) if r[7] else None
         draft["pending"] = srv is None or any(srv.get(k) != draft[k] for k in

@@ -119,6 +119,8 @@ drafts = Table(
     Column("updated_at", Text),
     Column("srv", Text),  # the server's Draft as JSON, NULL if the server has none
     Column("hidden", Integer, nullable=False, server_default="0"),
+    # JSON list of the Attachments saved with it here (the server keeps only their ids).
+    Column("attachments", Text),
 )
 
 folders = Table(
@@ -256,11 +258,20 @@ def _create_v1(conn: Connection) -> None:
         conn.exec_driver_sql(statement)
 
 
+def add_draft_attachments(conn: Connection) -> None:
+    """Schema step: drafts keep the details of their attachments (NULL for those saved
+    before)."""
+    present = {row[1] for row in conn.exec_driver_sql("PRAGMA table_info(drafts)").all()}
+    if "attachments" not in present:
+        conn.exec_driver_sql("ALTER TABLE drafts ADD COLUMN attachments TEXT")
+
+
 #: MIGRATIONS[n] brings a cache at schema version n to version n + 1.
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _create_v1,
     derived.add_thread_summaries,
     derived.add_thread_counts,
+    add_draft_attachments,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

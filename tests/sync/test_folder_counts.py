@@ -9,8 +9,8 @@ from pathlib import Path
 
 from sync import outbox
 from sync.cache import Cache, mirror
-from sync.cache.derived import COUNT_TRIGGER_NAMES
-from sync.cache.schema import SCHEMA_VERSION
+from sync.cache.derived import COUNT_TRIGGER_NAMES, add_thread_counts
+from sync.cache.schema import MIGRATIONS
 from tests.sync.derived_checks import assert_counts_right
 from tests.sync.pages import ALEX, ME, message, page, state, thread
 from tests.sync.test_cache import M1, T1, T2, T3, apply, basic_page
@@ -102,7 +102,7 @@ def test_a_cache_from_the_previous_version_gets_its_counts(tmp_path: Path) -> No
         for name in COUNT_TRIGGER_NAMES:
             conn.exec_driver_sql(f"DROP TRIGGER {name}")
         conn.exec_driver_sql("DROP TABLE thread_counts")
-        conn.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
+        conn.exec_driver_sql(f"PRAGMA user_version = {MIGRATIONS.index(add_thread_counts)}")
     cache.close()
 
     cache = Cache.open(path, key)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from sync import outbox
 from sync.cache import Cache, mirror
-from sync.cache.derived import SUMMARY_COLUMNS, SUMMARY_TRIGGER_NAMES
-from sync.cache.schema import SCHEMA_VERSION
+from sync.cache.derived import SUMMARY_COLUMNS, SUMMARY_TRIGGER_NAMES, add_thread_summaries
+from sync.cache.schema import MIGRATIONS, SCHEMA_VERSION
 from tests.sync.derived_checks import assert_summaries_right
 from tests.sync.pages import ALEX, CHEN, ME, message, page, state, thread
 from tests.sync.test_cache import M1, M3, M4, T1, T2, T3, apply, basic_page
@@ -151,7 +151,8 @@ def _as_previous_version(path: Path, key: bytes) -> None:
             conn.exec_driver_sql(f"DROP TRIGGER {name}")
         for name, _ in SUMMARY_COLUMNS:
             conn.exec_driver_sql(f"ALTER TABLE threads DROP COLUMN {name}")
-        conn.exec_driver_sql("PRAGMA user_version = 1")
+        conn.exec_driver_sql(
+            f"PRAGMA user_version = {MIGRATIONS.index(add_thread_summaries)}")
     cache.close()
 
 
