@@ -1,7 +1,8 @@
 """The HTTP client of the practice server API (API.md): one method per endpoint.
 
 One `requests.Session` carries every call, with explicit connect and read timeouts (the
-long poll gets its wait plus a grace period). Error answers become `ApiError`, failures to
+long poll gets its wait plus a grace period, and may go over a connection of its own that
+can be cut, see sync.poll_line). Error answers become `ApiError`, failures to
 reach the server `NetworkError`, answers that are not the JSON API.md promises
 `ProtocolError`. Plain http:// is refused unless the server is on this machine.
 """

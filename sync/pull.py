@@ -157,11 +157,12 @@ class Puller:
         session = shapes.check_session(self.api.session())
         session.pop("server_time", None)  # a moment, not something to keep
         directory = shapes.check_directory(self.api.directory())
-        with self._applying(), self._write() as conn:
-            Cache.set_meta(conn, "session", json.dumps(session))
-            mirror.upsert_people(conn, directory["people"])
-            mirror.replace_groups(conn, directory["groups"])
-            outbox.replay(conn, {f"person:{p['id']}" for p in directory["people"]})
+        with self._applying():
+            with self._write() as conn:
+                Cache.set_meta(conn, "session", json.dumps(session))
+                mirror.upsert_people(conn, directory["people"])
+                mirror.replace_groups(conn, directory["groups"])
+                outbox.replay(conn, {f"person:{p['id']}" for p in directory["people"]})
             self.emit(CacheChanged(frozenset({"session", "people"})))
 
     @contextmanager
@@ -224,8 +225,9 @@ class Puller:
                     self.emit(SyncProgress(self._progress[0], self._progress[1], False))
                 if not page["more"]:
                     break
-        with self._write() as conn:
-            search_index.end_bulk_load(conn, self._progress[1])
+        with self._applying():
+            with self._write() as conn:
+                search_index.end_bulk_load(conn, self._progress[1])
             self.emit(SyncProgress(self._progress[0], self._progress[1], True))
             self._progress = [0, 0]
             self.status.online()
