@@ -216,9 +216,11 @@ class MainWindow(QMainWindow):
     def on_thread_list_threadOpened(self, thread_id: str) -> None:
         self.conversation_model.show_thread(thread_id or None)
         if thread_id:
+            # A row still being read may be unread: the engine checks its cache and sends
+            # nothing for a thread that is read already.
             row = self.thread_model.row_of(thread_id)
-            record = self.thread_model.record(row) if row >= 0 else {}
-            if record.get("unread"):
+            record = self.thread_model.record_if_read(row) if row >= 0 else None
+            if record is None or record.get("unread"):
                 self.session.bridge.command("mark_thread_read", thread_id)
 
     @Slot(dict)

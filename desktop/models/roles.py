@@ -6,6 +6,7 @@ ID_ROLE = Qt.ItemDataRole.UserRole + 1
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 2
 UNREAD_ROLE = Qt.ItemDataRole.UserRole + 3
 SNIPPET_ROLE = Qt.ItemDataRole.UserRole + 4
+LOADING_ROLE = Qt.ItemDataRole.UserRole + 5  # True while a row's fields are being read
 
 THREAD_IDS_MIME = "application/x-practice-inbox-thread-ids"
 

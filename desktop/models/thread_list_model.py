@@ -1,14 +1,14 @@
 """The thread list's model: holds only thread ids and reads rows from the cache in small blocks.
 
 A folder's ids come in keyset pages (``cache.thread_page``): the first page in the background,
-the next ones through ``canFetchMore``/``fetchMore`` as the view scrolls; row fields are read
-200 at a time when the view paints them. A folder of 100,000 threads opens as fast as one of
-100. Checked rows are a set of ids that survives refreshes.
+the next ones through ``canFetchMore``/``fetchMore`` as the view scrolls. Row fields are read
+in blocks on worker threads (``RowBlocks``); until a row's block arrives the row paints as a
+placeholder (``LOADING_ROLE``), so painting never waits on the cache. A folder of 100,000
+threads opens as fast as one of 100. Checked rows are a set of ids that survives refreshes.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from typing import Any
 
 from PySide6.QtCore import (
@@ -19,20 +19,27 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
     Signal,
+    Slot,
 )
 from PySide6.QtGui import QFont
 
 from desktop.display import short_time
 from desktop.models.folder_model import encode_thread_ids
-from desktop.models.roles import ID_ROLE, RECORD_ROLE, SNIPPET_ROLE, THREAD_IDS_MIME, UNREAD_ROLE
+from desktop.models.roles import (
+    ID_ROLE,
+    LOADING_ROLE,
+    RECORD_ROLE,
+    SNIPPET_ROLE,
+    THREAD_IDS_MIME,
+    UNREAD_ROLE,
+)
+from desktop.models.row_blocks import RowBlocks, read_blocks
 from desktop.resources import icon
 from desktop.tasks import TaskRunner
 
 CHECK, STAR, PEOPLE, SUBJECT, ATTACHMENT, DATE = range(6)
 COLUMN_COUNT = 6
 PAGE_ROWS = 500
-BLOCK_ROWS = 200
-BLOCKS_KEPT = 64
 
 
 class ThreadListModel(QAbstractItemModel):
@@ -54,9 +61,8 @@ class ThreadListModel(QAbstractItemModel):
         self._next: Any = None  # keyset cursor of the next page, None when all are loaded
         self._next_page: tuple[Any, dict] | None = None
         self._reading_ahead = False
-        self._blocks: OrderedDict[int, list[dict]] = OrderedDict()
-        self._prefetching: set[int] = set()
-        self._overrides: dict[str, dict] = {}  # search snippets, or whole draft rows
+        self._rows = RowBlocks(cache, runner, self)
+        self._rows.rowsRead.connect(self.on_rows_rowsRead)
         self._checked: dict[str, None] = {}  # an ordered set
         self._generation = 0
         self.source: tuple[str, str] = ("folder", "inbox")
@@ -76,41 +82,51 @@ class ThreadListModel(QAbstractItemModel):
         self._forget_checks()
         self.refresh(keep_loaded=False)
 
+    @Slot(int, int)
+    def on_rows_rowsRead(self, first: int, last: int) -> None:
+        self.dataChanged.emit(self.index(first, 0), self.index(last, COLUMN_COUNT - 1))
+
     def _forget_checks(self) -> None:
         if self._checked:
             self._checked.clear()
             self.checkedChanged.emit(0)
 
     def refresh(self, keep_loaded: bool = True) -> None:
-        """Read the ids again in the background (as many as are loaded now, at least a page)."""
+        """Read the ids again in the background (as many as are loaded now, at least a page),
+        with the rows on screen, so that a refresh never shows placeholders where rows were."""
         self._generation += 1
         generation = self._generation
         kind, value = self.source
         cache = self._cache
         if kind == "search":
-            def read() -> tuple[list[str], Any, dict[str, dict]]:
-                return (*_search_rows(cache.search(value, limit=200)),)
+            def read_ids() -> tuple[list[str], Any, dict[str, dict]]:
+                return _search_rows(cache.search(value, limit=200))
         elif value == "drafts":
-            def read() -> tuple[list[str], Any, dict[str, dict]]:
-                return (*_draft_rows(cache.drafts(), cache.people(), cache.groups()),)
+            def read_ids() -> tuple[list[str], Any, dict[str, dict]]:
+                return _draft_rows(cache.drafts(), cache.people(), cache.groups())
         else:
             limit = max(len(self._ids) if keep_loaded else 0, PAGE_ROWS)
 
-            def read() -> tuple[list[str], Any, dict[str, dict]]:
+            def read_ids() -> tuple[list[str], Any, dict[str, dict]]:
                 page = cache.thread_page(value, limit)
                 return list(page["ids"]), page["next"], {}
-        self._runner.run(read, lambda result: self._apply(generation, *result))
+        on_screen = self._rows.recent_blocks() if keep_loaded else [0]
 
-    def _apply(self, generation: int, ids: list[str], next_page: Any,
-               overrides: dict[str, dict]) -> None:
+        def read() -> tuple:
+            ids, next_page, overrides = read_ids()
+            return ids, next_page, overrides, read_blocks(cache, ids, overrides, on_screen)
+
+        self._runner.run(read, lambda result: self._apply(generation, keep_loaded, *result))
+
+    def _apply(self, generation: int, keep_loaded: bool, ids: list[str], next_page: Any,
+               overrides: dict[str, dict], blocks: dict[int, list[dict]]) -> None:
         if generation != self._generation:
             return
         self.beginResetModel()
         self._ids = ids
         self._next = next_page
         self._next_page = None
-        self._overrides = overrides
-        self._blocks.clear()
+        self._rows.reset(ids, overrides, blocks, forget_position=not keep_loaded)
         self.endResetModel()
         if self._next is None and self._checked:
             known = set(ids)
@@ -149,55 +165,13 @@ class ThreadListModel(QAbstractItemModel):
         return resolve_id(thread_id) if resolve_id else thread_id
 
     def record(self, row: int) -> dict:
-        thread_id = self._ids[row]
-        if thread_id in self._overrides and "subject" in self._overrides[thread_id]:
-            return self._overrides[thread_id]
-        block_no = row // BLOCK_ROWS
-        block = self._blocks.get(block_no)
-        if block is None or row - block_no * BLOCK_ROWS >= len(block):  # none, or read short
-            block = self._read_block(block_no)
-            self._store_block(block_no, block)
-            self._prefetch(block_no + 1)
-        else:
-            self._blocks.move_to_end(block_no)
-            if block_no + 1 not in self._blocks:
-                self._prefetch(block_no + 1)
-        row_data = block[row - block_no * BLOCK_ROWS]
-        extra = self._overrides.get(thread_id)
-        return {**row_data, **extra} if extra else row_data
+        """The row's fields, read from the cache on the calling thread if its block has not
+        arrived yet: for an action on one row or a check, never for painting."""
+        return self._rows.row_now(row)
 
-    def _read_block(self, block_no: int, ids: list[str] | None = None) -> list[dict]:
-        start = block_no * BLOCK_ROWS
-        ids = ids if ids is not None else self._ids[start:start + BLOCK_ROWS]
-        by_id = {r["id"]: r for r in self._cache.thread_rows(ids)}
-        return [by_id.get(i) or {"id": i, "subject": "", "snippet": ""} for i in ids]
-
-    def _store_block(self, block_no: int, block: list[dict]) -> None:
-        self._blocks[block_no] = block
-        if len(self._blocks) > BLOCKS_KEPT:
-            self._blocks.popitem(last=False)
-
-    def _prefetch(self, block_no: int) -> None:
-        """Read the block after the one just painted in the background, so that scrolling
-        on finds its rows ready."""
-        if block_no in self._prefetching or block_no in self._blocks or \
-                len(self._prefetching) >= 2:
-            return
-        start = block_no * BLOCK_ROWS
-        ids = self._ids[start:start + BLOCK_ROWS]
-        if len(ids) < BLOCK_ROWS:
-            return
-        generation = self._generation
-        self._prefetching.add(block_no)
-
-        def keep(block: list[dict]) -> None:
-            self._prefetching.discard(block_no)
-            if generation == self._generation and self._ids[start:start + BLOCK_ROWS] == ids \
-                    and block_no not in self._blocks:
-                self._store_block(block_no, block)
-
-        self._runner.run(lambda: self._read_block(block_no, ids), keep,
-                         lambda _error: self._prefetching.discard(block_no))
+    def record_if_read(self, row: int) -> dict | None:
+        """The row's fields if its block has arrived, without reading anything."""
+        return self._rows.row_now(row) if self._rows.is_read(row) else None
 
     # checking ----------------------------------------------------------------------------------
     def checked_ids(self) -> list[str]:
@@ -248,8 +222,7 @@ class ThreadListModel(QAbstractItemModel):
             return
         start = len(self._ids)
         self.beginInsertRows(QModelIndex(), start, start + len(ids) - 1)
-        self._ids.extend(ids)
-        self._blocks.pop(start // BLOCK_ROWS, None)  # the last block was read short
+        self._ids.extend(ids)  # a block read short before is read again when painted
         self.endInsertRows()
         self._read_ahead()
 
@@ -331,7 +304,13 @@ class ThreadListModel(QAbstractItemModel):
                 else None
         if role not in _ROW_ROLES:
             return None
-        row = self.record(index.row())
+        row = self._rows.row(index.row())
+        if row is None:  # its block is being read: a placeholder, filled in by dataChanged
+            if role == _ACCESSIBLE and column == CHECK:
+                return self.tr("Select")
+            return True if role == _LOADING else "" if role == _DISPLAY else None
+        if role == _LOADING:
+            return False
         shown = row.get("_shown")
         if shown is None:
             shown = row["_shown"] = self._shown(row)
@@ -405,10 +384,10 @@ _FONT = int(Qt.ItemDataRole.FontRole)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
 _ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
 _ACCESSIBLE = int(Qt.ItemDataRole.AccessibleTextRole)
-_ID, _RECORD, _UNREAD, _SNIPPET = int(ID_ROLE), int(RECORD_ROLE), int(UNREAD_ROLE), \
-    int(SNIPPET_ROLE)
+_ID, _RECORD, _UNREAD, _SNIPPET, _LOADING = int(ID_ROLE), int(RECORD_ROLE), int(UNREAD_ROLE), \
+    int(SNIPPET_ROLE), int(LOADING_ROLE)
 _ROW_ROLES = frozenset({_DISPLAY, _DECORATION, _FONT, _TOOLTIP, _ACCESSIBLE, _RECORD, _UNREAD,
-                        _SNIPPET})
+                        _SNIPPET, _LOADING})
 _CHECKED, _UNCHECKED = Qt.CheckState.Checked, Qt.CheckState.Unchecked
 _ALIGN_TOP_LEFT = int(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
 _ALIGN_DATE = int(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignRight)

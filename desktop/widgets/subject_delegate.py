@@ -10,10 +10,12 @@ from PySide6.QtCore import QModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from desktop.models.roles import SNIPPET_ROLE, UNREAD_ROLE
+from desktop.models.roles import LOADING_ROLE, SNIPPET_ROLE, UNREAD_ROLE
+from desktop.widgets.placeholder_rows import bar_fraction, first_line, paint_background, paint_bar
 
 MATCH_BACKGROUND = QColor("#ffe066")
 MATCH_FOREGROUND = QColor("#1f2933")
+SUBJECT_LINE = 3  # varies the placeholder bars' lengths apart from the other columns'
 _SPLIT = re.compile(r"(<b>.*?</b>)", re.DOTALL)
 
 
@@ -49,6 +51,9 @@ class SubjectDelegate(QStyledItemDelegate):
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
+        if index.data(LOADING_ROLE):
+            self._paint_placeholder(painter, opt, index.row())
+            return
         subject = opt.text
         opt.text = ""
         style = opt.widget.style() if opt.widget else QApplication.style()
@@ -87,6 +92,13 @@ class SubjectDelegate(QStyledItemDelegate):
             else:
                 x = self._draw(painter, second, x, text, opt.font, quiet)
         painter.restore()
+
+    @staticmethod
+    def _paint_placeholder(painter: QPainter, opt: QStyleOptionViewItem, row: int) -> None:
+        paint_background(painter, opt)
+        top, height = first_line(opt)
+        paint_bar(painter, opt, top, height, bar_fraction(row, SUBJECT_LINE) * 0.8)
+        paint_bar(painter, opt, top + height, height, bar_fraction(row, SUBJECT_LINE, 1))
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
         base = super().sizeHint(option, index)

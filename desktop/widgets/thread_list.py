@@ -24,6 +24,7 @@ from desktop.models.thread_list_model import (
     SUBJECT,
     ThreadListModel,
 )
+from desktop.widgets.placeholder_rows import PlaceholderDelegate
 from desktop.widgets.subject_delegate import SubjectDelegate
 
 
@@ -56,6 +57,9 @@ class ThreadList(QTableView):
         self.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setItemDelegateForColumn(SUBJECT, SubjectDelegate(self))
+        placeholders = PlaceholderDelegate(self)
+        self.setItemDelegateForColumn(PEOPLE, placeholders)
+        self.setItemDelegateForColumn(DATE, placeholders)
         self.setAlternatingRowColors(False)
         header = self.horizontalHeader()
         header.setHighlightSections(False)

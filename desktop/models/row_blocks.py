@@ -1,0 +1,198 @@
+"""The thread list's row fields, read from the cache in blocks of rows on worker threads.
+
+Painting never waits on the cache: a row whose block is not read yet is reported as missing
+(the view paints it as a placeholder), its block is read through the TaskRunner and the rows
+are announced with ``rowsRead`` when it arrives. The blocks painted last are read first; a
+block or two ahead in the scroll direction is read while the reader is otherwise idle. A block
+read for an earlier set of ids (another folder, a refresh) is dropped.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from desktop.tasks import TaskRunner
+
+log = logging.getLogger(__name__)
+
+BLOCK_ROWS = 200
+BLOCKS_KEPT = 64
+# One block read at a time: a read holds the GIL for much of its time, and two at once leave
+# the GUI thread too little of it to paint (bench/desktop_open.py: frames over 50 ms).
+READS_AT_ONCE = 1
+WANTED_KEPT = 4  # painted blocks waiting for a reader; older ones were scrolled past
+READ_AHEAD = 2  # blocks read ahead in the scroll direction
+RECENT_KEPT = 3  # blocks painted last, read again together with the ids on a refresh
+
+
+def read_block_rows(cache: Any, ids: list[str], overrides: dict[str, dict]) -> list[dict]:
+    """The rows of `ids` in order; a row given whole by `overrides` (a draft) is not read, one
+    given in part (a search snippet) is read and completed by it."""
+    wanted = [i for i in ids if "subject" not in overrides.get(i, ())]
+    by_id = {r["id"]: r for r in cache.thread_rows(wanted)} if wanted else {}
+    rows = []
+    for thread_id in ids:
+        extra = overrides.get(thread_id)
+        if extra is not None and "subject" in extra:
+            rows.append(extra)
+            continue
+        row = by_id.get(thread_id) or {"id": thread_id, "subject": "", "snippet": ""}
+        rows.append({**row, **extra} if extra else row)
+    return rows
+
+
+def read_blocks(cache: Any, ids: list[str], overrides: dict[str, dict],
+                block_numbers: list[int]) -> dict[int, list[dict]]:
+    """Several blocks of `ids` at once (those on screen, read together with a folder's ids)."""
+    blocks = {}
+    for block_no in block_numbers:
+        start = block_no * BLOCK_ROWS
+        block_ids = ids[start:start + BLOCK_ROWS]
+        if block_ids:
+            blocks[block_no] = read_block_rows(cache, block_ids, overrides)
+    return blocks
+
+
+class RowBlocks(QObject):
+    """Row fields by row number, for the ids the thread list model shows.
+
+    Signals:
+        rowsRead(int, int): the fields of rows first..last have arrived.
+    """
+
+    rowsRead = Signal(int, int)
+
+    def __init__(self, cache: Any, runner: TaskRunner, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._cache = cache
+        self._runner = runner
+        self._ids: list[str] = []
+        self._overrides: dict[str, dict] = {}
+        self._generation = 0
+        self._blocks: OrderedDict[int, list[dict]] = OrderedDict()
+        self._reading: set[tuple[int, int]] = set()  # (generation, block number)
+        self._wanted: OrderedDict[int, None] = OrderedDict()  # newest last
+        self._ahead: list[int] = []
+        self._last_block = -1
+        self._direction = 1
+        self._recent: OrderedDict[int, None] = OrderedDict()
+
+    def reset(self, ids: list[str], overrides: dict[str, dict],
+              blocks: dict[int, list[dict]], forget_position: bool) -> None:
+        """Show new ids (the list is shared with the model, which may append to it), with the
+        blocks already read for them."""
+        self._generation += 1
+        self._ids = ids
+        self._overrides = overrides
+        self._blocks.clear()
+        for block_no in sorted(blocks):
+            self._store(block_no, blocks[block_no])
+        self._wanted.clear()
+        self._ahead.clear()
+        self._last_block = -1
+        if forget_position:
+            self._recent.clear()
+
+    def recent_blocks(self) -> list[int]:
+        """The blocks painted last (where the view is), or the first one."""
+        return list(self._recent) or [0]
+
+    def is_read(self, row: int) -> bool:
+        block = self._blocks.get(row // BLOCK_ROWS)
+        return block is not None and row % BLOCK_ROWS < len(block)
+
+    def row(self, row: int) -> dict | None:
+        """The row's fields if its block is read; None otherwise, and its block is asked for.
+        Called for every painted cell: no cache access here, ever."""
+        block_no = row // BLOCK_ROWS
+        if block_no != self._last_block:
+            self._moved_to(block_no)
+        block = self._blocks.get(block_no)
+        offset = row - block_no * BLOCK_ROWS
+        if block is None or offset >= len(block):  # not read, or read before rows were appended
+            if block_no not in self._wanted and (self._generation, block_no) not in self._reading:
+                self._want(block_no)
+            return None
+        return block[offset]
+
+    def row_now(self, row: int) -> dict:
+        """The row's fields, read from the cache on the calling thread if its block is not read:
+        for an action on one row, never for painting."""
+        known = self._blocks.get(row // BLOCK_ROWS)
+        if known is not None and row % BLOCK_ROWS < len(known):
+            return known[row % BLOCK_ROWS]
+        return read_block_rows(self._cache, [self._ids[row]], self._overrides)[0]
+
+    # which blocks to read ---------------------------------------------------------------------
+    def _moved_to(self, block_no: int) -> None:
+        if self._last_block >= 0:
+            self._direction = 1 if block_no > self._last_block else -1
+        self._last_block = block_no
+        if block_no in self._blocks:
+            self._blocks.move_to_end(block_no)  # kept longest: it is on screen
+        self._recent[block_no] = None
+        self._recent.move_to_end(block_no)
+        while len(self._recent) > RECENT_KEPT:
+            self._recent.popitem(last=False)
+        last = (len(self._ids) - 1) // BLOCK_ROWS
+        ahead = (block_no + self._direction * step for step in range(1, READ_AHEAD + 1))
+        self._ahead = [b for b in ahead if 0 <= b <= last]
+        self._start_reads()
+
+    def _want(self, block_no: int) -> None:
+        self._wanted[block_no] = None
+        while len(self._wanted) > WANTED_KEPT:
+            self._wanted.popitem(last=False)
+        self._start_reads()
+
+    def _start_reads(self) -> None:
+        while len(self._reading) < READS_AT_ONCE:
+            if self._wanted:
+                block_no = self._wanted.popitem()[0]  # the block painted last comes first
+            elif self._ahead:
+                block_no = self._ahead.pop(0)
+            else:
+                return
+            if (self._generation, block_no) not in self._reading and not self._complete(block_no):
+                self._read(block_no)
+
+    def _complete(self, block_no: int) -> bool:
+        block = self._blocks.get(block_no)
+        start = block_no * BLOCK_ROWS
+        return block is not None and len(block) == len(self._ids[start:start + BLOCK_ROWS])
+
+    # reading -----------------------------------------------------------------------------------
+    def _read(self, block_no: int) -> None:
+        start = block_no * BLOCK_ROWS
+        ids = self._ids[start:start + BLOCK_ROWS]
+        if not ids:
+            return
+        key = (self._generation, block_no)
+        cache, overrides = self._cache, self._overrides
+        self._reading.add(key)
+
+        def arrived(block: list[dict]) -> None:
+            self._reading.discard(key)
+            if key[0] == self._generation and self._ids[start:start + len(ids)] == ids:
+                known = self._blocks.get(block_no)
+                if known is None or len(known) <= len(block):
+                    self._store(block_no, block)
+                    self.rowsRead.emit(start, start + len(block) - 1)
+            self._start_reads()
+
+        def failed(error: BaseException) -> None:  # asked for again when painted again
+            self._reading.discard(key)
+            log.warning("reading a block of thread rows failed: %s", type(error).__name__)
+            self._start_reads()
+
+        self._runner.run(lambda: read_block_rows(cache, ids, overrides), arrived, failed)
+
+    def _store(self, block_no: int, block: list[dict]) -> None:
+        self._blocks[block_no] = block
+        self._blocks.move_to_end(block_no)
+        while len(self._blocks) > BLOCKS_KEPT:
+            self._blocks.popitem(last=False)
