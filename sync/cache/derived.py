@@ -10,12 +10,14 @@ page of the thread list is one lookup by id:
 - `has_attachments`: whether any of them has an attachment;
 - `cached_count`: how many there are.
 
-Triggers in the writing transaction keep them: a message inserted (the common case, every
-feed page) adds itself in constant time; a message deleted, hidden, shown again or
-changed makes its thread's summary be computed again from its messages (rare, and a
-thread has few messages); a thread row arriving after its messages computes its own.
-Every path that writes messages (the feed, optimistic commands, their undo, tombstones)
-is covered without knowing about it.
+New messages (the common case: every feed page, every local send) are added by
+`add_new_messages`, which mirror.upsert_messages (the one place messages are inserted)
+calls once per page: one update per thread, not one per message, as the initial sync
+brings a thread's messages together. Triggers in the writing transaction do the rest: a
+message deleted, hidden, shown again or changed makes its thread's summary be computed
+again from its messages (rare, and a thread has few messages); a thread row arriving
+after its messages computes its own. Every other path that changes messages (optimistic
+commands, their undo, tombstones, id rewrites) is covered without knowing about it.
 
 `thread_counts` holds, per folder (kind "folder") and for Sent (kind "sent", folder ""),
 how many visible threads it lists and how many of them are unread, so the folder list
@@ -30,7 +32,11 @@ index's, and empties `thread_counts` with them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy.engine import Connection
+
+NewMessage = tuple[str, float | None, str | None, int]
 
 SNIPPET_SOURCE_CHARS = 400
 
@@ -54,21 +60,7 @@ SUMMARY_COLUMNS = (
     ("cached_count", "INTEGER NOT NULL DEFAULT 0"),
 )
 
-# A new row has the highest seq of its thread, so it is the newest unless an older-dated
-# message is already there.
-_NEWEST = ("(threads.cached_count = 0 OR threads.snippet_ts IS NULL "
-           "OR new.sent_ts >= threads.snippet_ts)")
-
 SUMMARY_TRIGGERS = [
-    f"""CREATE TRIGGER IF NOT EXISTS summary_message_insert AFTER INSERT ON messages
-        WHEN new.hidden = 0 BEGIN
-        UPDATE threads SET cached_count = cached_count + 1,
-            has_attachments = (has_attachments OR new.attachment_count > 0),
-            snippet = CASE WHEN {_NEWEST}
-                THEN substr(new.body_text, 1, {SNIPPET_SOURCE_CHARS}) ELSE snippet END,
-            snippet_ts = CASE WHEN {_NEWEST} THEN new.sent_ts ELSE snippet_ts END
-        WHERE id = new.thread_id;
-    END""",
     f"""CREATE TRIGGER IF NOT EXISTS summary_message_update
         AFTER UPDATE OF hidden, body_text, attachment_count, sent_ts, thread_id ON messages
         WHEN old.hidden IS NOT new.hidden OR old.body_text IS NOT new.body_text
@@ -86,12 +78,55 @@ SUMMARY_TRIGGERS = [
     END""",
 ]
 
-SUMMARY_TRIGGER_NAMES = ("summary_message_insert", "summary_message_update",
-                         "summary_message_delete", "summary_thread_insert")
+SUMMARY_TRIGGER_NAMES = ("summary_message_update", "summary_message_delete",
+                         "summary_thread_insert")
+
+# New rows have the highest seqs of their thread, so the newest of them is the thread's
+# newest unless an older-dated message is already there.
+_NEWER = "(cached_count = 0 OR snippet_ts IS NULL OR ? >= snippet_ts)"
+_ADD_NEW_SQL = (
+    "UPDATE threads SET cached_count = cached_count + ?, "
+    "has_attachments = (has_attachments OR ?), "
+    f"snippet = CASE WHEN {_NEWER} THEN ? ELSE snippet END, "
+    f"snippet_ts = CASE WHEN {_NEWER} THEN ? ELSE snippet_ts END WHERE id = ?"
+)
+
+
+def add_new_messages(conn: Connection, rows: Sequence[NewMessage]) -> None:
+    """Adds messages just inserted (visible, in insertion order) to their threads'
+    summaries. Each row: (thread_id, sent_ts, body_text, attachment_count)."""
+    count: dict[str, int] = {}
+    attachments: dict[str, bool] = {}
+    newest: dict[str, tuple[tuple[bool, float, int], float | None, str | None]] = {}
+    for order, (thread_id, sent_ts, body_text, attachment_count) in enumerate(rows):
+        count[thread_id] = count.get(thread_id, 0) + 1
+        attachments[thread_id] = attachments.get(thread_id, False) or attachment_count > 0
+        # As ORDER BY sent_ts DESC, seq DESC: a NULL time sorts last, a later row wins ties.
+        rank = (sent_ts is not None, sent_ts or 0.0, order)
+        if thread_id not in newest or rank > newest[thread_id][0]:
+            newest[thread_id] = (rank, sent_ts, body_text)
+    updates = []
+    for thread_id, (_, ts, text) in newest.items():
+        snippet = None if text is None else text[:SNIPPET_SOURCE_CHARS]
+        updates.append((count[thread_id], int(attachments[thread_id]), ts, snippet, ts, ts,
+                        thread_id))
+    if updates:
+        conn.exec_driver_sql(_ADD_NEW_SQL, updates)
 
 
 def _columns(conn: Connection, table: str) -> set[str]:
     return {row[1] for row in conn.exec_driver_sql(f"PRAGMA table_info({table})").all()}
+
+
+def summaries_by_page(conn: Connection) -> None:
+    """Schema step: new messages are added to the summaries a page at a time
+    (add_new_messages) instead of by a trigger per row; summaries are computed again."""
+    had_trigger = conn.exec_driver_sql(
+        "SELECT 1 FROM sqlite_master WHERE type = 'trigger' "
+        "AND name = 'summary_message_insert'").first()
+    if had_trigger:
+        conn.exec_driver_sql("DROP TRIGGER summary_message_insert")
+        conn.exec_driver_sql(f"UPDATE threads SET {SUMMARY_FROM_MESSAGES}")
 
 
 def add_thread_summaries(conn: Connection) -> None:

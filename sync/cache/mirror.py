@@ -153,6 +153,7 @@ def upsert_messages(conn: Connection, messages: Sequence[Json]) -> set[str]:
     """Upserts messages; returns the ids that were not in the cache before."""
     if not messages:
         return set()
+    messages = list({m["id"]: m for m in messages}.values())  # a repeated id: its last copy
     ids = [m["id"] for m in messages]
     known = {row[0] for row in select_in(conn, "SELECT id FROM messages WHERE id IN ({ids})", ids)}
     rows = []
@@ -168,6 +169,8 @@ def upsert_messages(conn: Connection, messages: Sequence[Json]) -> set[str]:
     conn.exec_driver_sql(_MESSAGE_SQL, rows)
     new_ids = set(ids) - known
     if new_ids:
+        derived.add_new_messages(conn, [(row[1], row[4], row[6], row[8]) for row in rows
+                                        if row[0] in new_ids])
         _index_new(conn, [m for m in messages if m["id"] in new_ids])
     return new_ids
 

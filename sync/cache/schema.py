@@ -272,6 +272,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     derived.add_thread_summaries,
     derived.add_thread_counts,
     add_draft_attachments,
+    derived.summaries_by_page,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

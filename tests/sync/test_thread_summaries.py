@@ -9,7 +9,12 @@ from pathlib import Path
 
 from sync import outbox
 from sync.cache import Cache, mirror
-from sync.cache.derived import SUMMARY_COLUMNS, SUMMARY_TRIGGER_NAMES, add_thread_summaries
+from sync.cache.derived import (
+    SUMMARY_COLUMNS,
+    SUMMARY_TRIGGER_NAMES,
+    add_thread_summaries,
+    summaries_by_page,
+)
 from sync.cache.schema import MIGRATIONS, SCHEMA_VERSION
 from tests.sync.derived_checks import assert_summaries_right
 from tests.sync.pages import ALEX, CHEN, ME, message, page, state, thread
@@ -57,6 +62,21 @@ def test_feed_pages_keep_summaries(cache: Cache) -> None:
     apply(cache, page(cursor="5", deleted={"messages": [M4], "threads": [T4]}))
     assert summary(cache, T1) == ("Could we move Tuesday's session to the afternoon?", False, 1)
     assert T4 not in [r[0] for r in assert_summaries_right(cache)]
+
+
+def test_several_messages_of_a_thread_in_one_page(cache: Cache) -> None:
+    apply(cache, basic_page())
+    apply(cache, page(cursor="2", messages=[
+        message(M4, T1, "Later, first copy.", 40),
+        message(M5, T1, "Same minute, arrived after.", 40, attachments=[PDF]),
+        message(M6, T1, "Older than the rest.", 2),
+        message(M4, T1, "Later, second copy wins.", 40),  # an id twice: its last copy
+    ]))
+    assert summary(cache, T1) == ("Same minute, arrived after.", True, 4)
+    apply(cache, page(cursor="3", messages=[message(M5, T1, "Edited on the server.", 40)]))
+    assert summary(cache, T1) == ("Edited on the server.", False, 4)  # sent without it
+    assert cache.search("second copy") and not cache.search("first copy")
+    assert cache.integrity_check() == "ok"
 
 
 def test_the_snippet_is_the_newest_message_whitespace_folded(cache: Cache) -> None:
@@ -179,5 +199,27 @@ def test_a_cache_from_the_previous_version_gets_its_summaries(tmp_path: Path) ->
         # And kept from then on.
         apply(cache, page(cursor="3", messages=[message(M5, T3, "Back again.", 45)]))
         assert summary(cache, T3) == ("Back again.", False, 1)
+    finally:
+        cache.close()
+
+
+def test_a_cache_with_the_per_row_trigger_is_recomputed_without_it(tmp_path: Path) -> None:
+    path, key = tmp_path / "v4.db", os.urandom(32)
+    cache = Cache.open(path, key)
+    apply(cache, basic_page())
+    with cache.write() as conn:  # as version 4 left it: a trigger adding each new row
+        conn.exec_driver_sql(
+            "CREATE TRIGGER summary_message_insert AFTER INSERT ON messages BEGIN "
+            "UPDATE threads SET cached_count = cached_count + 1 WHERE id = new.thread_id; END")
+        conn.exec_driver_sql("UPDATE threads SET cached_count = 7")
+        conn.exec_driver_sql(
+            f"PRAGMA user_version = {MIGRATIONS.index(summaries_by_page)}")
+    cache.close()
+
+    cache = Cache.open(path, key)
+    try:
+        assert summary(cache, T1)[2] == 1
+        apply(cache, page(cursor="2", messages=[message(M4, T1, "One more.", 40)]))
+        assert summary(cache, T1) == ("One more.", False, 2)  # counted once
     finally:
         cache.close()
