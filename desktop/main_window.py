@@ -159,6 +159,10 @@ class MainWindow(QMainWindow):
         self.conversation.replyRequested.connect(lambda thread: self.open_composer(thread=thread))
         self.conversation.composeRequested.connect(
             lambda prefill: self.open_composer(subject=prefill.get("subject", "")))
+        inline_reply = self.conversation.inline_reply
+        inline_reply.composerRequested.connect(
+            lambda thread, draft: self.open_composer(thread=thread, draft=draft or None))
+        inline_reply.sent.connect(lambda _id: self.session.notices.info.emit(self._sent_notice()))
         bridge.cacheChanged.connect(self.on_bridge_cacheChanged)
         bridge.syncStatus.connect(self.status.on_bridge_syncStatus)
         bridge.syncProgress.connect(self.status.on_bridge_syncProgress)
@@ -267,15 +271,17 @@ class MainWindow(QMainWindow):
         if files:
             composer.add_files(files)
         composer.destroyed.connect(lambda _=None, c=composer: self._forget_composer(c))
-        composer.sent.connect(lambda _id: self.session.notices.info.emit(
-            self.tr("Message queued: it is sent as soon as the server can be reached.")
-            if self._offline() else self.tr("Message sent.")))
+        composer.sent.connect(lambda _id: self.session.notices.info.emit(self._sent_notice()))
         self.composers.append(composer)
         composer.show()
         return composer
 
     def _forget_composer(self, composer: ComposerWindow) -> None:
         self.composers = [c for c in self.composers if c is not composer]
+
+    def _sent_notice(self) -> str:
+        return self.tr("Message queued: it is sent as soon as the server can be reached.") \
+            if self._offline() else self.tr("Message sent.")
 
     def _offline(self) -> bool:
         status = self.session.bridge.last_status
@@ -338,6 +344,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         QApplication.instance().removeEventFilter(self.idle)
+        self.conversation.inline_reply.flush()
         for composer in list(self.composers):
             composer.close()
         super().closeEvent(event)

@@ -78,7 +78,8 @@ class AttachmentRow(QWidget):
         self.status.setStyleSheet(
             "color: #c53030;" if item.state in ("refused", "failed") else ""
         )
-        size = file_size(item.total or _size_of(item.path))
+        known_size = item.total or _size_of(item.path)
+        size = file_size(known_size) if known_size else ""  # a draft's file of unknown size
         if item.state == "ready" and item.total and item.done >= item.total:
             ready = self.tr("%s, uploaded") % size
         elif item.state == "ready" and item.done:
@@ -134,10 +135,11 @@ class AttachmentStrip(QWidget):
         return [i for i in self._items.values() if i.state in ("refused", "failed")]
 
     def add_ready(self, attachment: dict) -> None:
-        """An attachment already on the server (from a draft)."""
-        item = PendingAttachment(str(uuid.uuid4()), Path(attachment.get("filename") or "file"),
-                                 state="ready", attachment=attachment,
-                                 total=int(attachment.get("size") or 0))
+        """An attachment already uploaded or queued (from a draft); one whose file name is not
+        known shows as "Attached file"."""
+        name = attachment.get("filename") or self.tr("Attached file")
+        item = PendingAttachment(str(uuid.uuid4()), Path(name), state="ready",
+                                 attachment=attachment, total=int(attachment.get("size") or 0))
         self._add_row(item)
 
     def add_files(self, paths: list[Path]) -> None:

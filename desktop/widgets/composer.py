@@ -28,7 +28,9 @@ from desktop.models.recipient_model import RecipientModel
 from desktop.resources import icon
 from desktop.rich_text import document_to_html, plain_length
 from desktop.widgets.attachment_strip import AttachmentStrip
+from desktop.widgets.body_checks import body_problems
 from desktop.widgets.body_editor import BodyEditor, local_files
+from desktop.widgets.draft_files import draft_attachments
 from desktop.widgets.format_toolbar import FormatToolBar
 from desktop.widgets.recipient_field import RecipientField
 
@@ -147,11 +149,8 @@ class ComposerWindow(QMainWindow):
         if not self.thread:
             self.subject.setText(draft.get("subject") or "")
         self.body.setHtml(draft.get("body_html") or "")
-        known = {a["id"]: a for a in draft.get("attachments") or []}
-        for attachment_id in draft.get("attachment_ids") or []:
-            # A draft keeps only the ids; the file names are not cached with it.
-            self.attachments.add_ready(known.get(attachment_id) or {
-                "id": attachment_id, "filename": self.tr("Attached file"), "size": 0})
+        for attachment in draft_attachments(draft):
+            self.attachments.add_ready(attachment)
 
     def update_title(self) -> None:
         subject = self.subject.text().strip()
@@ -178,15 +177,7 @@ class ComposerWindow(QMainWindow):
                 found.append(self.tr("Add at least one recipient."))
             if not self.subject.text().strip():
                 found.append(self.tr("A subject is required."))
-        minimum = int(self.limits.get("min_body_chars") or 0)
-        missing = minimum - self.body_length()
-        if missing > 0:
-            found.append(self.tr("Write at least %d characters (%d more).") % (minimum, missing))
-        if self.attachments.busy():
-            found.append(self.tr("Waiting for attachments to finish uploading."))
-        if self.attachments.blocked():
-            found.append(self.tr("Remove the attachments that could not be attached."))
-        return found
+        return found + body_problems(self.limits, self.body_length(), self.attachments)
 
     def validate(self) -> bool:
         problems = self.problems()

@@ -1,8 +1,9 @@
 """The conversation pane: every message of the selected thread, and what can be done with it.
 
 Buttons follow the server's flags: Reply is disabled with the server's reason when the thread
-cannot be answered (with a shortcut to a new message); delete and quick note show only where
-allowed; a client's badge carries the active/inactive switch for admin and front office.
+cannot be answered (with a shortcut to a new message), and so is the reply box under the last
+message; delete and quick note show only where allowed; a client's badge carries the
+active/inactive switch for admin and front office.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from desktop.dialogs.quick_note import QuickNoteDialog
 from desktop.models.conversation_model import ConversationModel
 from desktop.models.roles import RECORD_ROLE
 from desktop.resources import icon
+from desktop.widgets.inline_reply import InlineReply
 from desktop.widgets.message_card import MessageCard
 from desktop.widgets.role_badge import RoleBadge
 
@@ -102,6 +104,8 @@ class ConversationView(QWidget):
         self.messages_layout.setContentsMargins(16, 6, 16, 16)
         self.messages_layout.setSpacing(10)
         self.scroll.setWidget(self.messages_host)
+        self.inline_reply = InlineReply(session, self.messages_host)
+        self.inline_reply.hide()
         layout.addWidget(self.scroll, 1)
 
         self.empty = QLabel(self.tr("Select a conversation to read it."))
@@ -119,6 +123,7 @@ class ConversationView(QWidget):
         self.header.setVisible(showing)
         self.scroll.setVisible(showing)
         self.empty.setVisible(not showing)
+        self.inline_reply.show_thread(thread if showing else None)
         people = self.session.people_by_id() if showing else {}
         signature = repr((thread, self.model.messages(), sorted(
             (p.get("id"), p.get("status")) for p in people.values()))) if showing else None
@@ -151,6 +156,8 @@ class ConversationView(QWidget):
             card.deleteRequested.connect(self.on_card_deleteRequested)
             self.cards.append(card)
             self.messages_layout.addWidget(card)
+        self.messages_layout.addWidget(self.inline_reply)
+        self.inline_reply.show()
         self.messages_layout.addStretch(1)
         self.apply_highlight()
 

@@ -1,0 +1,13 @@
+"""A saved draft's attachments as the attachment strip takes them: the cache keeps each file's
+name, size and type with the draft (``draft["attachments"]``), in the order of its ids."""
+
+from __future__ import annotations
+
+
+def draft_attachments(draft: dict) -> list[dict]:
+    """One dict per attachment id; details the cache does not know are None (the strip then
+    says "Attached file")."""
+    known = {a.get("id"): a for a in draft.get("attachments") or [] if isinstance(a, dict)}
+    unknown = {"filename": None, "size": None, "content_type": None}
+    return [{**unknown, **known.get(attachment_id, {}), "id": attachment_id}
+            for attachment_id in draft.get("attachment_ids") or []]

@@ -1,0 +1,321 @@
+"""The reply box under a conversation's last message.
+
+Rich text with the composer's formatting toolbar and shortcuts, attachments by button and by
+drop, the minimum length shown as the user types, Send (offline too: the reply waits in the
+outbox) and "Open in composer", which carries everything over. It follows the thread's
+``can_reply`` flag like the Reply button. What is typed is a draft of the thread: saved after
+a pause in typing and when another thread is opened, restored when the thread is opened again,
+deleted with the reply's sending (or when the box is emptied).
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.display import clock_time
+from desktop.engine_bridge import describe_error
+from desktop.resources import icon
+from desktop.rich_text import document_to_html, plain_length
+from desktop.widgets.attachment_strip import AttachmentStrip
+from desktop.widgets.body_checks import body_problems
+from desktop.widgets.body_editor import BodyEditor, local_files
+from desktop.widgets.draft_files import draft_attachments
+from desktop.widgets.format_toolbar import FormatToolBar
+
+AUTOSAVE_DELAY_MS = 1500
+
+
+class InlineReply(QFrame):
+    """Signals:
+    sent(str): the local id the engine gave the queued reply.
+    composerRequested(dict, dict): the thread and the draft to go on with in the composer.
+    """
+
+    sent = Signal(str)
+    composerRequested = Signal(dict, dict)
+
+    def __init__(self, session: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.limits = session.limits()
+        self.thread: dict | None = None
+        self.draft_id = str(uuid.uuid4())
+        self._draft_exists = False
+        self._loading = False
+        self._sending = False
+        self.setObjectName("inlineReply")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAcceptDrops(True)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 8, 10, 8)
+        self.title = QLabel(self.tr("Reply to everyone"))
+        self.title.setObjectName("inlineReplyTitle")
+        title_font = self.title.font()
+        title_font.setBold(True)
+        self.title.setFont(title_font)
+        layout.addWidget(self.title)
+        self.blocked_reason = QLabel()
+        self.blocked_reason.setObjectName("hint")
+        self.blocked_reason.setWordWrap(True)
+        layout.addWidget(self.blocked_reason)
+        # What a blocked thread does not need: hidden then, leaving the reason and Send.
+        self.editing = QWidget()
+        editing = QVBoxLayout(self.editing)
+        editing.setContentsMargins(0, 0, 0, 0)
+        self.body = BodyEditor()
+        self.body.setMinimumHeight(110)
+        self.body.setPlaceholderText(self.tr("Write a reply…"))
+        self.format_bar = FormatToolBar(self.body, self)
+        self._scope_shortcuts()
+        editing.addWidget(self.format_bar)
+        editing.addWidget(self.body)
+        self.attachments = AttachmentStrip(session.runner, session.check_attachment,
+                                           session.upload_attachment)
+        session.bridge.uploadProgress.connect(self.attachments.on_bridge_uploadProgress)
+        editing.addWidget(self.attachments)
+        self.hint = QLabel()
+        self.hint.setObjectName("hint")
+        self.hint.setWordWrap(True)
+        editing.addWidget(self.hint)
+        layout.addWidget(self.editing)
+
+        buttons = QHBoxLayout()
+        self.attach_button = QPushButton(icon("attachment"), self.tr("Attach files…"))
+        self.attach_button.clicked.connect(self.on_attach_button_clicked)
+        buttons.addWidget(self.attach_button)
+        self.saved_label = QLabel()
+        self.saved_label.setObjectName("hint")
+        buttons.addWidget(self.saved_label, 1)
+        self.composer_button = QPushButton(icon("compose"), self.tr("Open in composer"))
+        self.composer_button.setToolTip(self.tr("Go on writing this reply in its own window"))
+        self.composer_button.clicked.connect(self.on_composer_button_clicked)
+        buttons.addWidget(self.composer_button)
+        self.send_button = QPushButton(icon("send"), self.tr("Send"))
+        self.send_button.setToolTip(self.tr("Send (Ctrl+Enter)"))
+        self.send_button.clicked.connect(self.send)
+        buttons.addWidget(self.send_button)
+        layout.addLayout(buttons)
+        send_shortcut = QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.send)
+        send_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+
+        self._autosave = QTimer(self)
+        self._autosave.setSingleShot(True)
+        self._autosave.setInterval(AUTOSAVE_DELAY_MS)
+        self._autosave.timeout.connect(self.save_draft)
+        self.body.textChanged.connect(self.on_content_changed)
+        self.attachments.changed.connect(self.on_content_changed)
+        self.body.filesAdded.connect(self.add_files)
+        self._apply_flags()
+
+    def _scope_shortcuts(self) -> None:
+        """The formatting shortcuts act while the focus is in this box only: elsewhere in the
+        main window Ctrl+B and the others belong to nothing (or to an open composer)."""
+        for action in self.format_bar.actions():
+            if not action.shortcut().isEmpty():
+                action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                self.addAction(action)
+
+    # which thread ------------------------------------------------------------------------------
+    def show_thread(self, thread: dict | None) -> None:
+        """Answer `thread` (None: none). Opening another thread saves what was typed for this
+        one and brings back what had been typed for the new one."""
+        same = thread is not None and self.thread is not None and \
+            thread.get("id") == self.thread.get("id")
+        if not same:
+            self.flush()
+            self._start_over()
+        self.thread = thread
+        self._apply_flags()
+        if thread is not None and not same:
+            thread_id, cache = thread["id"], self.session.cache
+            self.session.runner.run(cache.drafts,
+                                    lambda drafts: self._restore(thread_id, drafts))
+
+    def can_reply(self) -> bool:
+        return bool(self.thread and self.thread.get("can_reply"))
+
+    def _apply_flags(self) -> None:
+        allowed = self.can_reply()
+        reason = "" if allowed else (self.thread or {}).get("reply_blocked_reason") or ""
+        for widget in (self.editing, self.attach_button, self.composer_button):
+            widget.setEnabled(allowed)
+        self.editing.setVisible(allowed)
+        self.attach_button.setVisible(allowed)
+        self.composer_button.setVisible(allowed)
+        self.blocked_reason.setText(reason)
+        self.blocked_reason.setVisible(not allowed)
+        self.send_button.setToolTip(self.tr("Send (Ctrl+Enter)") if allowed else reason)
+        self.validate()
+
+    def _start_over(self) -> None:
+        self._loading = True
+        self.body.clear()
+        for item in self.attachments.items():
+            self.attachments.remove(item.local_id)
+        self._loading = False
+        self.draft_id = str(uuid.uuid4())
+        self._draft_exists = False
+        self._sending = False
+        self.saved_label.clear()
+
+    def _restore(self, thread_id: str, drafts: list[dict]) -> None:
+        if not self.thread or self.thread.get("id") != thread_id or not self.is_empty():
+            return  # another thread by now, or typing has begun: keep what is there
+        draft = next((d for d in drafts if d.get("thread_id") == thread_id), None)
+        if draft is None:
+            return
+        self._loading = True
+        self.body.setHtml(draft.get("body_html") or "")
+        for attachment in draft_attachments(draft):
+            self.attachments.add_ready(attachment)
+        self._loading = False
+        self.draft_id = draft["id"]
+        self._draft_exists = True
+        self.validate()
+
+    # content -----------------------------------------------------------------------------------
+    def body_html(self) -> str:
+        return document_to_html(self.body.document())
+
+    def is_empty(self) -> bool:
+        return not self.body.toPlainText().strip() and not self.attachments.items()
+
+    def problems(self) -> list[str]:
+        if not self.can_reply():
+            return [(self.thread or {}).get("reply_blocked_reason") or ""]
+        return body_problems(self.limits, plain_length(self.body.toPlainText()),
+                             self.attachments)
+
+    def validate(self) -> bool:
+        problems = self.problems()
+        shown = self.can_reply() and not self.is_empty() and bool(problems)
+        self.hint.setText("  ".join(problems) if shown else "")
+        self.hint.setVisible(shown)
+        self.send_button.setEnabled(not problems and not self._sending)
+        return not problems
+
+    @Slot()
+    def on_content_changed(self) -> None:
+        if self._loading:
+            return
+        self.validate()
+        self._autosave.start()
+
+    @Slot()
+    def on_attach_button_clicked(self) -> None:
+        names, _ = QFileDialog.getOpenFileNames(self, self.tr("Attach files"))
+        self.add_files([Path(n) for n in names])
+
+    @Slot(list)
+    def add_files(self, paths: list[Path]) -> None:
+        if paths and self.can_reply():
+            self.attachments.add_files([Path(p) for p in paths])
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if local_files(event.mimeData()) and self.can_reply():
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if local_files(event.mimeData()) and self.can_reply():
+            event.acceptProposedAction()
+        else:
+            super().dragMoveEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        files = local_files(event.mimeData())
+        if files and self.can_reply():
+            self.add_files(files)
+            event.acceptProposedAction()
+        else:
+            super().dropEvent(event)
+
+    # drafts ------------------------------------------------------------------------------------
+    def draft(self) -> dict:
+        thread = self.thread or {}
+        return {
+            "id": self.draft_id, "to": [], "subject": thread.get("subject") or "",
+            "body_html": self.body_html(), "attachment_ids": self.attachments.attachment_ids(),
+            "attachments": self.attachments.attachments(), "thread_id": thread.get("id"),
+        }
+
+    def flush(self) -> None:
+        """Save now what is waiting to be saved (another thread is opened, the app quits)."""
+        if self._autosave.isActive():
+            self.save_draft()
+
+    @Slot()
+    def save_draft(self) -> None:
+        self._autosave.stop()
+        if self._sending or not self.thread:
+            return
+        if self.is_empty():
+            if self._draft_exists:  # emptied: no draft left behind
+                self.session.bridge.command("delete_draft", self.draft_id)
+                self._draft_exists = False
+                self.draft_id = str(uuid.uuid4())
+                self.saved_label.clear()
+            return
+        self._draft_exists = True
+        self.session.bridge.command("save_draft", self.draft(), on_done=self._draft_saved)
+
+    def _draft_saved(self, _result: object) -> None:
+        self.saved_label.setText(self.tr("Draft saved %s") % clock_time(_now()))
+
+    @Slot()
+    def on_composer_button_clicked(self) -> None:
+        if not self.can_reply() or self.thread is None:
+            return
+        thread = self.thread
+        if not self.is_empty():
+            self.save_draft()  # queued before anything the composer does with it
+        draft = self.draft() if self._draft_exists else {}
+        self._start_over()  # the composer owns the draft from here
+        self.composerRequested.emit(thread, draft)
+
+    # sending -----------------------------------------------------------------------------------
+    @Slot()
+    def send(self) -> None:
+        if not self.thread or not self.validate():
+            return
+        self._autosave.stop()
+        self._sending = True
+        self.send_button.setEnabled(False)
+        self.session.bridge.command(
+            "reply", self.thread["id"], self.body_html(), self.attachments.attachment_ids(),
+            draft_id=self.draft_id if self._draft_exists else None,
+            attachments=self.attachments.attachments(), on_done=self._queued,
+            on_error=self._not_queued)
+
+    def _queued(self, local_id: object) -> None:
+        self._start_over()
+        self.validate()
+        self.sent.emit(str(local_id or ""))
+
+    def _not_queued(self, error: BaseException) -> None:
+        self._sending = False
+        self.validate()
+        self.hint.setText(self.tr("Not sent: %s") % describe_error(error))
+        self.hint.setVisible(True)
+
+
+def _now():  # noqa: ANN202
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC)

@@ -1,0 +1,152 @@
+"""The reply box under a conversation's last message: sends into the thread (offline too),
+follows the server's reply flags, keeps its text as the thread's draft, and hands it over to
+the composer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+
+from tests.desktop.people import Person
+
+
+def open_thread(qtbot: Any, window: Any, thread_id: str, folder: str = "inbox") -> Any:
+    if window.folder_pane.current_folder != folder:
+        window.folder_pane.select_folder(folder)
+    qtbot.waitUntil(lambda: window.thread_model.row_of(thread_id) >= 0, timeout=10_000)
+    window.thread_list.select_thread(thread_id)
+    box = window.conversation.inline_reply
+    qtbot.waitUntil(lambda: (box.thread or {}).get("id") == thread_id
+                    and bool(window.conversation.cards), timeout=10_000)
+    return box
+
+
+def server_bodies(person: Person, thread_id: str) -> list[str]:
+    return [m.get("body_text") or "" for m in person.thread(thread_id)["messages"]]
+
+
+def test_a_reply_typed_under_the_conversation_is_sent(qtbot: Any, open_inbox: Any,
+                                                      live_server: Any, tmp_path: Path) -> None:
+    alex = Person(live_server, "alex")
+    thread = alex.send(["dr.rivera"], "Sleep log", "Here is my sleep log for the week.")
+    window = open_inbox("dr.rivera").window
+    box = open_thread(qtbot, window, thread["id"])
+    assert box.isVisible() and box.body.isEnabled()
+    assert box.send_button.isEnabled() is False and not box.hint.isVisible()
+
+    qtbot.keyClicks(box.body, "Thanks")
+    assert "Write at least" in box.hint.text() and box.hint.isVisible()
+    assert not box.send_button.isEnabled()
+    box.body.setFocus()
+    qtbot.keyClick(box.body, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(box.body, ", this is really helpful")
+    assert not box.hint.isVisible() and box.send_button.isEnabled()
+    assert "<b>, this is really helpful</b>" in box.body_html()
+
+    report = tmp_path / "sleep-notes.pdf"
+    report.write_bytes(b"%PDF-1.4 notes about sleep\n")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(report))])
+    drop = QDropEvent(QPoint(10, 10), Qt.DropAction.CopyAction, mime,
+                      Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    box.dropEvent(drop)
+    assert drop.isAccepted()
+    qtbot.waitUntil(lambda: bool(box.attachments.attachment_ids()), timeout=10_000)
+
+    box.send_button.click()
+    qtbot.waitUntil(lambda: box.body.toPlainText() == "", timeout=10_000)
+    qtbot.waitUntil(lambda: len(window.conversation.cards) == 2, timeout=20_000)
+    assert "really helpful" in window.conversation.cards[-1].body.toPlainText()
+    qtbot.waitUntil(lambda: any("really helpful" in b for b in server_bodies(alex, thread["id"])),
+                    timeout=20_000)
+    sent = alex.thread(thread["id"])["messages"][-1]
+    assert [a["filename"] for a in sent["attachments"]] == ["sleep-notes.pdf"]
+    assert not box.attachments.items()
+
+
+def test_the_box_is_disabled_with_the_reason_on_a_multi_client_thread(
+        qtbot: Any, open_inbox: Any, live_server: Any) -> None:
+    rivera = Person(live_server, "dr.rivera")
+    group = rivera.send(["alex", "casey"], "Group session", "The group meets on Thursday.")
+    window = open_inbox("dr.rivera").window
+    box = open_thread(qtbot, window, group["id"], folder="sent")
+    assert not box.can_reply()
+    assert not box.body.isEnabled() and not box.body.isVisible()
+    assert not box.send_button.isEnabled() and box.send_button.isVisible()
+    assert box.send_button.toolTip() == box.blocked_reason.text()
+    assert not box.composer_button.isEnabled() and not box.attach_button.isEnabled()
+    assert "more than one client cannot be replied to" in box.blocked_reason.text()
+    assert box.blocked_reason.isVisible()
+    assert box.blocked_reason.text() == window.conversation.reply_button.toolTip()
+    box.send()
+    assert len(server_bodies(rivera, group["id"])) == 1
+
+
+def test_what_is_typed_is_kept_as_a_draft_across_threads(qtbot: Any, open_inbox: Any,
+                                                         live_server: Any) -> None:
+    alex, front = Person(live_server, "alex"), Person(live_server, "frontdesk")
+    first = alex.send(["dr.rivera"], "Rescheduling", "Could we move Tuesday's session?")
+    second = front.send(["dr.rivera"], "Invoice", "Could you resend the October invoice?")
+    inbox = open_inbox("dr.rivera")
+    window = inbox.window
+    box = open_thread(qtbot, window, first["id"])
+    qtbot.keyClicks(box.body, "Thursday at 3 works for me.")
+
+    box = open_thread(qtbot, window, second["id"])
+    assert box.body.toPlainText() == ""
+    qtbot.waitUntil(lambda: any(d.get("thread_id") == first["id"]
+                                for d in inbox.session.cache.drafts()), timeout=10_000)
+
+    box = open_thread(qtbot, window, first["id"])
+    qtbot.waitUntil(lambda: box.body.toPlainText() == "Thursday at 3 works for me.",
+                    timeout=10_000)
+    qtbot.waitUntil(lambda: any(d.get("thread_id") == first["id"]
+                                for d in Person(live_server, "dr.rivera").api.drafts()["drafts"]),
+                    timeout=20_000)
+
+    box.send_button.click()
+    qtbot.waitUntil(lambda: not any(d.get("thread_id") == first["id"]
+                                    for d in inbox.session.cache.drafts()), timeout=10_000)
+    qtbot.waitUntil(lambda: any("Thursday at 3" in b for b in server_bodies(alex, first["id"])),
+                    timeout=20_000)
+
+
+def test_open_in_composer_carries_the_text_over(qtbot: Any, open_inbox: Any,
+                                               live_server: Any) -> None:
+    thread = Person(live_server, "alex").send(["dr.rivera"], "Homework", "Done with the sheet.")
+    window = open_inbox("dr.rivera").window
+    box = open_thread(qtbot, window, thread["id"])
+    qtbot.keyClicks(box.body, "Great work, see you Monday.")
+    box.composer_button.click()
+    qtbot.waitUntil(lambda: bool(window.composers), timeout=10_000)
+    composer = window.composers[-1]
+    assert composer.thread["id"] == thread["id"]
+    assert composer.body.toPlainText() == "Great work, see you Monday."
+    assert composer.draft_id and box.draft_id != composer.draft_id
+    assert box.body.toPlainText() == ""
+
+
+def test_an_inline_reply_sent_offline_waits_in_the_outbox(qtbot: Any, open_inbox: Any,
+                                                          live_server: Any) -> None:
+    alex = Person(live_server, "alex")
+    thread = alex.send(["dr.rivera"], "Parking", "Is there parking at the new office?")
+    window = open_inbox("dr.rivera").window
+    box = open_thread(qtbot, window, thread["id"])
+    live_server.stop()
+    qtbot.waitUntil(lambda: window.status.state_label.text() == "Offline", timeout=30_000)
+
+    qtbot.keyClicks(box.body, "Yes, behind the building.")
+    box.send_button.click()
+    qtbot.waitUntil(lambda: window.status.outbox_label.text() == "1 waiting to send",
+                    timeout=10_000)
+    qtbot.waitUntil(lambda: len(window.conversation.cards) == 2, timeout=10_000)
+    assert window.conversation.cards[-1].pending_label.text() == "Waiting to send"
+
+    live_server.start()
+    qtbot.waitUntil(lambda: any("behind the building" in b
+                                for b in server_bodies(alex, thread["id"])), timeout=60_000)
+    qtbot.waitUntil(lambda: not window.conversation.cards[-1].pending_label.isVisible(),
+                    timeout=30_000)
