@@ -110,12 +110,8 @@ class BulkToolBar(QToolBar):
         """True when the server's flag allows a permanent delete of every checked thread."""
         if len(ids) > DELETE_CHECK_LIMIT:
             return False
-        cache = self.session.cache
-        for thread_id in ids:
-            conversation = cache.conversation(thread_id)
-            if not conversation or not conversation["thread"].get("can_delete"):
-                return False
-        return True
+        rows = self.session.cache.thread_rows(ids)  # one read; unknown threads are left out
+        return len(rows) == len(ids) and all(row.get("can_delete") for row in rows)
 
     def _delete_checked(self, ids: list[str], allowed: bool) -> None:
         if ids != self.model.checked_ids():

@@ -233,6 +233,7 @@ class ComposerWindow(QMainWindow):
             "subject": self.subject.text().strip(),
             "body_html": self.body_html(),
             "attachment_ids": self.attachments.attachment_ids(),
+            "attachments": self.attachments.attachments(),  # names and sizes, kept locally
             "thread_id": self.thread["id"] if self.thread else None,
         }
 

@@ -10,6 +10,7 @@ from PySide6.QtCore import QEvent, QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
+from desktop.display import file_size
 from tests.desktop.people import Person
 
 
@@ -152,6 +153,9 @@ def test_drafts_save_themselves_and_can_be_deleted(qtbot: Any, open_inbox: Any,
     assert "Something I want to say later" in reopened.body.toPlainText()
     assert reopened.recipients.addresses() == [address_of(reopened, "Alex Morgan")]
     assert len(reopened.attachments.attachment_ids()) == 1
+    row = reopened.attachments.row(reopened.attachments.items()[0].local_id)
+    assert row.name.text() == "release-form.pdf"  # not "Attached file"
+    assert row.status.text().startswith(file_size(form.stat().st_size))
     reopened.delete_button.click()
     qtbot.waitUntil(lambda: not rivera.api.drafts()["drafts"], timeout=10_000)
     qtbot.waitUntil(lambda: window.thread_model.total() == 0, timeout=10_000)

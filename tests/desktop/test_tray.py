@@ -3,11 +3,17 @@ closing keeps the app in the tray, Quit from the tray menu."""
 
 from __future__ import annotations
 
+import time
+from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtWidgets import QApplication
 
+from desktop.session import account_name
+from desktop.startup import Startup
 from desktop.tray import Tray
+from sync.keys import save_token
 from tests.desktop.people import Person
 
 
@@ -70,3 +76,23 @@ def test_close_keeps_running_in_the_tray_and_quit_is_in_its_menu(qtbot: Any, ope
                                                                    "Quit"]
     with qtbot.waitSignal(tray.quitRequested):
         tray.quit_action.trigger()
+
+
+def test_quit_from_the_tray_menu_cuts_the_long_poll(qtbot: Any, live_server: Any,
+                                                    app_settings: Any, tmp_path: Path) -> None:
+    save_token(account_name(live_server.url, "dr.rivera"), live_server.token("dr.rivera"))
+    app_settings.set("account/server_url", live_server.url)
+    app_settings.set("account/username", "dr.rivera")
+    startup = Startup(QApplication.instance(), app_settings, data_root=tmp_path / "inbox")
+    assert startup.start()
+    engine = startup.session.bridge.engine
+    qtbot.waitUntil(lambda: engine.puller.polling.is_set(), timeout=30_000)
+    qtbot.wait(300)  # the poll's request is on the wire, waiting for the server
+    assert engine.puller.polling.is_set()
+
+    started = time.monotonic()
+    startup.tray.quit_action.trigger()
+    took = time.monotonic() - started
+    assert startup.session is None and startup.window is None
+    assert not engine.running  # the pull thread ended: the poll was cut, not waited out
+    assert took < engine.puller.poll_wait
