@@ -112,11 +112,17 @@ class ThreadListModel(QAbstractItemModel):
                 return list(page["ids"]), page["next"], {}
         on_screen = self._rows.recent_blocks() if keep_loaded else [0]
 
-        def read() -> tuple:
+        def read() -> tuple | None:
+            if generation != self._generation:
+                return None  # superseded while it waited for a reader (typing a search)
             ids, next_page, overrides = read_ids()
             return ids, next_page, overrides, read_blocks(cache, ids, overrides, on_screen)
 
-        self._runner.run(read, lambda result: self._apply(generation, keep_loaded, *result))
+        def done(result: tuple | None) -> None:
+            if result is not None:
+                self._apply(generation, keep_loaded, *result)
+
+        self._runner.run(read, done)
 
     def _apply(self, generation: int, keep_loaded: bool, ids: list[str], next_page: Any,
                overrides: dict[str, dict], blocks: dict[int, list[dict]]) -> None:

@@ -60,14 +60,16 @@ def folder_page(first: int, count: int, folder: str) -> dict:
 
 
 class WatchedCache:
-    """The real cache; notes the thread of every row read and holds back the reads of chosen
-    threads until `release()`."""
+    """The real cache; notes the thread of every row read and every search, and holds back
+    the reads of chosen threads, or chosen searches, until `release()`."""
 
     def __init__(self, cache: Cache) -> None:
         self._cache = cache
         self.row_readers: list[threading.Thread] = []
         self.held_reads = 0
+        self.searches: list[str] = []
         self._held_ids: set[str] = set()
+        self._held_searches: set[str] = set()
         self._gate = threading.Event()
         self._gate.set()
 
@@ -78,8 +80,18 @@ class WatchedCache:
         self._held_ids = set(thread_ids)
         self._gate.clear()
 
+    def hold_searches(self, texts: set[str]) -> None:
+        self._held_searches = texts
+        self._gate.clear()
+
     def release(self) -> None:
         self._gate.set()
+
+    def search(self, text: str, limit: int = 200) -> list[dict]:
+        self.searches.append(text)
+        if text in self._held_searches:
+            self._gate.wait(20)
+        return self._cache.search(text, limit=limit)
 
     def thread_rows(self, ids: list[str]) -> list[dict]:
         self.row_readers.append(threading.current_thread())
@@ -246,3 +258,23 @@ def test_blocks_ahead_in_the_scroll_direction_are_read_before_they_are_painted(
     paint_row(thread_list, 450)  # up into block 2: block 1 is read ahead
     qtbot.waitUntil(lambda: model.record_if_read(250) is not None, timeout=10_000)
     assert model.record_if_read(250)["folder"] == "archive"
+
+
+def test_a_search_overtaken_by_further_typing_is_never_run(
+        qtbot: Any, cache: WatchedCache, thread_list: ThreadList) -> None:
+    model = show(qtbot, thread_list, "inbox")
+    qtbot.waitUntil(lambda: model._runner.pending == 0, timeout=10_000)
+    cache.hold_searches({"mes", "mess"})
+    model.show_search("mes")
+    qtbot.waitUntil(lambda: cache.searches == ["mes"], timeout=10_000)
+    model.show_search("mess")  # both readers are now busy with searches typed before
+    qtbot.waitUntil(lambda: sorted(cache.searches) == ["mes", "mess"], timeout=10_000)
+    model.show_search("messa")
+    with qtbot.waitSignal(model.loaded, timeout=10_000):
+        model.show_search("message")
+        cache.release()
+    qtbot.waitUntil(lambda: model._runner.pending == 0, timeout=10_000)
+    assert sorted(cache.searches) == ["mes", "mess", "message"]  # "messa" never ran
+    assert model.source == ("search", "message")
+    assert model.total() == BLOCK_ROWS  # the search's limit of matching threads
+    assert model.index(0, SUBJECT).data().startswith("inbox thread")
