@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from typing import IO, Any
 from urllib.parse import quote, urlsplit
 
+import orjson
 import requests
 from requests.adapters import HTTPAdapter
 
@@ -73,7 +74,7 @@ def _error_from(response: requests.Response) -> ApiError:
     retry_after = _retry_after(response.headers.get("Retry-After"))
     body: Any = None
     try:
-        body = response.json()
+        body = orjson.loads(response.content)
     except ValueError:
         body = None
     if isinstance(body, dict) and isinstance(body.get("code"), str):
@@ -190,7 +191,7 @@ class ApiClient:
             if response.status_code == 204 or not response.content:
                 return None
             try:
-                return response.json()
+                return orjson.loads(response.content)
             except ValueError as exc:
                 raise ProtocolError(
                     f"The server's answer to {method} {path.split('?')[0]} is not valid JSON."

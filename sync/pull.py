@@ -212,7 +212,8 @@ class Puller:
 
         with self._write() as conn:
             search_index.begin_bulk_load(conn)
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-prefetch") as pool:
+        with self.cache.bulk_load(), \
+                ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-prefetch") as pool:
             future: Future[tuple[Json, float]] = pool.submit(fetch, cursor)
             while True:
                 page, sent = future.result()

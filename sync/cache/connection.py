@@ -47,6 +47,8 @@ def open_engine(path: Path, key: bytes) -> Engine:
         module=dbapi2,
         creator=_connector(path, key),
         poolclass=QueuePool,
+        # The connection used last is used next: its page cache is the warm one.
+        pool_use_lifo=True,
         pool_size=4,
         max_overflow=8,
     )

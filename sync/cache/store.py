@@ -23,6 +23,9 @@ from sync.cache.set_aside import move_aside, remove_old_set_aside
 
 Json = dict[str, Any]
 
+WAL_PAGES = 1000  # SQLite's default: the WAL is copied into the file every 4 MB
+WAL_PAGES_BULK = 20000  # while a whole mailbox loads: every 80 MB, far fewer checkpoints
+
 
 class Cache:
     """Open with `Cache.open(path, key)`; see the module docstring for threading."""
@@ -34,6 +37,7 @@ class Cache:
         self.rebuilt_reason = rebuilt_reason
         self._engine = engine
         self._write_lock = threading.Lock()
+        self._wal_pages = WAL_PAGES
 
     @classmethod
     def open(cls, path: Path | str, key: bytes, *, key_was_missing: bool = False) -> Cache:
@@ -91,6 +95,7 @@ class Cache:
         never to a crash of the program."""
         with self._write_lock, self._engine.connect() as conn:
             raw: Any = conn.connection.dbapi_connection
+            raw.execute(f"PRAGMA wal_autocheckpoint = {self._wal_pages}")
             if not durable:
                 raw.execute("PRAGMA synchronous = NORMAL")
             try:
@@ -99,6 +104,15 @@ class Cache:
             finally:
                 if not durable:
                     raw.execute("PRAGMA synchronous = FULL")
+
+    @contextmanager
+    def bulk_load(self) -> Iterator[None]:
+        """While the initial sync writes page after page: checkpoint the WAL less often."""
+        self._wal_pages = WAL_PAGES_BULK
+        try:
+            yield
+        finally:
+            self._wal_pages = WAL_PAGES
 
     # -- local state --------------------------------------------------------------------
 

@@ -246,3 +246,19 @@ def test_schema_version_and_a_cache_from_a_newer_program(tmp_path: Path) -> None
 def test_malformed_pages_are_refused_with_a_clear_reason(broken, complaint) -> None:
     with pytest.raises(ProtocolError, match=complaint):
         shapes.check_page(broken)
+
+
+def test_a_bulk_load_checkpoints_the_wal_less_often_until_it_ends(cache: Cache) -> None:
+    def wal_pages() -> int:
+        with cache.write(durable=False) as conn:
+            return int(conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar_one())
+
+    normal = wal_pages()
+    with cache.bulk_load():
+        during = wal_pages()
+        with cache.write(durable=False) as conn:
+            mirror.apply_page(conn, page(threads=[thread("t1", "Intake", 1)],
+                                         messages=[message("m1", "t1", "Welcome aboard", 1)]),
+                              ME["id"])
+    assert (normal, during, wal_pages()) == (1000, 20000, 1000)
+    assert [r["id"] for r in cache.thread_rows(["t1"])] == ["t1"]
