@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QLineEdit,
@@ -27,10 +27,10 @@ from desktop.models.folder_model import FolderModel
 from desktop.models.thread_list_model import ThreadListModel
 from desktop.resources import app_icon, icon
 from desktop.unlock import PasswordCheck
-from desktop.widgets.body_editor import local_files
 from desktop.widgets.bulk_toolbar import BulkToolBar
 from desktop.widgets.composer import ComposerWindow
 from desktop.widgets.conversation_view import ConversationView
+from desktop.widgets.file_drops import FileDropTarget
 from desktop.widgets.folder_pane import FolderPane
 from desktop.widgets.lock_screen import LockScreen
 from desktop.widgets.status_bar import InboxStatusBar
@@ -41,7 +41,7 @@ FOLDER_KINDS = frozenset({"threads", "states", "messages", "folders", "drafts"})
 CONVERSATION_KINDS = frozenset({"threads", "messages", "people"})
 
 
-class MainWindow(QMainWindow):
+class MainWindow(FileDropTarget, QMainWindow):
     """Signals:
     signOutRequested()
     quitRequested()
@@ -287,19 +287,11 @@ class MainWindow(QMainWindow):
         status = self.session.bridge.last_status
         return status is not None and status.state == "offline"
 
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if local_files(event.mimeData()) and not self.locked:
-            event.acceptProposedAction()
+    def takes_files(self) -> bool:
+        return not self.locked
 
-    def dragMoveEvent(self, event) -> None:  # noqa: ANN001
-        if local_files(event.mimeData()) and not self.locked:
-            event.acceptProposedAction()
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        files = local_files(event.mimeData())
-        if files and not self.locked:
-            self.open_composer(files=files)
-            event.acceptProposedAction()
+    def files_dropped(self, paths: list[Path]) -> None:
+        self.open_composer(files=paths)
 
     # settings, locking, closing ----------------------------------------------------------------
     def open_settings(self) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
@@ -29,15 +29,16 @@ from desktop.resources import icon
 from desktop.rich_text import document_to_html, plain_length
 from desktop.widgets.attachment_strip import AttachmentStrip
 from desktop.widgets.body_checks import body_problems
-from desktop.widgets.body_editor import BodyEditor, local_files
+from desktop.widgets.body_editor import BodyEditor
 from desktop.widgets.draft_files import draft_attachments
+from desktop.widgets.file_drops import FileDropTarget
 from desktop.widgets.format_toolbar import FormatToolBar
 from desktop.widgets.recipient_field import RecipientField
 
 AUTOSAVE_DELAY_MS = 1500
 
 
-class ComposerWindow(QMainWindow):
+class ComposerWindow(FileDropTarget, QMainWindow):
     """A new message, or a reply when ``thread`` is given.
 
     Signals:
@@ -205,25 +206,8 @@ class ComposerWindow(QMainWindow):
         if paths:
             self.attachments.add_files([Path(p) for p in paths])
 
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if local_files(event.mimeData()):
-            event.acceptProposedAction()
-        else:
-            super().dragEnterEvent(event)
-
-    def dragMoveEvent(self, event) -> None:  # noqa: ANN001
-        if local_files(event.mimeData()):
-            event.acceptProposedAction()
-        else:
-            super().dragMoveEvent(event)
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        files = local_files(event.mimeData())
-        if files:
-            self.add_files(files)
-            event.acceptProposedAction()
-        else:
-            super().dropEvent(event)
+    def files_dropped(self, paths: list[Path]) -> None:
+        self.add_files(paths)
 
     # drafts and sending ----------------------------------------------------------------------
     def draft(self) -> dict:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
@@ -32,14 +32,15 @@ from desktop.resources import icon
 from desktop.rich_text import document_to_html, plain_length
 from desktop.widgets.attachment_strip import AttachmentStrip
 from desktop.widgets.body_checks import body_problems
-from desktop.widgets.body_editor import BodyEditor, local_files
+from desktop.widgets.body_editor import BodyEditor
 from desktop.widgets.draft_files import draft_attachments
+from desktop.widgets.file_drops import FileDropTarget
 from desktop.widgets.format_toolbar import FormatToolBar
 
 AUTOSAVE_DELAY_MS = 1500
 
 
-class InlineReply(QFrame):
+class InlineReply(FileDropTarget, QFrame):
     """Signals:
     sent(str): the local id the engine gave the queued reply.
     composerRequested(dict, dict): the thread and the draft to go on with in the composer.
@@ -226,25 +227,11 @@ class InlineReply(QFrame):
         if paths and self.can_reply():
             self.attachments.add_files([Path(p) for p in paths])
 
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if local_files(event.mimeData()) and self.can_reply():
-            event.acceptProposedAction()
-        else:
-            super().dragEnterEvent(event)
+    def takes_files(self) -> bool:
+        return self.can_reply()
 
-    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
-        if local_files(event.mimeData()) and self.can_reply():
-            event.acceptProposedAction()
-        else:
-            super().dragMoveEvent(event)
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        files = local_files(event.mimeData())
-        if files and self.can_reply():
-            self.add_files(files)
-            event.acceptProposedAction()
-        else:
-            super().dropEvent(event)
+    def files_dropped(self, paths: list[Path]) -> None:
+        self.add_files(paths)
 
     # drafts ------------------------------------------------------------------------------------
     def draft(self) -> dict:
