@@ -161,7 +161,16 @@ class InlineReply(FileDropTarget, QFrame):
         self.blocked_reason.setText(reason)
         self.blocked_reason.setVisible(not allowed)
         self.send_button.setToolTip(self.tr("Send (Ctrl+Enter)") if allowed else reason)
+        self.title.setText(self._title())
         self.validate()
+
+    def _title(self) -> str:
+        """Whom the reply goes to: the other person by name, or everyone in a group."""
+        me = self.session.user.get("id")
+        others = [p for p in (self.thread or {}).get("participants") or [] if p.get("id") != me]
+        if len(others) == 1:
+            return self.tr("Reply to %s") % (others[0].get("name") or "?")
+        return self.tr("Reply to everyone")
 
     def _start_over(self) -> None:
         self._loading = True

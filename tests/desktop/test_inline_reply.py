@@ -35,6 +35,7 @@ def test_a_reply_typed_under_the_conversation_is_sent(qtbot: Any, open_inbox: An
     window = open_inbox("dr.rivera").window
     box = open_thread(qtbot, window, thread["id"])
     assert box.isVisible() and box.body.isEnabled()
+    assert box.title.text() == "Reply to Alex Morgan"
     assert box.send_button.isEnabled() is False and not box.hint.isVisible()
 
     qtbot.keyClicks(box.body, "Thanks")
@@ -74,6 +75,7 @@ def test_the_box_is_disabled_with_the_reason_on_a_multi_client_thread(
     window = open_inbox("dr.rivera").window
     box = open_thread(qtbot, window, group["id"], folder="sent")
     assert not box.can_reply()
+    assert box.title.text() == "Reply to everyone"
     assert not box.body.isEnabled() and not box.body.isVisible()
     assert not box.send_button.isEnabled() and box.send_button.isVisible()
     assert box.send_button.toolTip() == box.blocked_reason.text()
