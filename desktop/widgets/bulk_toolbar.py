@@ -104,23 +104,27 @@ class BulkToolBar(QToolBar):
         if count:
             ids = self.model.checked_ids()
             self.session.runner.run(lambda: self._may_delete(ids),
-                                    lambda allowed: self._delete_checked(ids, allowed))
+                                    lambda refusal: self._delete_checked(ids, refusal))
 
-    def _may_delete(self, ids: list[str]) -> bool:
-        """True when the server's flag allows a permanent delete of every checked thread."""
+    def _may_delete(self, ids: list[str]) -> str | None:
+        """Why the checked threads cannot all be deleted for everyone; None when they can
+        (the server's flag allows it for each)."""
         if len(ids) > DELETE_CHECK_LIMIT:
-            return False
+            return self.tr("Delete at most %n conversations for everyone at a time.", "",
+                           DELETE_CHECK_LIMIT)
         rows = self.session.cache.thread_rows(ids)  # one read; unknown threads are left out
-        return len(rows) == len(ids) and all(row.get("can_delete") for row in rows)
+        if len(rows) == len(ids) and all(row.get("can_delete") for row in rows):
+            return None
+        return self.tr("Only conversations you started with a client can be deleted for "
+                       "everyone.")
 
-    def _delete_checked(self, ids: list[str], allowed: bool) -> None:
+    def _delete_checked(self, ids: list[str], refusal: str | None) -> None:
         if ids != self.model.checked_ids():
             return
-        self._deletable = ids if allowed else []
-        self.delete_forever.setEnabled(allowed)
+        self._deletable = [] if refusal else ids
+        self.delete_forever.setEnabled(refusal is None)
         self.delete_forever.setToolTip(
-            self.tr("Delete the checked conversations for everyone in them") if allowed else
-            self.tr("Only conversations you started with a client can be deleted for everyone."))
+            refusal or self.tr("Delete the checked conversations for everyone in them"))
 
     @Slot()
     def delete_permanently(self) -> None:

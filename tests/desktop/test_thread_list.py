@@ -119,6 +119,15 @@ def test_bulk_move_to_own_folder_and_trash(qtbot: Any, open_inbox: Any,
                     timeout=10_000)
 
 
+def test_permanent_delete_of_too_many_at_once_says_so(qtbot: Any, open_inbox: Any) -> None:
+    window = open_inbox("dr.rivera").window
+    bar = window.bulk_bar
+    window.thread_model.set_checked([f"thread-{n}" for n in range(501)], True)
+    qtbot.waitUntil(lambda: "at most 500 conversations" in bar.delete_forever.toolTip(),
+                    timeout=10_000)
+    assert not bar.delete_forever.isEnabled()
+
+
 def test_permanent_delete_only_where_the_server_allows_it(qtbot: Any, open_inbox: Any,
                                                          live_server: Any) -> None:
     rivera = Person(live_server, "dr.rivera")
