@@ -239,9 +239,10 @@ class MainWindow(FileDropTarget, QMainWindow):
     @Slot(str)
     def on_search_textChanged(self, text: str) -> None:
         if text.strip():
+            self.folder_pane.start_search()
             self.thread_model.show_search(text.strip())
         else:
-            self.thread_model.show_folder(self.folder_pane.current_folder)
+            self.folder_pane.end_search()
         self.conversation.set_highlight(text.strip())
 
     @Slot(str)

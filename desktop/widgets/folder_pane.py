@@ -45,7 +45,8 @@ class FolderPane(QTreeView):
         self.header().setSectionResizeMode(COUNT_COLUMN, QHeaderView.ResizeMode.ResizeToContents)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self.on_self_customContextMenuRequested)
-        self.current_folder = "inbox"
+        self.current_folder: str | None = "inbox"  # None while a search is shown
+        self._before_search = "inbox"
         self.selectionModel().currentRowChanged.connect(self.on_selection_currentRowChanged)
         model.loaded.connect(self.on_model_loaded)
         self.ask_name = self._ask_name
@@ -59,8 +60,26 @@ class FolderPane(QTreeView):
         if row >= 0:
             self.setCurrentIndex(self.folder_model.index(row, NAME_COLUMN))
 
+    def start_search(self) -> None:
+        """While a search is shown no folder is current: a click on any folder, the one shown
+        before too, leaves the search for it."""
+        if self.current_folder is None:
+            return
+        self._before_search = self.current_folder
+        self.current_folder = None
+        self.setCurrentIndex(QModelIndex())
+        self.clearSelection()
+
+    def end_search(self) -> None:
+        """The search box was emptied: back to the folder shown before."""
+        if self.current_folder is None:
+            folder = self._before_search
+            self.select_folder(folder if self.folder_model.row_of(folder) >= 0 else "inbox")
+
     @Slot()
     def on_model_loaded(self) -> None:
+        if self.current_folder is None:
+            return  # a search is shown
         if not self.currentIndex().isValid() or self.currentIndex().data(ID_ROLE) != \
                 self.current_folder:
             row = self.folder_model.row_of(self.current_folder)

@@ -6,6 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
+from desktop.models.roles import ID_ROLE
 from tests.desktop.people import Person
 
 
@@ -47,3 +48,25 @@ def test_search_with_no_match_shows_an_empty_list(qtbot: Any, open_inbox: Any,
     qtbot.waitUntil(lambda: window.thread_model.is_search, timeout=10_000)
     qtbot.waitUntil(lambda: window.thread_model.total() == 0, timeout=10_000)
     qtbot.keyClick(window.search, Qt.Key.Key_Escape)
+
+
+def test_while_searching_no_folder_is_current_and_any_folder_leaves_the_search(
+        qtbot: Any, open_inbox: Any, live_server: Any) -> None:
+    Person(live_server, "alex").send(["dr.rivera"], "Medication question",
+                                     "The pharmacist mentioned sertraline and my sleep aid.")
+    window = open_inbox("dr.rivera").window
+    pane, model = window.folder_pane, window.thread_model
+    pane.select_folder("sent")
+    assert model.source == ("folder", "sent")
+
+    qtbot.keyClicks(window.search, "sertraline")
+    qtbot.waitUntil(lambda: model.is_search and model.total() == 1, timeout=10_000)
+    assert not pane.currentIndex().isValid() and not pane.selectedIndexes()
+    pane.select_folder("sent")  # the folder shown before the search can be clicked again
+    assert window.search.text() == "" and model.source == ("folder", "sent")
+
+    qtbot.keyClicks(window.search, "sertraline")
+    qtbot.waitUntil(lambda: model.is_search, timeout=10_000)
+    window.search.clear()
+    assert model.source == ("folder", "sent")
+    assert pane.currentIndex().data(ID_ROLE) == "sent"
