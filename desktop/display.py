@@ -57,6 +57,10 @@ def clock_time(value: str | datetime | None) -> str:
     return QLocale().toString(_local(moment).time(), "HH:mm")
 
 
+def clock_time_now() -> str:
+    return clock_time(datetime.now(UTC))
+
+
 def file_size(size: int | None) -> str:
     size = int(size or 0)
     if size < 1024:

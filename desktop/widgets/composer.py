@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.display import clock_time
+from desktop.display import clock_time_now
 from desktop.engine_bridge import describe_error
 from desktop.models.recipient_model import RecipientModel
 from desktop.resources import icon
@@ -236,7 +236,7 @@ class ComposerWindow(FileDropTarget, QMainWindow):
         self.session.bridge.command("save_draft", self.draft(), on_done=self._draft_saved)
 
     def _draft_saved(self, _result: object) -> None:
-        self.saved_label.setText(self.tr("Draft saved %s") % clock_time(_now()))
+        self.saved_label.setText(self.tr("Draft saved %s") % clock_time_now())
         self.draftSaved.emit(self.draft_id)
 
     @Slot()
@@ -288,8 +288,3 @@ class ComposerWindow(FileDropTarget, QMainWindow):
             shutil.rmtree(paste_dir, ignore_errors=True)
         super().closeEvent(event)
 
-
-def _now():  # noqa: ANN202
-    from datetime import UTC, datetime
-
-    return datetime.now(UTC)

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.display import clock_time
+from desktop.display import clock_time_now
 from desktop.engine_bridge import describe_error
 from desktop.resources import icon
 from desktop.rich_text import document_to_html, plain_length
@@ -272,7 +272,7 @@ class InlineReply(FileDropTarget, QFrame):
         self.session.bridge.command("save_draft", self.draft(), on_done=self._draft_saved)
 
     def _draft_saved(self, _result: object) -> None:
-        self.saved_label.setText(self.tr("Draft saved %s") % clock_time(_now()))
+        self.saved_label.setText(self.tr("Draft saved %s") % clock_time_now())
 
     @Slot()
     def on_composer_button_clicked(self) -> None:
@@ -310,8 +310,3 @@ class InlineReply(FileDropTarget, QFrame):
         self.hint.setText(self.tr("Not sent: %s") % describe_error(error))
         self.hint.setVisible(True)
 
-
-def _now():  # noqa: ANN202
-    from datetime import UTC, datetime
-
-    return datetime.now(UTC)
