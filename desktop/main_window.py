@@ -160,6 +160,7 @@ class MainWindow(FileDropTarget, QMainWindow):
         self.conversation.composeRequested.connect(
             lambda prefill: self.open_composer(subject=prefill.get("subject", "")))
         inline_reply = self.conversation.inline_reply
+        inline_reply.drafts_in_composers = lambda: {c.draft_id for c in self.composers}
         inline_reply.composerRequested.connect(
             lambda thread, draft: self.open_composer(thread=thread, draft=draft or None))
         inline_reply.sent.connect(lambda _id: self.session.notices.info.emit(self._sent_notice()))

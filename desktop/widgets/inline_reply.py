@@ -11,6 +11,7 @@ deleted with the reply's sending (or when the box is emptied).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +59,8 @@ class InlineReply(FileDropTarget, QFrame):
         self._draft_exists = False
         self._loading = False
         self._sending = False
+        # Ids of drafts an open composer is editing; set by the main window.
+        self.drafts_in_composers: Callable[[], set[str]] = set
         self.setObjectName("inlineReply")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAcceptDrops(True)
@@ -144,8 +147,9 @@ class InlineReply(FileDropTarget, QFrame):
         self._apply_flags()
         if thread is not None and not same:
             thread_id, cache = thread["id"], self.session.cache
+            # Serial: read after the save that flush() just queued, never before it.
             self.session.runner.run(cache.drafts,
-                                    lambda drafts: self._restore(thread_id, drafts))
+                                    lambda drafts: self._restore(thread_id, drafts), serial=True)
 
     def can_reply(self) -> bool:
         return bool(self.thread and self.thread.get("can_reply"))
@@ -186,7 +190,9 @@ class InlineReply(FileDropTarget, QFrame):
     def _restore(self, thread_id: str, drafts: list[dict]) -> None:
         if not self.thread or self.thread.get("id") != thread_id or not self.is_empty():
             return  # another thread by now, or typing has begun: keep what is there
-        draft = next((d for d in drafts if d.get("thread_id") == thread_id), None)
+        held = self.drafts_in_composers()
+        draft = next((d for d in drafts
+                      if d.get("thread_id") == thread_id and d["id"] not in held), None)
         if draft is None:
             return
         self._loading = True
@@ -293,18 +299,31 @@ class InlineReply(FileDropTarget, QFrame):
         self._autosave.stop()
         self._sending = True
         self.send_button.setEnabled(False)
+        draft = self.draft()
         self.session.bridge.command(
-            "reply", self.thread["id"], self.body_html(), self.attachments.attachment_ids(),
+            "reply", self.thread["id"], draft["body_html"], draft["attachment_ids"],
             draft_id=self.draft_id if self._draft_exists else None,
-            attachments=self.attachments.attachments(), on_done=self._queued,
-            on_error=self._not_queued)
+            attachments=draft["attachments"],
+            on_done=lambda local_id: self._queued(draft, local_id),
+            on_error=lambda error: self._not_queued(draft, error))
 
-    def _queued(self, local_id: object) -> None:
-        self._start_over()
-        self.validate()
+    def _still_showing(self, draft: dict) -> bool:
+        """Whether the box still holds the reply `draft` was taken from (the user may have
+        opened another thread, and typed there, while it was being queued)."""
+        return bool(self.thread) and self.thread.get("id") == draft["thread_id"] \
+            and self.draft_id == draft["id"]
+
+    def _queued(self, draft: dict, local_id: object) -> None:
+        if self._still_showing(draft):
+            self._start_over()
+            self.validate()
         self.sent.emit(str(local_id or ""))
 
-    def _not_queued(self, error: BaseException) -> None:
+    def _not_queued(self, draft: dict, error: BaseException) -> None:
+        if not self._still_showing(draft):
+            # Nothing typed is lost: it stays its thread's draft, to be found there again.
+            self.session.bridge.command("save_draft", draft)
+            return
         self._sending = False
         self.validate()
         self.hint.setText(self.tr("Not sent: %s") % describe_error(error))

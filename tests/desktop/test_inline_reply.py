@@ -4,6 +4,7 @@ the composer."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -129,6 +130,35 @@ def test_open_in_composer_carries_the_text_over(qtbot: Any, open_inbox: Any,
     assert composer.body.toPlainText() == "Great work, see you Monday."
     assert composer.draft_id and box.draft_id != composer.draft_id
     assert box.body.toPlainText() == ""
+
+    # Back on the thread while the composer is open: the composer's draft stays its own.
+    other = Person(live_server, "alex").send(["dr.rivera"], "Other", "Another conversation.")
+    qtbot.waitUntil(lambda: window.thread_model.row_of(other["id"]) >= 0, timeout=10_000)
+    open_thread(qtbot, window, other["id"])
+    box = open_thread(qtbot, window, thread["id"])
+    done = []
+    window.session.runner.run(lambda: None, lambda _: done.append(True), serial=True)
+    qtbot.waitUntil(lambda: bool(done), timeout=10_000)  # the draft read has run
+    qtbot.wait(100)
+    assert box.body.toPlainText() == "" and box.draft_id != composer.draft_id
+
+
+def test_a_reply_queued_late_leaves_what_is_typed_in_the_next_thread(
+        qtbot: Any, open_inbox: Any, live_server: Any) -> None:
+    alex = Person(live_server, "alex")
+    first = alex.send(["dr.rivera"], "Thread A", "First thread body, long enough.")
+    second = alex.send(["dr.rivera"], "Thread B", "Second thread body, long enough.")
+    window = open_inbox("dr.rivera").window
+    box = open_thread(qtbot, window, first["id"])
+    qtbot.keyClicks(box.body, "Reply for thread A, long enough")
+    # The writer busy for a moment (a page of the feed being written, say).
+    window.session.runner.run(lambda: time.sleep(1.5), serial=True)
+    box.send_button.click()
+    box = open_thread(qtbot, window, second["id"])
+    qtbot.keyClicks(box.body, "Typed for B while A's reply waited")
+    qtbot.waitUntil(lambda: any("Reply for thread A" in b
+                                for b in server_bodies(alex, first["id"])), timeout=20_000)
+    assert box.body.toPlainText() == "Typed for B while A's reply waited"
 
 
 def test_an_inline_reply_sent_offline_waits_in_the_outbox(qtbot: Any, open_inbox: Any,
