@@ -43,11 +43,17 @@ class FeedReadAhead:
         self._ttl = ttl
         self._max_people = max_people
         self._readings: dict[str, _Reading] = {}
+        self._closed = False
 
     def start(self, person_id: str, since: int, limit: int, read: Callable[[], Page]) -> None:
         """On the event loop: begin reading the page after `since` in a worker thread."""
         self._drop(person_id)
-        if len(self._readings) >= self._max_people:
+        # Pages of clients that stopped asking (closed, asleep) are dropped once too old.
+        now = time.monotonic()
+        for other, reading in list(self._readings.items()):
+            if now - reading.started > self._ttl:
+                self._drop(other)
+        if self._closed or len(self._readings) >= self._max_people:
             return
         task = asyncio.ensure_future(run_in_threadpool(read))
         task.add_done_callback(_retrieve)
@@ -77,7 +83,8 @@ class FeedReadAhead:
         return reading is not None and reading.task.done()
 
     def close(self) -> None:
-        """On the event loop, at shutdown: nothing read ahead is waited for."""
+        """On the event loop, at shutdown: nothing read ahead is waited for, or started."""
+        self._closed = True
         for person_id in list(self._readings):
             self._drop(person_id)
 

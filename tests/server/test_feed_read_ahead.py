@@ -202,3 +202,31 @@ def test_read_ahead_is_bounded_and_closes_without_waiting() -> None:
         return before + [ahead.ready("p1"), await ahead.take("p1", 0, 500) is not None]
 
     assert run(scenario()) == [True, True, False, False, False]
+
+
+def test_pages_nobody_came_for_make_room_once_too_old() -> None:
+    async def scenario() -> list[bool]:
+        hub = FeedHub()
+        ahead = FeedReadAhead(hub, ttl=0.1, max_people=2)
+        for person in ("gone-1", "gone-2"):  # clients that stopped mid-sync
+            ahead.start(person, 0, 500, lambda: {"cursor": "1"})
+        ahead.start("p3", 0, 500, lambda: {"cursor": "1"})
+        await asyncio.sleep(0.05)
+        refused_while_fresh = not ahead.ready("p3")
+        await asyncio.sleep(0.2)
+        ahead.start("p3", 0, 500, lambda: {"cursor": "1"})
+        await asyncio.sleep(0.05)
+        return [refused_while_fresh, ahead.ready("p3"), ahead.ready("gone-1")]
+
+    assert run(scenario()) == [True, True, False]
+
+
+def test_nothing_is_read_ahead_after_close() -> None:
+    async def scenario() -> bool:
+        ahead = FeedReadAhead(FeedHub())
+        ahead.close()
+        ahead.start("p1", 0, 500, lambda: {"cursor": "1"})
+        await asyncio.sleep(0.05)
+        return ahead.ready("p1")
+
+    assert run(scenario()) is False
