@@ -10,14 +10,16 @@ from sync.cache import Cache
 _SUMMARIES_FROM_MESSAGES = """
     SELECT t.id,
       (SELECT substr(m.body_text, 1, 400) FROM messages m WHERE m.thread_id = t.id
-       AND m.hidden = 0 ORDER BY m.sent_ts DESC LIMIT 1),
+       AND m.hidden = 0 ORDER BY m.sent_ts DESC, m.seq DESC LIMIT 1),
+      (SELECT m.sent_ts FROM messages m WHERE m.thread_id = t.id
+       AND m.hidden = 0 ORDER BY m.sent_ts DESC, m.seq DESC LIMIT 1),
       EXISTS (SELECT 1 FROM messages m WHERE m.thread_id = t.id AND m.hidden = 0
        AND m.attachment_count > 0),
       (SELECT count(*) FROM messages m WHERE m.thread_id = t.id AND m.hidden = 0)
     FROM threads t ORDER BY t.id"""
 
-_STORED_SUMMARIES = ("SELECT id, snippet, has_attachments, cached_count FROM threads "
-                     "ORDER BY id")
+_STORED_SUMMARIES = ("SELECT id, snippet, snippet_ts, has_attachments, cached_count "
+                     "FROM threads ORDER BY id")
 
 
 def summaries(cache: Cache) -> tuple[list[Any], list[Any]]:

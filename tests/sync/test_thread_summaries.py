@@ -28,7 +28,7 @@ PDF = {"id": "blob-00000000000002", "filename": "notes.pdf", "size": 5,
 
 def summary(cache: Cache, thread_id: str) -> tuple[str, bool, int]:
     row = next(r for r in assert_summaries_right(cache) if r[0] == thread_id)
-    return row[1], bool(row[2]), row[3]
+    return row[1], bool(row[3]), row[4]
 
 
 def test_feed_pages_keep_summaries(cache: Cache) -> None:
