@@ -112,6 +112,7 @@ class SyncEngine:
         self.puller.cut_poll()
         with self.puller.applying:
             pass  # a page being applied is done; none is applied after this
+        self.emit.close()  # and nothing, a status change neither, is reported
         deadline = time.monotonic() + timeout
         for thread in self._threads:
             wait = max(0.0, deadline - time.monotonic())

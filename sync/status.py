@@ -15,18 +15,26 @@ Listener = Callable[[Any], None]
 
 
 class Emitter:
-    """Calls the listener with events; a failing listener is logged, never fatal to sync."""
+    """Calls the listener with events; a failing listener is logged, never fatal to sync.
+    Once closed (the engine stopped) it passes nothing on."""
 
     def __init__(self, listener: Listener | None) -> None:
         self._listener = listener
+        self._lock = threading.RLock()
 
     def __call__(self, event: Any) -> None:
-        if self._listener is None:
-            return
-        try:
-            self._listener(event)
-        except Exception:
-            log.exception("the sync event listener failed on %r", event)
+        with self._lock:
+            if self._listener is None:
+                return
+            try:
+                self._listener(event)
+            except Exception:
+                log.exception("the sync event listener failed on %r", event)
+
+    def close(self) -> None:
+        """Waits for an event being passed on, then drops every later one."""
+        with self._lock:
+            self._listener = None
 
 
 class StatusTracker:

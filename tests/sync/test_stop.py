@@ -40,6 +40,7 @@ def test_stop_cuts_the_long_poll_and_applies_nothing_afterwards(
     time.sleep(1.0)
     assert engine.cache.sync_position() == before
     assert engine.cache.search("Written after the stop") == []
+    engine.status.offline("a state change reported after the stop")
     assert len(events.events) == heard
 
     # The cache is still good to resume from: a new engine over it gets the thread.
