@@ -47,3 +47,20 @@ def page(cursor: str = "1", more: bool = False, **lists: Any) -> Json:
     out.update(lists)
     out["deleted"].update(deleted)
     return out
+
+
+def offline_send(local_thread: str, local_message: str, body_html: str = "<p>Written on the "
+                 "train.</p>", attachments: list[Json] | None = None) -> Json:
+    """The outbox payload of a new thread to Alex written while offline."""
+    attachments = attachments or []
+    return {"local_thread_id": local_thread, "local_message_id": local_message,
+            "to": [f"person:{ALEX['id']}"], "subject": "Offline note", "body_html": body_html,
+            "attachment_ids": [a["id"] for a in attachments], "attachments": attachments,
+            "draft_id": None, "sent_at": "2026-03-01T10:00:00Z"}
+
+
+def offline_reply(thread_id: str, local_message: str, body_html: str) -> Json:
+    """The outbox payload of a reply written while offline."""
+    return {"thread_id": thread_id, "local_message_id": local_message, "body_html": body_html,
+            "attachment_ids": [], "attachments": [], "draft_id": None,
+            "sent_at": "2026-03-01T10:01:00Z"}

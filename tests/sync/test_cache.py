@@ -12,7 +12,17 @@ from sync.cache import Cache, CacheTooNew, mirror
 from sync.cache.schema import SCHEMA_VERSION
 from sync.cache.search import build_match
 from sync.errors import ProtocolError
-from tests.sync.pages import ALEX, CHEN, ME, message, page, state, thread
+from tests.sync.pages import (
+    ALEX,
+    CHEN,
+    ME,
+    message,
+    offline_reply,
+    offline_send,
+    page,
+    state,
+    thread,
+)
 
 T1, T2, T3 = "thread-0000000000000001", "thread-0000000000000002", "thread-0000000000000003"
 M1, M2, M3, M4 = ("message-000000000000001", "message-000000000000002",
@@ -120,15 +130,10 @@ def test_a_rolled_back_send_leaves_nothing_and_a_reply_to_it_moves_to_the_real_i
     apply(cache, basic_page())
     local_thread = outbox.new_local_id()
     with cache.write() as conn:
-        outbox.enqueue(conn, "send_new", {
-            "local_thread_id": local_thread, "local_message_id": outbox.new_local_id(),
-            "to": [f"person:{ALEX['id']}"], "subject": "Offline note",
-            "body_html": "<p>Written on the train.</p>", "attachment_ids": [], "attachments": [],
-            "draft_id": None, "sent_at": "2026-03-01T10:00:00Z"}, "new")
-        outbox.enqueue(conn, "reply", {
-            "thread_id": local_thread, "local_message_id": outbox.new_local_id(),
-            "body_html": "<p>And one more thing.</p>", "attachment_ids": [], "attachments": [],
-            "draft_id": None, "sent_at": "2026-03-01T10:01:00Z"}, "reply")
+        outbox.enqueue(conn, "send_new",
+                       offline_send(local_thread, outbox.new_local_id()), "new")
+        outbox.enqueue(conn, "reply", offline_reply(local_thread, outbox.new_local_id(),
+                                                    "<p>And one more thing.</p>"), "reply")
     assert cache.thread_ids("sent") == [local_thread]
     conversation = cache.conversation(local_thread)
     assert [m["pending"] for m in conversation["messages"]] == [True, True]

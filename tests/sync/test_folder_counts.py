@@ -12,7 +12,7 @@ from sync.cache import Cache, mirror
 from sync.cache.derived import COUNT_TRIGGER_NAMES, add_thread_counts
 from sync.cache.schema import MIGRATIONS
 from tests.sync.derived_checks import assert_counts_right
-from tests.sync.pages import ALEX, ME, message, page, state, thread
+from tests.sync.pages import ME, message, offline_reply, offline_send, page, state, thread
 from tests.sync.test_cache import M1, T1, T2, T3, apply, basic_page
 
 FOLDER = {"id": "folder:custom-0000000001", "name": "Consults"}
@@ -45,15 +45,10 @@ def test_commands_and_their_undo_keep_counts(cache: Cache) -> None:
     apply(cache, page(cursor="2", folders=[FOLDER]))
     local_thread = outbox.new_local_id()
     with cache.write() as conn:
-        outbox.enqueue(conn, "send_new", {
-            "local_thread_id": local_thread, "local_message_id": outbox.new_local_id(),
-            "to": [f"person:{ALEX['id']}"], "subject": "Offline note",
-            "body_html": "<p>Written on the train.</p>", "attachment_ids": [], "attachments": [],
-            "draft_id": None, "sent_at": "2026-03-01T10:00:00Z"}, "new")
-        outbox.enqueue(conn, "reply", {
-            "thread_id": T1, "local_message_id": outbox.new_local_id(),
-            "body_html": "<p>Yes, 3 pm.</p>", "attachment_ids": [], "attachments": [],
-            "draft_id": None, "sent_at": "2026-03-01T10:01:00Z"}, "reply")
+        outbox.enqueue(conn, "send_new",
+                       offline_send(local_thread, outbox.new_local_id()), "new")
+        outbox.enqueue(conn, "reply",
+                       offline_reply(T1, outbox.new_local_id(), "<p>Yes, 3 pm.</p>"), "reply")
     assert assert_counts_right(cache)["sent"] == (2, 1)  # T1 is unread still
     with cache.write() as conn:
         outbox.enqueue(conn, "mark_read", {"thread_id": T1}, "read")

@@ -17,7 +17,17 @@ from sync.cache.derived import (
 )
 from sync.cache.schema import MIGRATIONS, SCHEMA_VERSION
 from tests.sync.derived_checks import assert_summaries_right
-from tests.sync.pages import ALEX, CHEN, ME, message, page, state, thread
+from tests.sync.pages import (
+    ALEX,
+    CHEN,
+    ME,
+    message,
+    offline_reply,
+    offline_send,
+    page,
+    state,
+    thread,
+)
 from tests.sync.test_cache import M1, M3, M4, T1, T2, T3, apply, basic_page
 
 T4 = "thread-0000000000000004"
@@ -93,18 +103,13 @@ def test_local_sends_replies_and_deletes_keep_summaries(cache: Cache) -> None:
     apply(cache, basic_page())
     local_thread = outbox.new_local_id()
     with cache.write() as conn:
-        outbox.enqueue(conn, "send_new", {
-            "local_thread_id": local_thread, "local_message_id": outbox.new_local_id(),
-            "to": [f"person:{ALEX['id']}"], "subject": "Offline note",
-            "body_html": "<p>Written on the <b>train</b>.</p>", "attachment_ids": ["a"],
-            "attachments": [dict(PDF, id="a")], "draft_id": None,
-            "sent_at": "2026-03-01T10:00:00Z"}, "new")
+        outbox.enqueue(conn, "send_new", offline_send(
+            local_thread, outbox.new_local_id(), "<p>Written on the <b>train</b>.</p>",
+            [dict(PDF, id="a")]), "new")
     assert summary(cache, local_thread) == ("Written on the train.", True, 1)
     with cache.write() as conn:
-        outbox.enqueue(conn, "reply", {
-            "thread_id": T2, "local_message_id": outbox.new_local_id(),
-            "body_html": "<p>Paid, thanks.</p>", "attachment_ids": [], "attachments": [],
-            "draft_id": None, "sent_at": "2026-03-01T10:01:00Z"}, "reply")
+        outbox.enqueue(conn, "reply",
+                       offline_reply(T2, outbox.new_local_id(), "<p>Paid, thanks.</p>"), "reply")
     assert summary(cache, T2) == ("Paid, thanks.", True, 2)
     assert cache.thread_rows([T2])[0]["message_count"] == 2
 
