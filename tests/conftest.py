@@ -11,6 +11,7 @@ import pytest
 
 from sync.memory_keyring import MemoryKeyring
 from tests.support.live_server import LiveServer
+from tests.support.system_tools import tools_required
 
 
 @pytest.fixture(autouse=True)
@@ -40,3 +41,15 @@ def live_server(tmp_path: Path) -> Iterator[LiveServer]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """Where system tools are required (CI), a skipped test is a failed one: a skip there means
+    something that should have been installed was not."""
+    outcome = yield
+    report = outcome.get_result()
+    if tools_required() and report.skipped and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.longrepr = f"skipped where nothing may be skipped: {reason}"

@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -25,6 +24,7 @@ import pytest
 
 from sync.blobs import upload
 from tests.desktop.people import Person
+from tests.support.system_tools import require
 
 ROOT = Path(__file__).resolve().parents[2]
 TARGET_AT = (900, 150)  # the drop target's top-left corner; the inbox window is left of it
@@ -43,9 +43,8 @@ def wait_for(predicate: Any, what: str, timeout: float = 30.0) -> None:
 @pytest.fixture
 def x_display() -> Iterator[str]:
     """An Xvfb display of this test's own (no window manager): its name, like ":93"."""
-    missing = [tool for tool in ("Xvfb", "xdotool") if shutil.which(tool) is None]
-    if missing:
-        pytest.skip(f"needs {' and '.join(missing)} (Debian packages xvfb, xdotool)")
+    require("Xvfb", package="xvfb")
+    require("xdotool", package="xdotool")
     read_end, write_end = os.pipe()  # Xvfb picks a free display and writes its number here
     server = subprocess.Popen(["Xvfb", "-displayfd", str(write_end), "-screen", "0",
                                "1280x800x24", "-nolisten", "tcp"], pass_fds=(write_end,),

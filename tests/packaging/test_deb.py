@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.packaging.conftest import ROOT, load_script
+from tests.support.system_tools import require
 
 build_deb = load_script("build_deb")
 icons = load_script("icons")
@@ -36,6 +37,7 @@ def fake_bundle(tmp_path: Path, with_sqlite: bool = False) -> Path:
 
 
 def test_the_menu_entry_is_valid_and_names_the_launcher_and_icon() -> None:
+    require("desktop-file-validate", package="desktop-file-utils")
     check = subprocess.run(["desktop-file-validate", str(DESKTOP_FILE)], capture_output=True,
                            text=True)
     assert check.returncode == 0 and check.stdout == "", check.stdout
@@ -49,6 +51,8 @@ def test_the_menu_entry_is_valid_and_names_the_launcher_and_icon() -> None:
 
 
 def test_depends_are_the_packages_of_the_system_libraries_loaded(tmp_path: Path) -> None:
+    require("objdump", package="binutils")
+    require("dpkg-deb", package="dpkg")
     bundle = fake_bundle(tmp_path, with_sqlite=True)
     required, optional, problems = build_deb.system_packages(bundle)
     assert problems == []
@@ -57,6 +61,7 @@ def test_depends_are_the_packages_of_the_system_libraries_loaded(tmp_path: Path)
 
 
 def test_the_package_layout_owners_modes_and_fields(tmp_path: Path) -> None:
+    require("dpkg-deb", package="dpkg")
     bundle = fake_bundle(tmp_path)
     deb, facts = build_deb.build_deb(bundle, tmp_path / "out", tmp_path / "work")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import pytest
 from tests.support.api_client import Api
 from tests.support.live_server import LiveServer
 from tests.support.postgres import PostgresCluster
+from tests.support.system_tools import missing
 
 
 @pytest.fixture(scope="session")
@@ -18,9 +18,7 @@ def pg_cluster() -> Iterator[PostgresCluster]:
     try:
         cluster = PostgresCluster().start()
     except (FileNotFoundError, KeyError) as exc:
-        if os.environ.get("PRACTICE_REQUIRE_POSTGRES") == "1":
-            pytest.fail(f"PostgreSQL is required here but cannot start: {exc}")
-        pytest.skip(f"PostgreSQL is not installed: {exc}")
+        missing(f"PostgreSQL is not installed: {exc}")
     try:
         yield cluster
     finally:
