@@ -101,7 +101,9 @@ def session_info(
     s = ctx.settings
     return {
         "user": person_json(user),
-        "practice": {"id": practice.id, "name": practice.name, "portal_url": practice.portal_url},
+        "practice": {
+            "id": practice.id, "name": practice.name, "portal_url": s.portal_url(practice.slug)
+        },
         "limits": {
             "max_attachment_bytes": s.max_attachment_bytes,
             "min_body_chars": s.min_body_chars,
