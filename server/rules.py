@@ -168,7 +168,9 @@ def may_read_all_notes(actor: Who, assigned_therapist_ids: Collection[str]) -> b
     """
     if not actor.is_staff:
         return False
-    return actor.role == "admin" or (actor.role == "therapist" and actor.id in assigned_therapist_ids)
+    if actor.role == "admin":
+        return True
+    return actor.role == "therapist" and actor.id in assigned_therapist_ids
 
 
 def may_read_audit(actor: Who) -> Decision:
