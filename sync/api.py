@@ -419,6 +419,10 @@ class ApiClient:
             headers["Idempotency-Key"] = idempotency_key
         return self._object("POST", "/blobs", data=body, headers=headers)
 
+    def delete_blob(self, blob_id: str) -> None:
+        """Removes one's own upload that no sent message carries (taken off a draft)."""
+        self._call("DELETE", f"/blobs/{_segment(blob_id)}")
+
     @contextmanager
     def download_blob(self, blob_id: str) -> Iterator[requests.Response]:
         """The streamed answer of GET /blobs/{id}; read it with `iter_content`."""
