@@ -109,11 +109,15 @@ class AttachmentStrip(QWidget):
         check: Callable[[Path], str | None],
         attach: Callable[[Path], dict],
         parent: QWidget | None = None,
+        discard: Callable[[str], None] | None = None,
     ) -> None:
+        """`discard(attachment_id)` is called for an uploaded (or queued) attachment taken
+        off, so the server does not keep a file nobody will send."""
         super().__init__(parent)
         self._runner = runner
         self._check = check
         self._attach = attach
+        self._discard = discard
         self._items: dict[str, PendingAttachment] = {}
         self._rows: dict[str, AttachmentRow] = {}
         self._layout = QVBoxLayout(self)
@@ -172,7 +176,9 @@ class AttachmentStrip(QWidget):
 
     def _attached(self, local_id: str, attachment: dict) -> None:
         item = self._items.get(local_id)
-        if item is None:
+        if item is None:  # taken off while it was being attached
+            if self._discard is not None and attachment.get("id"):
+                self._discard(str(attachment["id"]))
             return
         item.state, item.attachment = "ready", attachment
         item.total = int(attachment.get("size") or item.total)
@@ -201,7 +207,10 @@ class AttachmentStrip(QWidget):
 
     @Slot(str)
     def remove(self, local_id: str) -> None:
-        self._items.pop(local_id, None)
+        item = self._items.pop(local_id, None)
+        if (item is not None and item.state == "ready" and item.attachment
+                and self._discard is not None):
+            self._discard(str(item.attachment["id"]))
         row = self._rows.pop(local_id, None)
         if row is not None:
             self._layout.removeWidget(row)

@@ -89,7 +89,8 @@ class InlineReply(FileDropTarget, QFrame):
         editing.addWidget(self.format_bar)
         editing.addWidget(self.body)
         self.attachments = AttachmentStrip(session.runner, session.check_attachment,
-                                           session.upload_attachment)
+                                           session.upload_attachment,
+                                           discard=session.discard_attachment)
         session.bridge.uploadProgress.connect(self.attachments.on_bridge_uploadProgress)
         editing.addWidget(self.attachments)
         self.hint = QLabel()

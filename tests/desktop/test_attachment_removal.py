@@ -1,0 +1,44 @@
+"""An attachment taken off in the composer has its upload removed from the server (a file
+nobody will send must not wait there a day, counting against the person's quota)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QToolButton
+from sqlalchemy import select
+
+from server.db.models import Blob
+from tests.support import sample_files
+
+
+def uploads_of(server: Any, username: str) -> set[str]:
+    with server.ctx.sessions() as db:
+        return set(db.scalars(
+            select(Blob.id).where(Blob.uploader_id == server.person_id(username))).all())
+
+
+def test_a_file_taken_off_the_composer_is_removed_from_the_server(
+        qtbot: Any, open_inbox: Any, live_server: Any, tmp_path: Path) -> None:
+    window = open_inbox("dr.rivera").window
+    composer = window.open_composer()
+    before = uploads_of(live_server, "dr.rivera")
+    wrong, right = tmp_path / "wrong-form.pdf", tmp_path / "right-form.pdf"
+    wrong.write_bytes(sample_files.pdf("the wrong form"))
+    right.write_bytes(sample_files.pdf("the right form"))
+    composer.add_files([wrong, right])
+    qtbot.waitUntil(lambda: len(uploads_of(live_server, "dr.rivera") - before) == 2,
+                    timeout=15_000)
+    uploaded = uploads_of(live_server, "dr.rivera") - before
+    item = next(i for i in composer.attachments.items() if i.path.name == "wrong-form.pdf")
+    remove = composer.attachments.row(item.local_id).findChild(QToolButton)
+    qtbot.mouseClick(remove, Qt.MouseButton.LeftButton)
+    assert [i.path.name for i in composer.attachments.items()] == ["right-form.pdf"]
+    qtbot.waitUntil(lambda: len(uploads_of(live_server, "dr.rivera") - before) == 1,
+                    timeout=15_000)
+    kept = uploads_of(live_server, "dr.rivera") - before
+    assert kept < uploaded
+    with live_server.ctx.sessions() as db:
+        assert db.get(Blob, next(iter(kept))).filename == "right-form.pdf"
