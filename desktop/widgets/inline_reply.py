@@ -180,8 +180,7 @@ class InlineReply(FileDropTarget, QFrame):
     def _start_over(self) -> None:
         self._loading = True
         self.body.clear()
-        for item in self.attachments.items():
-            self.attachments.remove(item.local_id)
+        self.attachments.clear()
         self._loading = False
         self.draft_id = str(uuid.uuid4())
         self._draft_exists = False

@@ -11,6 +11,8 @@ from PySide6.QtWidgets import QToolButton
 from sqlalchemy import select
 
 from server.db.models import Blob
+from tests.desktop.people import Person
+from tests.desktop.test_inline_reply import open_thread
 from tests.support import sample_files
 
 
@@ -42,3 +44,32 @@ def test_a_file_taken_off_the_composer_is_removed_from_the_server(
     assert kept < uploaded
     with live_server.ctx.sessions() as db:
         assert db.get(Blob, next(iter(kept))).filename == "right-form.pdf"
+
+
+def test_moving_to_another_thread_keeps_the_reply_drafts_files(
+        qtbot: Any, open_inbox: Any, live_server: Any, tmp_path: Path) -> None:
+    """The inline reply empties itself for another thread; its draft still holds the file,
+    so that is not a removal."""
+    alex = Person(live_server, "alex")
+    first = alex.send(["dr.rivera"], "Sleep log", "Here is my sleep log for the week.")
+    second = alex.send(["dr.rivera"], "Billing", "A question about my last invoice.")
+    inbox = open_inbox("dr.rivera")
+    window, session = inbox.window, inbox.window.session
+    box = open_thread(qtbot, window, first["id"])
+    before = uploads_of(live_server, "dr.rivera")
+    report = tmp_path / "sleep-notes.pdf"
+    report.write_bytes(sample_files.pdf("notes about sleep"))
+    box.attachments.add_files([report])
+    qtbot.keyClicks(box.body, "Notes attached, more tomorrow.")
+    rivera = Person(live_server, "dr.rivera")
+    qtbot.waitUntil(lambda: any(len(d["attachment_ids"]) == 1
+                                for d in rivera.api.drafts()["drafts"]), timeout=15_000)
+    [uploaded] = uploads_of(live_server, "dr.rivera") - before
+    open_thread(qtbot, window, second["id"])
+    assert not box.attachments.items()
+    # had a discard been asked for, it would be queued by the time the runner is idle, and
+    # on the server once the engine has pushed everything
+    qtbot.waitUntil(lambda: session.runner.pending == 0, timeout=10_000)
+    assert session.bridge.engine.wait_until_synced(15)
+    assert uploaded in uploads_of(live_server, "dr.rivera")
+    assert any(d["attachment_ids"] == [uploaded] for d in rivera.api.drafts()["drafts"])
