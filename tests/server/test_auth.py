@@ -33,13 +33,6 @@ def session(server: LiveServer, token: str) -> requests.Response:
     )
 
 
-def retry_after(reply: requests.Response) -> int:
-    assert_problem(reply, 429, "too_many_attempts")
-    value = int(reply.headers["Retry-After"])
-    assert value > 0
-    return value
-
-
 def test_sign_in_and_session(shared_server: LiveServer) -> None:
     reply = login(shared_server, "dr.rivera")
     assert reply.status_code == 200, reply.text

@@ -226,6 +226,12 @@ def test_spoof_detected_past_the_first_chunk(shared_api: Api) -> None:
         pytest.param("line\nbreak\r.txt", "linebreak.txt", id="newlines"),
         pytest.param("..hidden.txt", "hidden.txt", id="leading-dots"),
         pytest.param('what?*"<>|.txt', "what.txt", id="reserved-characters"),
+        pytest.param("report\u202efdp.txt", "reportfdp.txt", id="right-to-left-override"),
+        pytest.param("\u202aa\u202bb\u202cc\u202dd.txt", "abcd.txt", id="bidi-embeddings"),
+        pytest.param("x\u2066y\u2067z\u2068w\u2069.txt", "xyzw.txt", id="bidi-isolates"),
+        pytest.param("in\u200bvoi\u200c\u200dce.txt", "invoice.txt", id="zero-width"),
+        pytest.param("\ufeffnotes\u2060.txt", "notes.txt", id="bom-and-word-joiner"),
+        pytest.param("a\u00a0\u2003b.txt", "a b.txt", id="odd-spaces-become-one"),
     ],
 )
 def test_filenames_are_cleaned(shared_api: Api, raw: str, clean: str) -> None:
