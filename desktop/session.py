@@ -78,6 +78,12 @@ class Session:
         the upload's progress as UploadProgress events under the returned local id."""
         return dict(self.bridge.engine.attach(path))
 
+    def discard_attachment(self, attachment_id: str) -> None:
+        """An attachment taken off a draft: its upload is removed from the server, in the
+        background (the engine queues it, so it works offline too)."""
+        engine = self.bridge.engine
+        self.runner.run(lambda: engine.discard_upload(attachment_id))
+
     def open_attachment(self, attachment: dict) -> Path:
         return Path(self.blob_cache.open_path(attachment))
 

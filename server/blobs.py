@@ -11,7 +11,10 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from starlette.concurrency import run_in_threadpool
+
 from server.errors import ApiError
+from server.file_structure import structure_ok
 from server.filetypes import SNIFF_BYTES, content_matches
 
 
@@ -43,9 +46,15 @@ class BlobStore:
         return self.root / blob_id
 
     async def receive(
-        self, blob_id: str, chunks: AsyncIterator[bytes], limit: int, ext: str
+        self,
+        blob_id: str,
+        chunks: AsyncIterator[bytes],
+        limit: int,
+        ext: str,
+        over_limit: ApiError | None = None,
     ) -> Stored:
-        """Write the stream to disk; refuse past `limit` bytes or on a content mismatch."""
+        """Write the stream to disk; refuse past `limit` bytes (with `over_limit`, by default
+        413 attachment_too_large) or when the content is not what the extension says."""
         self.root.mkdir(parents=True, exist_ok=True)
         partial = self.root / f"{blob_id}.part"
         digest = hashlib.sha256()
@@ -59,7 +68,7 @@ class BlobStore:
                         continue
                     size += len(chunk)
                     if size > limit:
-                        raise too_large(limit)
+                        raise over_limit or too_large(limit)
                     if not sniffed:
                         head += chunk[: SNIFF_BYTES - len(head)]
                         if len(head) >= SNIFF_BYTES:
@@ -71,6 +80,8 @@ class BlobStore:
                 out.flush()
                 os.fsync(out.fileno())
             if not sniffed and not content_matches(ext, head):
+                raise type_refused(ext)
+            if not await run_in_threadpool(structure_ok, ext, partial):
                 raise type_refused(ext)
             os.replace(partial, self.path(blob_id))
         finally:

@@ -46,9 +46,20 @@ class Settings:
     max_subject_chars: int = 200
     token_idle_seconds: int = 72 * 3600
     token_max_seconds: int = 30 * 24 * 3600
+    # Sign-in throttling (server.auth.throttle): per (username, address or device) pair the
+    # 10th failure inside the window starts a wait that doubles with each further failure.
     login_window_seconds: int = 15 * 60
-    login_max_failures_per_user: int = 10
+    login_failures_before_wait: int = 10
+    login_first_wait_seconds: int = 60
+    login_longest_wait_seconds: int = 15 * 60
+    # Ceilings over the window for sign-ins without a device token.
+    login_max_failures_per_user: int = 50
     login_max_failures_per_address: int = 100
+    # Devices remembered per person for sign-in; the least recently used go first.
+    login_devices_per_person: int = 20
+    # Addresses of reverse proxies whose X-Forwarded-For/-Proto are believed (none: off).
+    trusted_proxies: tuple[str, ...] = ()
+    max_pending_upload_bytes: int = 200 * 1024 * 1024
     idempotency_seconds: int = 48 * 3600
     unreferenced_blob_seconds: int = 24 * 3600
     tombstone_seconds: int = 90 * 24 * 3600

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Iterator
 
 from fastapi import Depends, Request
@@ -64,8 +65,23 @@ def current_user(
     return authenticate(db, ctx, bearer_token(request))
 
 
+UNKNOWN_ADDRESS = "unknown"
+
+
 def client_address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+    """The peer's IP address, normalised; "unknown" for anything that is not one.
+
+    Behind a trusted proxy this is what the proxy forwarded, so it is checked before it
+    reaches the audit log or the throttle: never longer than an IPv6 address.
+    """
+    host = request.client.host if request.client else ""
+    try:
+        address = ipaddress.ip_address(host.strip().partition("%")[0])  # no IPv6 zone
+    except ValueError:
+        return UNKNOWN_ADDRESS
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return str(address)
 
 
 def authenticate_request(ctx: AppContext, request: Request) -> Person:

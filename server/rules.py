@@ -6,14 +6,13 @@ functions to compute the capability flags a client renders, so the two agree.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 STAFF_ROLES = ("therapist", "front_office", "biller", "admin", "external_agent")
 CLIENT_WRITABLE_ROLES = ("front_office", "biller")  # besides a client's own therapists
 INACTIVE_CLIENT_ROLES = ("front_office", "biller")
 STATUS_CHANGER_ROLES = ("admin", "front_office")
-NOTE_READER_ROLES = ("therapist", "admin")
 
 MULTI_CLIENT_REASON = (
     "Messages sent to more than one client cannot be replied to — start a new message."
@@ -162,10 +161,16 @@ def may_change_client_status(actor: Who) -> Decision:
     )
 
 
-def may_read_notes(actor: Who) -> Decision:
-    if actor.is_staff and actor.role in NOTE_READER_ROLES:
-        return ALLOW
-    return deny("forbidden", "Only therapists and administrators can read chart notes.")
+def may_read_all_notes(actor: Who, assigned_therapist_ids: Collection[str]) -> bool:
+    """Every chart note of a client: its assigned therapists and admins.
+
+    Anyone else reads only the notes they wrote themselves (a quick note from a thread).
+    """
+    if not actor.is_staff:
+        return False
+    if actor.role == "admin":
+        return True
+    return actor.role == "therapist" and actor.id in assigned_therapist_ids
 
 
 def may_read_audit(actor: Who) -> Decision:

@@ -31,8 +31,17 @@ class _Server(uvicorn.Server):
 
 
 def _config(app: FastAPI, **options: Any) -> uvicorn.Config:
+    settings: Settings = app.state.ctx.settings
     return uvicorn.Config(app, lifespan="on", access_log=False, timeout_graceful_shutdown=3,
-                          **options)
+                          **_proxy_options(settings), **options)
+
+
+def _proxy_options(settings: Settings) -> dict[str, Any]:
+    """Believe X-Forwarded-For/-Proto only from the configured proxies (uvicorn's default
+    would believe them from loopback, letting anyone on the machine pick their address)."""
+    if not settings.trusted_proxies:
+        return {"proxy_headers": False}
+    return {"proxy_headers": True, "forwarded_allow_ips": list(settings.trusted_proxies)}
 
 
 def _default_public_url(settings: Settings, host: str, port: int) -> None:

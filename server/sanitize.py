@@ -8,6 +8,8 @@ from html.parser import HTMLParser
 
 import nh3
 
+from server.html_attributes import filter_attribute
+
 ALLOWED_TAGS = {
     "p",
     "br",
@@ -39,20 +41,25 @@ ALLOWED_TAGS = {
     "big",
 }
 ALLOWED_ATTRIBUTES = {"*": {"style"}, "a": {"href", "title"}, "ol": {"start"}}
-ALLOWED_STYLES = {"font-weight", "font-style", "text-decoration", "font-size", "text-align"}
+ALLOWED_STYLES = {"font-size"}  # what the composer writes; see server.html_attributes
 BLOCK_TAGS = {"p", "div", "br", "li", "blockquote", "pre", "h1", "h2", "h3", "h4", "hr", "ul", "ol"}
 _WS_RUN = re.compile(r"[ \t\r\f\v]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
 
 
 def sanitize_html(body: str) -> str:
-    """Remove (not escape) everything outside the allowlist; script/style lose their content."""
+    """Remove (not escape) everything outside the allowlist; script/style lose their content.
+
+    Attribute values are held to their grammar too (server.html_attributes).
+    """
     return nh3.clean(
         body,
         tags=ALLOWED_TAGS,
         clean_content_tags={"script", "style"},
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
+        url_relative="deny",
+        attribute_filter=filter_attribute,
         filter_style_properties=ALLOWED_STYLES,
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,

@@ -21,6 +21,7 @@ import orjson
 import requests
 from requests.adapters import HTTPAdapter
 
+from sync.device_tokens import DeviceTokens
 from sync.errors import ApiError, InsecureServerAddress, NetworkError, ProtocolError
 from sync.poll_line import PollLine
 
@@ -107,9 +108,11 @@ class ApiClient:
         read_timeout: float = 30.0,
         poll_grace: float = 15.0,
         verify: bool | str = True,
+        device_tokens: DeviceTokens | None = None,
     ) -> None:
         self.base_url = normalize_base_url(base_url)
         self.token = token
+        self.device_tokens = device_tokens or DeviceTokens()
         self.connect_timeout = connect_timeout
         self.read_timeout = read_timeout
         self.poll_grace = poll_grace
@@ -215,14 +218,22 @@ class ApiClient:
     # -- auth -----------------------------------------------------------------------------
 
     def login(self, username: str, password: str, totp_code: str | None = None) -> Json:
+        """Sign in, sending the device token of this device's last success for `username`
+        (so failures made elsewhere never hold it up) and keeping the one answered."""
         payload: Json = {"username": username, "password": password}
         if totp_code:
             payload["totp_code"] = totp_code
+        device_token = self.device_tokens.get(self.base_url, username)
+        if device_token:
+            payload["device_token"] = device_token
         body = self._object("POST", "/auth/login", json=payload)
         token = body.get("token")
         if not isinstance(token, str) or not token:
             raise ProtocolError("The server's sign-in answer carries no token.")
         self.token = token
+        answered = body.get("device_token")
+        if isinstance(answered, str) and answered and answered != device_token:
+            self.device_tokens.put(self.base_url, username, answered)
         return body
 
     def logout(self) -> None:
@@ -407,6 +418,10 @@ class ApiClient:
         if idempotency_key:
             headers["Idempotency-Key"] = idempotency_key
         return self._object("POST", "/blobs", data=body, headers=headers)
+
+    def delete_blob(self, blob_id: str) -> None:
+        """Removes one's own upload that no sent message carries (taken off a draft)."""
+        self._call("DELETE", f"/blobs/{_segment(blob_id)}")
 
     @contextmanager
     def download_blob(self, blob_id: str) -> Iterator[requests.Response]:

@@ -185,6 +185,13 @@ class SyncEngine:
                                  "size": size}, f"Upload {path.name}")
         return attachment
 
+    def discard_upload(self, attachment_id: str) -> None:
+        """An attachment taken off a draft before sending: queues removing the upload from
+        the server (its file would otherwise wait there a day, counting against the quota).
+        Works for an upload still queued too: the command follows it."""
+        self._enqueue("delete_upload", {"attachment_id": attachment_id},
+                      "Remove an attachment taken off a draft")
+
     def _attachments(self, attachment_ids: list[str],
                      known: list[Json] | None) -> list[Json]:
         by_id = {a["id"]: a for a in known or []}

@@ -37,7 +37,11 @@ CREATES = {
     "upload": ("local_attachment_id",),
 }
 #: Refusals that mean the thing is already gone: the command's goal is met.
-GONE_IS_DONE = {"delete_draft", "delete_message", "delete_thread", "delete_folder"}
+GONE_IS_DONE = {"delete_draft", "delete_message", "delete_thread", "delete_folder",
+                "delete_upload"}
+#: Refusal codes that also meet a command's goal: an upload a sent message carries stays
+#: with the message, which is all taking it off a draft asked for.
+DONE_ANYWAY = {"delete_upload": "attachment_in_use"}
 MAX_SERVER_ERRORS = 10
 
 
@@ -120,7 +124,8 @@ class Pusher:
                 return False
             if exc.retryable:
                 self._retry(command, exc.detail, exc.retry_after, server_error=exc.status >= 500)
-            elif exc.status == 404 and command.kind in GONE_IS_DONE:
+            elif (exc.status == 404 and command.kind in GONE_IS_DONE
+                  or DONE_ANYWAY.get(command.kind) == exc.code):
                 self._succeed(command, None)
             else:
                 self._refuse(command, exc.code, exc.detail)
@@ -186,6 +191,8 @@ class Pusher:
             return api.delete_folder(p["folder_id"])
         if kind == "upload":
             return self._upload(command)
+        if kind == "delete_upload":
+            return api.delete_blob(p["attachment_id"])
         raise ValueError(f"unknown command kind {kind!r}")
 
     def _upload(self, command: Command) -> Json:
@@ -332,5 +339,7 @@ def store_answer(conn: Connection, command: Command, response: Any) -> Applied:
         out.keys |= {f"folder:{p['folder_id']}", "thread:*"}
     elif kind == "upload" and isinstance(response, dict):
         out.keys |= outbox.rewrite_local_id(conn, p["local_attachment_id"], response["id"])
+    elif kind == "delete_upload":
+        out.purged_attachments = [p["attachment_id"]]  # the local encrypted copy goes too
     out.keys.discard("thread:*")
     return out

@@ -109,11 +109,16 @@ class AttachmentStrip(QWidget):
         check: Callable[[Path], str | None],
         attach: Callable[[Path], dict],
         parent: QWidget | None = None,
+        discard: Callable[[str], None] | None = None,
     ) -> None:
+        """`discard(attachment_id)` is called for an uploaded (or queued) attachment taken
+        off, so the server does not keep a file nobody will send."""
         super().__init__(parent)
         self._runner = runner
         self._check = check
         self._attach = attach
+        self._discard = discard
+        self._taken_off: set[str] = set()  # removed while still being attached
         self._items: dict[str, PendingAttachment] = {}
         self._rows: dict[str, AttachmentRow] = {}
         self._layout = QVBoxLayout(self)
@@ -173,6 +178,9 @@ class AttachmentStrip(QWidget):
     def _attached(self, local_id: str, attachment: dict) -> None:
         item = self._items.get(local_id)
         if item is None:
+            if local_id in self._taken_off and self._discard is not None:
+                self._taken_off.discard(local_id)
+                self._discard(str(attachment["id"]))
             return
         item.state, item.attachment = "ready", attachment
         item.total = int(attachment.get("size") or item.total)
@@ -201,6 +209,22 @@ class AttachmentStrip(QWidget):
 
     @Slot(str)
     def remove(self, local_id: str) -> None:
+        """The person took this attachment off: its upload is discarded too."""
+        item = self._items.get(local_id)
+        if item is not None and item.state == "attaching":
+            self._taken_off.add(local_id)
+        elif (item is not None and item.state == "ready" and item.attachment
+                and self._discard is not None):
+            self._discard(str(item.attachment["id"]))
+        self._drop(local_id)
+
+    def clear(self) -> None:
+        """Empties the strip for other content (a sent reply, another thread's draft); the
+        uploads stay, as the message or draft that holds them still needs them."""
+        for local_id in list(self._items):
+            self._drop(local_id)
+
+    def _drop(self, local_id: str) -> None:
         self._items.pop(local_id, None)
         row = self._rows.pop(local_id, None)
         if row is not None:

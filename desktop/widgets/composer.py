@@ -99,7 +99,8 @@ class ComposerWindow(FileDropTarget, QMainWindow):
         outer.addWidget(self.body, 1)
 
         self.attachments = AttachmentStrip(session.runner, session.check_attachment,
-                                           session.upload_attachment)
+                                           session.upload_attachment,
+                                           discard=session.discard_attachment)
         session.bridge.uploadProgress.connect(self.attachments.on_bridge_uploadProgress)
         outer.addWidget(self.attachments)
 

@@ -89,7 +89,8 @@ class InlineReply(FileDropTarget, QFrame):
         editing.addWidget(self.format_bar)
         editing.addWidget(self.body)
         self.attachments = AttachmentStrip(session.runner, session.check_attachment,
-                                           session.upload_attachment)
+                                           session.upload_attachment,
+                                           discard=session.discard_attachment)
         session.bridge.uploadProgress.connect(self.attachments.on_bridge_uploadProgress)
         editing.addWidget(self.attachments)
         self.hint = QLabel()
@@ -179,8 +180,7 @@ class InlineReply(FileDropTarget, QFrame):
     def _start_over(self) -> None:
         self._loading = True
         self.body.clear()
-        for item in self.attachments.items():
-            self.attachments.remove(item.local_id)
+        self.attachments.clear()
         self._loading = False
         self.draft_id = str(uuid.uuid4())
         self._draft_exists = False

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from sqlalchemy.orm import Session
 
 from server.api.schemas import LoginIn
-from server.auth.sign_in import sign_in
+from server.auth.sign_in import Credentials, sign_in
 from server.auth.tokens import revoke_token
 from server.context import AppContext
 from server.db.models import Person, Practice
@@ -20,15 +20,16 @@ router = APIRouter()
 
 @router.post("/auth/login")
 def login(
-    body: LoginIn,
-    request: Request,
-    db: Session = Depends(get_db),
-    ctx: AppContext = Depends(get_ctx),
+    body: LoginIn, request: Request, ctx: AppContext = Depends(get_ctx)
 ) -> dict[str, object]:
-    done = sign_in(db, ctx.settings, body.username, body.password, body.totp_code,
-                   client_address(request))
-    return {"token": done.token, "expires_at": rfc3339(done.expires_at),
-            "user": person_json(done.person)}
+    credentials = Credentials(body.username, body.password, body.totp_code, body.device_token)
+    done = sign_in(ctx, credentials, client_address(request))
+    return {
+        "token": done.token,
+        "expires_at": rfc3339(done.expires_at),
+        "user": person_json(done.person),
+        "device_token": done.device_token,
+    }
 
 
 @router.post("/auth/logout", status_code=204)
@@ -60,6 +61,7 @@ def session_info(
             "max_attachment_bytes": s.max_attachment_bytes,
             "min_body_chars": s.min_body_chars,
             "max_subject_chars": s.max_subject_chars,
+            "max_pending_upload_bytes": s.max_pending_upload_bytes,
             "allowed_attachment_types": list(ALLOWED_EXTENSIONS),
         },
         "server_time": rfc3339(utcnow()),

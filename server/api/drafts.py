@@ -15,6 +15,7 @@ from server.db.types import utcnow
 from server.deps import current_user, get_db
 from server.errors import invalid, not_found
 from server.feed.record import touch
+from server.messaging import validate
 from server.serialize import draft_json
 
 router = APIRouter()
@@ -60,7 +61,8 @@ def put_draft(
     draft.to = list(body.to)
     draft.subject = body.subject
     draft.body_html = body.body_html
-    draft.attachment_ids = list(dict.fromkeys(body.attachment_ids))
+    # Only files the author may send: a draft cannot keep someone else's upload alive.
+    draft.attachment_ids = list(validate.referable_blobs(db, user, body.attachment_ids))
     draft.thread_id = body.thread_id
     draft.updated_at = utcnow()
     touch(db, [user.id], "draft", draft.id)

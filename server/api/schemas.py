@@ -23,6 +23,7 @@ class LoginIn(Body):
     username: str = Field(max_length=100)
     password: str = Field(max_length=1000)
     totp_code: str | None = Field(default=None, max_length=12)
+    device_token: str | None = Field(default=None, max_length=200)
 
 
 class NewThreadIn(Body):

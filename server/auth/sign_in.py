@@ -1,6 +1,10 @@
-"""Signing in with a username and password (and a second factor): the one implementation, used
-by `POST /auth/login` and by the client portal's sign-in page, so both share the throttle's
-counters and the audit trail."""
+"""Signing in with a username and password, as a service any front end calls (the API's
+`POST /auth/login`, a sign-in page): the throttle, the password and second-factor checks,
+the audit entries, the bearer token and the device token.
+
+The password hash is checked outside any transaction, so a slow argon2 check holds neither
+the SQLite write lock nor a pooled connection.
+"""
 
 from __future__ import annotations
 
@@ -8,18 +12,25 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from server import audit
-from server.auth import throttle
+from server.auth import devices, throttle
 from server.auth.passwords import verify_password
 from server.auth.tokens import issue_token
 from server.auth.totp import verify_totp
-from server.config import Settings
+from server.context import AppContext
 from server.db.models import Person
 from server.errors import ApiError
 
 BAD_LOGIN = "The username or password is not right."
+
+
+@dataclass(frozen=True)
+class Credentials:
+    username: str
+    password: str
+    totp_code: str | None = None
+    device_token: str | None = None
 
 
 @dataclass
@@ -27,6 +38,7 @@ class SignedIn:
     person: Person
     token: str
     expires_at: datetime
+    device_token: str
 
 
 def locked_out(wait: int) -> ApiError:
@@ -39,44 +51,49 @@ def locked_out(wait: int) -> ApiError:
     )
 
 
-def sign_in(
-    db: Session,
-    settings: Settings,
-    username_raw: str,
-    password: str,
-    totp_code: str | None,
-    address: str,
-) -> SignedIn:
-    """Check the credentials and issue a token, or raise the ApiError a person should see.
+def normalize_username(raw: str) -> str:
+    return raw.strip().lower()
 
-    Commits: a failure is recorded (and audited) even though the caller answers with an error.
-    """
-    username = username_raw.strip().lower()
-    wait = throttle.locked_for(db, settings, username, address)
-    if wait:
-        raise locked_out(wait)
-    person = db.scalar(select(Person).where(Person.username == username))
-    ok = verify_password(person.password_hash if person else None, password)
-    if person is not None and ok and person.kind == "client" and not person.has_portal_account:
-        ok = False
-    if ok and person is not None and person.totp_secret:
-        if not totp_code:
-            raise ApiError(401, "totp_required", "Enter the 6-digit code from your authenticator.")
-        ok = verify_totp(person, totp_code)
-    if not ok or person is None:
-        throttle.record_failure(db, username, address)
-        practice_id = person.practice_id if person else ""
-        audit.record(
-            db, practice_id, person.id if person else None, "login_failed", "person", username,
-            address,
-        )
-        db.commit()
-        wait = throttle.locked_for(db, settings, username, address)
+
+def sign_in(ctx: AppContext, credentials: Credentials, address: str) -> SignedIn:
+    """Sign in, or raise 429 `too_many_attempts`, 401 `invalid_credentials` or
+    `totp_required`. Every refusal but 429 counts as a failure of its pair."""
+    username = normalize_username(credentials.username)
+    with ctx.read_sessions() as db:
+        device_id = devices.device_for(db, username, credentials.device_token)
+        attempt = throttle.Attempt(username, address, device_id)
+        wait = throttle.wait_seconds(db, ctx.settings, attempt)
         if wait:
             raise locked_out(wait)
-        raise ApiError(401, "invalid_credentials", BAD_LOGIN)
-    throttle.reset_username(db, username)
-    token, expires = issue_token(db, settings, person)
-    audit.record(db, person.practice_id, person.id, "login", "person", person.id, address)
-    db.commit()
-    return SignedIn(person=person, token=token, expires_at=expires)
+        stored = db.scalar(select(Person.password_hash).where(Person.username == username))
+    password_ok = verify_password(stored, credentials.password)
+    with ctx.sessions() as db:
+        person = db.scalars(
+            select(Person).where(Person.username == username).with_for_update()
+        ).first()
+        ok = password_ok and person is not None and person.password_hash == stored
+        if ok and person is not None and person.kind == "client":
+            ok = bool(person.has_portal_account)
+        if ok and person is not None and person.totp_secret:
+            if not credentials.totp_code:
+                db.rollback()
+                raise ApiError(
+                    401, "totp_required", "Enter the 6-digit code from your authenticator."
+                )
+            ok = verify_totp(person, credentials.totp_code)
+        if not ok or person is None:
+            wait = throttle.record_failure(db, ctx.settings, attempt)
+            audit.record(db, person.practice_id if person else "", person.id if person else None,
+                         "login_failed", "person", attempt.key, address)
+            db.commit()
+            if wait:
+                raise locked_out(wait)
+            raise ApiError(401, "invalid_credentials", BAD_LOGIN)
+        throttle.record_success(db, attempt)
+        token, expires = issue_token(db, ctx.settings, person)
+        device_token = devices.remember(
+            db, person, credentials.device_token, ctx.settings.login_devices_per_person
+        )
+        audit.record(db, person.practice_id, person.id, "login", "person", person.id, address)
+        db.commit()
+        return SignedIn(person, token, expires, device_token)

@@ -241,3 +241,6 @@ class FeedCounter(Base):
     value: Mapped[int] = mapped_column(BigInteger, default=0)
     # Cursors at or below this were compacted away (tombstones pruned): 410 cursor_expired.
     pruned_below: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+from server.db.signin_models import LoginDevice, LoginPair  # noqa: E402, F401

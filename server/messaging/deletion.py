@@ -11,7 +11,6 @@ from server import audit, rules
 from server.blobs import BlobStore
 from server.db.models import (
     Blob,
-    Draft,
     Message,
     MessageAttachment,
     Person,
@@ -27,18 +26,17 @@ from server.serialize import who
 
 
 def _orphan_blobs(db: Session, blob_ids: Iterable[str]) -> list[str]:
-    """Of these blobs, the ones no message and no draft refers to any more."""
+    """Of these blobs, the ones no remaining message carries. Drafts do not keep them:
+    whoever lists a deleted message's file in a draft, the permanent delete removes it."""
     candidates = set(blob_ids)
     if not candidates:
         return []
-    still_used = set(
+    still_sent = set(
         db.scalars(
             select(MessageAttachment.blob_id).where(MessageAttachment.blob_id.in_(candidates))
         ).all()
     )
-    for ids in db.scalars(select(Draft.attachment_ids)).all():
-        still_used.update(ids or [])
-    return sorted(candidates - still_used)
+    return sorted(candidates - still_sent)
 
 
 def _remove_messages(db: Session, message_ids: list[str]) -> list[str]:

@@ -35,35 +35,45 @@ def body(raw_html: str, settings: Settings) -> tuple[str, str]:
     return clean, text
 
 
-def attachments(db: Session, user: Person, ids: list[str]) -> list[Blob]:
-    """Blobs the sender uploaded or can already read in one of their threads."""
+def referable_blobs(db: Session, user: Person, ids: list[str]) -> dict[str, Blob]:
+    """Of these blob ids, those `user` may refer to: uploaded by them, or attached to a
+    message in one of their threads (forwarding)."""
     unique = list(dict.fromkeys(ids))
     if not unique:
-        return []
+        return {}
     blobs = {
         b.id: b
         for b in db.scalars(
             select(Blob).where(Blob.id.in_(unique), Blob.practice_id == user.practice_id)
         ).all()
     }
+    foreign = [blob_id for blob_id, blob in blobs.items() if blob.uploader_id != user.id]
     readable_elsewhere = set(
         db.scalars(
             select(MessageAttachment.blob_id)
             .join(Message, Message.id == MessageAttachment.message_id)
             .join(ThreadParticipant, ThreadParticipant.thread_id == Message.thread_id)
-            .where(MessageAttachment.blob_id.in_(unique), ThreadParticipant.person_id == user.id)
+            .where(MessageAttachment.blob_id.in_(foreign), ThreadParticipant.person_id == user.id)
         ).all()
-    )
-    out = []
-    for blob_id in unique:
-        blob = blobs.get(blob_id)
-        if blob is None or (blob.uploader_id != user.id and blob_id not in readable_elsewhere):
-            raise invalid(
-                "validation_error",
-                "One of the attachments does not exist any more; attach the file again.",
-            )
-        out.append(blob)
-    return out
+    ) if foreign else set()
+    return {
+        blob_id: blobs[blob_id]
+        for blob_id in unique
+        if blob_id in blobs
+        and (blobs[blob_id].uploader_id == user.id or blob_id in readable_elsewhere)
+    }
+
+
+def attachments(db: Session, user: Person, ids: list[str]) -> list[Blob]:
+    """Blobs the sender uploaded or can already read in one of their threads."""
+    unique = list(dict.fromkeys(ids))
+    allowed = referable_blobs(db, user, unique)
+    if len(allowed) != len(unique):
+        raise invalid(
+            "validation_error",
+            "One of the attachments does not exist any more; attach the file again.",
+        )
+    return [allowed[blob_id] for blob_id in unique]
 
 
 def recipients(db: Session, sender: Person, addresses: list[str]) -> tuple[list[Person], bool]:

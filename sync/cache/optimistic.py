@@ -253,6 +253,7 @@ EFFECTS: dict[str, tuple[Effect, Targets]] = {
     "rename_folder": (_rename_folder, lambda p: _keys(folder=p["folder_id"])),
     "delete_folder": (_delete_folder, lambda p: _keys(folder=p["folder_id"]) | {ALL_THREADS}),
     "upload": (_nothing, lambda p: set()),
+    "delete_upload": (_nothing, lambda p: set()),
 }
 
 

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from desktop.display import file_size
 from tests.desktop.people import Person
+from tests.support import sample_files
 
 
 def drop_files(widget: Any, paths: list[Path]) -> QDropEvent:
@@ -131,7 +132,7 @@ def test_drafts_save_themselves_and_can_be_deleted(qtbot: Any, open_inbox: Any,
     composer.recipients.add_address(address_of(composer, "Alex Morgan"))
     composer.subject.setText("Half-written thought")
     form = tmp_path / "release-form.pdf"
-    form.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    form.write_bytes(sample_files.pdf("release form"))
     composer.add_files([form])
     qtbot.waitUntil(lambda: len(composer.attachments.attachment_ids()) == 1, timeout=10_000)
     composer.body.setPlainText("Something I want to say later")

@@ -24,6 +24,7 @@ import pytest
 
 from sync.blobs import upload
 from tests.desktop.people import Person
+from tests.support import sample_files
 from tests.support.system_tools import require
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -76,7 +77,7 @@ def xdotool(display: str, *args: str) -> None:
 def test_an_attachment_dragged_onto_another_program_arrives_as_the_decrypted_file(
         live_server: Any, tmp_path: Path, x_display: str) -> None:
     alex = Person(live_server, "alex")
-    content = b"%PDF-1.4\nSleep log: Mon 6 h, Tue 7 h, Wed 8 h\n" + os.urandom(2048)
+    content = sample_files.pdf("Sleep log: Mon 6 h, Tue 7 h, Wed 8 h") + os.urandom(2048)
     original = tmp_path / "sleep-log.pdf"
     original.write_bytes(content)
     attachment = upload(alex.api, original, alex.api.session()["limits"])

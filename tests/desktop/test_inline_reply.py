@@ -12,6 +12,7 @@ from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
 from tests.desktop.people import Person
+from tests.support import sample_files
 
 
 def open_thread(qtbot: Any, window: Any, thread_id: str, folder: str = "inbox") -> Any:
@@ -49,7 +50,7 @@ def test_a_reply_typed_under_the_conversation_is_sent(qtbot: Any, open_inbox: An
     assert "<b>, this is really helpful</b>" in box.body_html()
 
     report = tmp_path / "sleep-notes.pdf"
-    report.write_bytes(b"%PDF-1.4 notes about sleep\n")
+    report.write_bytes(sample_files.pdf("notes about sleep"))
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(report))])
     drop = QDropEvent(QPoint(10, 10), Qt.DropAction.CopyAction, mime,

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -67,3 +68,22 @@ def shared_server(
 def shared_api(shared_server: LiveServer) -> Api:
     """Signed-in users of the module's server: each person signs in once per module."""
     return Api(shared_server)
+
+
+ServerFactory = Callable[..., LiveServer]
+
+
+@pytest.fixture
+def make_server(tmp_path: Path, database_url: str | None) -> Iterator[ServerFactory]:
+    """Servers with settings overridden, on the test's backend; one database per test."""
+    started: list[LiveServer] = []
+
+    def make(**overrides: Any) -> LiveServer:
+        assert not started, "one server per test: they would share the database"
+        live = LiveServer(tmp_path / "data", database_url=database_url, **overrides).start()
+        started.append(live)
+        return live
+
+    yield make
+    for live in started:
+        live.stop()

@@ -16,18 +16,19 @@ from sqlalchemy import func
 from sqlalchemy import select as sql_select
 
 from server.db.models import Blob
+from tests.support import sample_files
 from tests.support.api_client import Api, User, assert_problem
 from tests.support.live_server import LiveServer
 
 LIMIT = 10_485_760
 CHUNK = 64 * 1024
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 64
-PDF = b"%PDF-1.7\n" + b"1 0 obj << >> endobj\n" * 10
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
-GIF = b"GIF89a" + b"\x00" * 64
-DOCX = b"PK\x03\x04" + b"\x00" * 64
+PNG = sample_files.image("PNG")
+PDF = sample_files.pdf()
+JPEG = sample_files.image("JPEG")
+GIF = sample_files.image("GIF")
+DOCX = sample_files.docx()
 DOC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64
-HEIC = b"\x00\x00\x00\x18ftypheic" + b"\x00" * 64
+HEIC = sample_files.heic()
 ELF = b"\x7fELF\x02\x01\x01" + b"\x00" * 200
 MZ = b"MZ\x90\x00\x03" + b"\x00" * 200
 
@@ -162,7 +163,7 @@ ACCEPTED = [
     pytest.param("phone.heic", HEIC, id="heic"),
     pytest.param("notes.txt", "Plain notes — ünïcode".encode(), id="txt"),
     pytest.param("empty.txt", b"", id="empty-txt"),
-    pytest.param("image.bmp", b"BM" + b"\x00" * 64, id="bmp"),
+    pytest.param("image.bmp", sample_files.image("BMP"), id="bmp"),
     pytest.param("letter.rtf", b"{\\rtf1\\ansi hello}", id="rtf"),
 ]
 
@@ -225,6 +226,12 @@ def test_spoof_detected_past_the_first_chunk(shared_api: Api) -> None:
         pytest.param("line\nbreak\r.txt", "linebreak.txt", id="newlines"),
         pytest.param("..hidden.txt", "hidden.txt", id="leading-dots"),
         pytest.param('what?*"<>|.txt', "what.txt", id="reserved-characters"),
+        pytest.param("report\u202efdp.txt", "reportfdp.txt", id="right-to-left-override"),
+        pytest.param("\u202aa\u202bb\u202cc\u202dd.txt", "abcd.txt", id="bidi-embeddings"),
+        pytest.param("x\u2066y\u2067z\u2068w\u2069.txt", "xyzw.txt", id="bidi-isolates"),
+        pytest.param("in\u200bvoi\u200c\u200dce.txt", "invoice.txt", id="zero-width"),
+        pytest.param("\ufeffnotes\u2060.txt", "notes.txt", id="bom-and-word-joiner"),
+        pytest.param("a\u00a0\u2003b.txt", "a b.txt", id="odd-spaces-become-one"),
     ],
 )
 def test_filenames_are_cleaned(shared_api: Api, raw: str, clean: str) -> None:

@@ -9,9 +9,10 @@ from sqlalchemy import update
 from server.db.models import Blob, FeedEntry
 from server.db.types import utcnow
 from server.maintenance import prune_tombstones, remove_unreferenced_blobs, run_once
+from tests.support import sample_files
 from tests.support.api_client import Api
 
-PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489")
+PNG = sample_files.image("PNG", (1, 1))
 
 
 def upload(user, name: str = "scan.png") -> dict:  # type: ignore[no-untyped-def]

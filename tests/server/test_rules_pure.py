@@ -204,13 +204,17 @@ def test_quick_note(actor: Who, inside: bool, clients: int) -> None:
 def test_role_only_rules(actor: Who) -> None:
     status = rules.may_change_client_status(actor)
     assert status.allowed is (actor.role in ("admin", "front_office"))
-    notes = rules.may_read_notes(actor)
-    assert notes.allowed is (actor.role in ("admin", "therapist"))
     audit = rules.may_read_audit(actor)
     assert audit.allowed is (actor.role == "admin")
-    for decision in (status, notes, audit):
+    for decision in (status, audit):
         assert decision.code == (None if decision.allowed else "forbidden")
     assert rules.may_address_groups(actor) is (actor.kind == "staff")
+
+
+@pytest.mark.parametrize("actor", EVERYONE, ids=label)
+def test_all_chart_notes_only_for_assigned_therapists_and_admins(actor: Who) -> None:
+    assert rules.may_read_all_notes(actor, {actor.id}) is (actor.role in ("admin", "therapist"))
+    assert rules.may_read_all_notes(actor, {"someone-else"}) is (actor.role == "admin")
 
 
 @pytest.mark.parametrize("viewer", EVERYONE, ids=label)

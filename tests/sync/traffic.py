@@ -7,17 +7,20 @@ import uuid
 from dataclasses import dataclass
 
 from sync.api import ApiClient
+from tests.support import sample_files
 from tests.support.live_server import LiveServer
 
 PASSWORD = "lakeside-demo-2026"
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
 def signed_in(server: LiveServer, username: str, **options: object) -> ApiClient:
     api = ApiClient(server.url, **options)  # type: ignore[arg-type]
     api.login(username, PASSWORD)
     return api
+
+
+PDF = sample_files.pdf()  # a real one: the server parses uploaded PDFs
 
 
 def pdf_bytes(marker: str = "") -> bytes:
