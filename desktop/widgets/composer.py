@@ -172,8 +172,7 @@ class ComposerWindow(FileDropTarget, QMainWindow):
         found: list[str] = []
         if not self.thread:
             if self.recipients.pending_text():
-                found.append(self.tr("Pick \"%s\" from the list, or remove it.")
-                             % self.recipients.pending_text())
+                found.append(self.recipients.pending_problem())
             elif not self.recipients.addresses():
                 found.append(self.tr("Add at least one recipient."))
             if not self.subject.text().strip():
