@@ -18,7 +18,6 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -31,6 +30,7 @@ from desktop.display import clock_time_now
 from desktop.engine_bridge import describe_error
 from desktop.resources import icon
 from desktop.rich_text import document_to_html, plain_length
+from desktop.widgets.attach_dialog import pick_files
 from desktop.widgets.attachment_strip import AttachmentStrip
 from desktop.widgets.body_checks import body_problems
 from desktop.widgets.body_editor import BodyEditor
@@ -234,8 +234,7 @@ class InlineReply(FileDropTarget, QFrame):
 
     @Slot()
     def on_attach_button_clicked(self) -> None:
-        names, _ = QFileDialog.getOpenFileNames(self, self.tr("Attach files"))
-        self.add_files([Path(n) for n in names])
+        self.add_files(pick_files(self, self.session.limits()))
 
     @Slot(list)
     def add_files(self, paths: list[Path]) -> None:
