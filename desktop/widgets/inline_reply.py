@@ -19,7 +19,6 @@ from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QVBoxLayout,
@@ -37,6 +36,7 @@ from desktop.widgets.body_editor import BodyEditor
 from desktop.widgets.draft_files import draft_attachments
 from desktop.widgets.file_drops import FileDropTarget
 from desktop.widgets.format_toolbar import FormatToolBar
+from desktop.widgets.wrap_row import WrapRow
 
 AUTOSAVE_DELAY_MS = 1500
 
@@ -98,21 +98,22 @@ class InlineReply(FileDropTarget, QFrame):
         editing.addWidget(self.hint)
         layout.addWidget(self.editing)
 
-        buttons = QHBoxLayout()
+        self.saved_label = QLabel()  # a line of its own: it never widens the reading pane
+        self.saved_label.setObjectName("hint")
+        self.saved_label.setWordWrap(True)
+        layout.addWidget(self.saved_label)
+        buttons = WrapRow()
         self.attach_button = QPushButton(icon("attachment"), self.tr("Attach files…"))
         self.attach_button.clicked.connect(self.on_attach_button_clicked)
         buttons.addWidget(self.attach_button)
-        self.saved_label = QLabel()
-        self.saved_label.setObjectName("hint")
-        buttons.addWidget(self.saved_label, 1)
         self.composer_button = QPushButton(icon("compose"), self.tr("Open in composer"))
         self.composer_button.setToolTip(self.tr("Go on writing this reply in its own window"))
         self.composer_button.clicked.connect(self.on_composer_button_clicked)
-        buttons.addWidget(self.composer_button)
+        buttons.add_right(self.composer_button)
         self.send_button = QPushButton(icon("send"), self.tr("Send"))
         self.send_button.setToolTip(self.tr("Send (Ctrl+Enter)"))
         self.send_button.clicked.connect(self.send)
-        buttons.addWidget(self.send_button)
+        buttons.add_right(self.send_button)
         layout.addLayout(buttons)
         send_shortcut = QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.send)
         send_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
