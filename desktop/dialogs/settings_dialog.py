@@ -60,6 +60,7 @@ class SettingsDialog(QDialog):
             else:
                 editor = QSpinBox()
                 editor.setRange(setting.minimum or 0, setting.maximum or 1_000_000)
+                editor.setMinimumWidth(110)  # every number field the same width
                 editor.setValue(settings.get(setting.key))
                 form.addRow(settings.label(setting.key), editor)
             description = QLabel(settings.description(setting.key))

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QTimer, Signal, Slot
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
 
 UNDO_MS = 8000
 
@@ -25,11 +25,15 @@ class UndoNotice(QWidget):
         layout.setContentsMargins(0, 0, 8, 0)
         self.label = QLabel()
         layout.addWidget(self.label)
-        self.button = QPushButton(self.tr("Undo"))
+        self.button = QToolButton()
+        self.button.setObjectName("undoButton")
+        self.button.setText(self.tr("Undo"))
         self.button.setToolTip(self.tr("Put the conversations back where they were (Ctrl+Z)"))
-        self.button.setFlat(True)
+        self.button.setAutoRaise(True)
+        self.button.setCursor(Qt.CursorShape.PointingHandCursor)
         self.button.clicked.connect(self.undo)
         layout.addWidget(self.button)
+        layout.addStretch(1)
         self._undo: Callable[[], None] | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)

@@ -9,51 +9,26 @@ rows (a message's sender and date, the reply box's buttons) grow taller instead 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QRect, QSize, Qt
-from PySide6.QtWidgets import QLayout, QLayoutItem, QWidget, QWidgetItem
+from PySide6.QtCore import QPoint, QRect, QSize
+from PySide6.QtWidgets import QLayoutItem, QWidget, QWidgetItem
+
+from desktop.widgets.flow_layout import FlowLayout
 
 
-class WrapRow(QLayout):
+class WrapRow(FlowLayout):
     def __init__(self, parent: QWidget | None = None, spacing: int = 6) -> None:
-        super().__init__(parent)
-        self._items: list[QLayoutItem] = []
+        super().__init__(parent, spacing)
         self._right: set[int] = set()  # ids of the items of the right group
-        self.setSpacing(spacing)
-        self.setContentsMargins(0, 0, 0, 0)
 
     def add_right(self, widget: QWidget) -> None:
         self.addWidget(widget)
         self._right.add(id(self._items[-1]))
 
-    # QLayout -----------------------------------------------------------------------------------
-    def addItem(self, item: QLayoutItem) -> None:
-        self._items.append(item)
-
-    def count(self) -> int:
-        return len(self._items)
-
-    def itemAt(self, index: int) -> QLayoutItem | None:
-        return self._items[index] if 0 <= index < len(self._items) else None
-
     def takeAt(self, index: int) -> QLayoutItem | None:
-        if not 0 <= index < len(self._items):
-            return None
-        item = self._items.pop(index)
-        self._right.discard(id(item))
+        item = super().takeAt(index)
+        if item is not None:
+            self._right.discard(id(item))
         return item
-
-    def expandingDirections(self) -> Qt.Orientation:
-        return Qt.Orientation(0)
-
-    def hasHeightForWidth(self) -> bool:
-        return True
-
-    def heightForWidth(self, width: int) -> int:
-        return self._place(QRect(0, 0, width, 0), move=False)
-
-    def setGeometry(self, rect: QRect) -> None:
-        super().setGeometry(rect)
-        self._place(rect, move=True)
 
     def sizeHint(self) -> QSize:
         shown = self._shown()
