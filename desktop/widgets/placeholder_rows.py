@@ -5,7 +5,7 @@ reads as "loading" rather than as empty threads."""
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QRect, QRectF, Qt
-from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPalette
+from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from desktop.models.roles import LOADING_ROLE
@@ -93,8 +93,7 @@ def text_colour(option: QStyleOptionViewItem) -> QColor:
 def paint_first_line_text(painter: QPainter, option: QStyleOptionViewItem, text: str,
                           align_right: bool = False) -> None:
     first, _ = text_lines(option)
-    shown = QFontMetrics(option.font).elidedText(text, Qt.TextElideMode.ElideRight,
-                                                 first.width())
+    shown = option.fontMetrics.elidedText(text, Qt.TextElideMode.ElideRight, first.width())
     painter.save()
     painter.setFont(option.font)
     painter.setPen(text_colour(option))

@@ -168,3 +168,20 @@ def test_sent_shows_no_unread_count(qtbot: Any, open_inbox: Any, live_server: An
     assert "unread" not in window.list_header.summary.text()
     assert [model.index(r, 0).data(ID_ROLE) for r in range(model.rowCount())][:2] == \
         ["inbox", "sent"]
+
+
+def test_the_delete_key_offers_undo_too(qtbot: Any, open_inbox: Any, live_server: Any) -> None:
+    inbox, threads = inbox_with(qtbot, open_inbox, live_server, count=2)
+    window, view = inbox.window, inbox.window.thread_list
+    view.setFocus()
+    view.setCurrentIndex(window.thread_model.index(0, 3))
+    deleted = window.thread_model.thread_id(0)
+    qtbot.keyClick(view, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: window.undo_notice.offered, timeout=10_000)
+    assert window.undo_notice.label.text() == "1 conversation moved to the trash."
+    qtbot.waitUntil(lambda: server_states(live_server, "dr.rivera", [deleted])[0]["folder"]
+                    == "trash", timeout=10_000)
+    window.undo_notice.button.click()
+    qtbot.waitUntil(lambda: server_states(live_server, "dr.rivera", [deleted])[0]["folder"]
+                    == "inbox", timeout=10_000)
+    qtbot.waitUntil(lambda: window.thread_model.total() == 2, timeout=10_000)
