@@ -107,7 +107,7 @@ class MainWindow(FileDropTarget, QMainWindow):
         undo = QAction(self)
         undo.setShortcut(QKeySequence.StandardKey.Undo)
         undo.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        undo.triggered.connect(self.undo_notice.undo)
+        undo.triggered.connect(lambda: None if self.locked else self.undo_notice.undo())
         self.addAction(undo)
 
         self.idle = IdleWatcher(session.settings.get("security/idle_lock_minutes"), self)
