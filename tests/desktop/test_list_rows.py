@@ -10,6 +10,7 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QStyleOptionViewItem
 
+from desktop.models.roles import LOADING_ROLE
 from desktop.models.thread_list_model import PEOPLE, SUBJECT
 from desktop.widgets.subject_delegate import MATCH_BACKGROUND
 from tests.desktop.people import Person
@@ -89,7 +90,7 @@ def test_nothing_is_highlighted_after_a_shortened_snippet(qtbot: Any, open_inbox
     qtbot.keyClicks(window.search, "lithium")
     qtbot.waitUntil(lambda: model.is_search and model.has_loaded and model.total() == 1,
                     timeout=10_000)
-    qtbot.waitUntil(lambda: not model.index(0, SUBJECT).data(Qt.ItemDataRole.UserRole + 5),
+    qtbot.waitUntil(lambda: not model.index(0, SUBJECT).data(LOADING_ROLE),
                     timeout=10_000)
     assert model.record(0)["snippet"].count("<b>") == 2
     for width in range(180, 420, 7):
