@@ -11,7 +11,6 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
-    QLineEdit,
     QMainWindow,
     QSplitter,
     QStackedWidget,
@@ -26,15 +25,19 @@ from desktop.models.conversation_model import ConversationModel
 from desktop.models.folder_model import FolderModel
 from desktop.models.thread_list_model import ThreadListModel
 from desktop.resources import app_icon, icon
+from desktop.thread_moves import ThreadMover
 from desktop.unlock import PasswordCheck
 from desktop.widgets.bulk_toolbar import BulkToolBar
 from desktop.widgets.composer import ComposerWindow
 from desktop.widgets.conversation_view import ConversationView
 from desktop.widgets.file_drops import FileDropTarget
 from desktop.widgets.folder_pane import FolderPane
+from desktop.widgets.list_header import ListHeader
 from desktop.widgets.lock_screen import LockScreen
+from desktop.widgets.search_field import SearchField
 from desktop.widgets.status_bar import InboxStatusBar
 from desktop.widgets.thread_list import ThreadList
+from desktop.widgets.undo_notice import UndoNotice
 
 LIST_KINDS = frozenset({"threads", "states", "messages", "folders"})
 FOLDER_KINDS = frozenset({"threads", "states", "messages", "folders", "drafts"})
@@ -68,14 +71,17 @@ class MainWindow(FileDropTarget, QMainWindow):
 
         self.folder_pane = FolderPane(session, self.folder_model)
         self.thread_list = ThreadList(self.thread_model)
-        self.bulk_bar = BulkToolBar(session, self.thread_model, self.folder_model)
+        self.mover = ThreadMover(session, self.folder_model.name_of, self)
+        self.bulk_bar = BulkToolBar(session, self.thread_model, self.folder_model, self.mover)
+        self.list_header = ListHeader(self.thread_model, self.folder_model, self.bulk_bar,
+                                      self.thread_list)
         self.conversation = ConversationView(session, self.conversation_model)
 
         list_host = QWidget()
         list_layout = QVBoxLayout(list_host)
         list_layout.setContentsMargins(0, 0, 0, 0)
         list_layout.setSpacing(0)
-        list_layout.addWidget(self.bulk_bar)
+        list_layout.addWidget(self.list_header)
         list_layout.addWidget(self.thread_list, 1)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -96,6 +102,13 @@ class MainWindow(FileDropTarget, QMainWindow):
         self._build_toolbar()
         self.status = InboxStatusBar(session.notices)
         self.setStatusBar(self.status)
+        self.undo_notice = UndoNotice()
+        self.status.insertPermanentWidget(0, self.undo_notice, 1)
+        undo = QAction(self)
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        undo.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        undo.triggered.connect(lambda: None if self.locked else self.undo_notice.undo())
+        self.addAction(undo)
 
         self.idle = IdleWatcher(session.settings.get("security/idle_lock_minutes"), self)
         QApplication.instance().installEventFilter(self.idle)
@@ -115,11 +128,11 @@ class MainWindow(FileDropTarget, QMainWindow):
         self.compose_action.triggered.connect(lambda: self.open_composer())
         bar.addAction(self.compose_action)
         bar.addSeparator()
-        self.search = QLineEdit()
+        self.search = SearchField()
         self.search.setObjectName("search")
         self.search.setPlaceholderText(self.tr("Search all messages (Ctrl+F)"))
         self.search.setClearButtonEnabled(True)
-        self.search.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
+        self.search.addAction(icon("search"), SearchField.ActionPosition.LeadingPosition)
         self.search.setMaximumWidth(420)
         self.search.textChanged.connect(self.on_search_textChanged)
         bar.addWidget(self.search)
@@ -154,8 +167,10 @@ class MainWindow(FileDropTarget, QMainWindow):
         self.folder_model.loaded.connect(self.update_title)
         self.thread_list.threadOpened.connect(self.on_thread_list_threadOpened)
         self.thread_list.draftOpened.connect(self.on_thread_list_draftOpened)
-        self.thread_list.trashRequested.connect(
-            lambda ids: bridge.command("set_state", ids, folder="trash"))
+        self.thread_list.trashRequested.connect(lambda ids: self.mover.move(ids, "trash"))
+        self.thread_list.starToggled.connect(
+            lambda thread_id, starred: bridge.command("set_state", [thread_id], starred=starred))
+        self.mover.moved.connect(self.undo_notice.offer)
         self.conversation.replyRequested.connect(lambda thread: self.open_composer(thread=thread))
         self.conversation.composeRequested.connect(
             lambda prefill: self.open_composer(subject=prefill.get("subject", "")))
@@ -234,7 +249,7 @@ class MainWindow(FileDropTarget, QMainWindow):
 
     @Slot(list, str)
     def on_folder_model_threadsDropped(self, ids: list, folder_id: str) -> None:
-        self.session.bridge.command("set_state", ids, folder=folder_id)
+        self.mover.move(ids, folder_id)
         self.thread_model.clear_checks()
 
     @Slot(str)
@@ -315,7 +330,8 @@ class MainWindow(FileDropTarget, QMainWindow):
         for composer in self.composers:
             composer.hide()
         for bar in self.findChildren(QToolBar):
-            bar.setVisible(False)
+            if bar is not self.bulk_bar:  # shown with the list, which the lock screen covers
+                bar.setVisible(False)
         self.stack.setCurrentWidget(self.lock_screen)
         self.lock_screen.reset()
 
@@ -323,7 +339,8 @@ class MainWindow(FileDropTarget, QMainWindow):
     def unlock(self) -> None:
         self.locked = False
         for bar in self.findChildren(QToolBar):
-            bar.setVisible(bar is not self.bulk_bar or bool(self.thread_model.checked_ids()))
+            if bar is not self.bulk_bar:
+                bar.setVisible(True)
         self.stack.setCurrentWidget(self.splitter)
         for composer in self.composers:
             composer.show()

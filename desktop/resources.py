@@ -40,29 +40,34 @@ def resource_files() -> list[str]:
 
 
 ICON_INK = "#5f6b7a"  # the grey the monochrome icons are drawn in
-ICON_SIZES = (16, 20, 24, 32, 48)
+DARK_INK = "#c3cad3"
+ICON_SIZES = (16, 20, 24, 32, 48, 64, 96)
 
 
 def icon(name: str) -> QIcon:
-    """The icon ``resources/icons/<name>.svg``, its grey ink lightened on a dark palette."""
-    return _icon(name, _dark())
+    """The icon ``resources/icons/<name>.svg``: its grey ink lightened on a dark palette, and
+    drawn in the palette's highlighted-text colour where it sits on a selection (a selected
+    folder's grey icon was all but invisible on the blue)."""
+    palette = QGuiApplication.palette() if QGuiApplication.instance() else None
+    selected = palette.color(QPalette.ColorRole.HighlightedText).name() if palette \
+        else "#ffffff"
+    return _icon(name, _dark(), selected)
 
 
 @cache
-def _icon(name: str, dark: bool) -> QIcon:
-    path = resource_path(f"icons/{name}.svg")
-    if not dark:
-        return QIcon(str(path))
-    svg = path.read_text(encoding="utf-8").replace(ICON_INK, "#c3cad3")
-    renderer = QSvgRenderer(QByteArray(svg.encode("utf-8")))
+def _icon(name: str, dark: bool, selected_ink: str) -> QIcon:
+    svg = resource_path(f"icons/{name}.svg").read_text(encoding="utf-8")
     result = QIcon()
-    for size in ICON_SIZES:
-        pixmap = QPixmap(size, size)
-        pixmap.fill(Qt.GlobalColor.transparent)
-        painter = QPainter(pixmap)
-        renderer.render(painter)
-        painter.end()
-        result.addPixmap(pixmap)
+    for mode, ink in ((QIcon.Mode.Normal, DARK_INK if dark else ICON_INK),
+                      (QIcon.Mode.Selected, selected_ink)):
+        renderer = QSvgRenderer(QByteArray(svg.replace(ICON_INK, ink).encode("utf-8")))
+        for size in ICON_SIZES:
+            pixmap = QPixmap(size, size)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(pixmap)
+            renderer.render(painter)
+            painter.end()
+            result.addPixmap(pixmap, mode)
     return result
 
 

@@ -53,6 +53,7 @@ class Tray(QObject):
         self.settings = settings
         self.unread = 0
         self.last_alert: tuple[str, str] | None = None
+        self.last_alert_icon: QIcon | None = None
         self.alert_thread_id = ""
         self.icon = QSystemTrayIcon(badge_icon(0), self)
         self.icon.setToolTip(self.tr("Practice Inbox"))
@@ -99,8 +100,11 @@ class Tray(QObject):
         title, body = self.alert_text(sender_name, subject)
         self.last_alert = (title, body)
         self.alert_thread_id = thread_id
+        # The count is the tray icon's alone: at this moment it has not counted this message
+        # yet, and a count drawn into the alert disagreed with the icon beside it.
+        self.last_alert_icon = QIcon(app_icon())
         if self.available() and self.icon.isVisible():
-            self.icon.showMessage(title, body, badge_icon(self.unread), 8000)
+            self.icon.showMessage(title, body, self.last_alert_icon, 8000)
 
     @Slot()
     def on_icon_messageClicked(self) -> None:

@@ -16,7 +16,13 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont
 
-from desktop.models.roles import ID_ROLE, THREAD_IDS_MIME, UNREAD_ROLE, accepts_threads
+from desktop.models.roles import (
+    ID_ROLE,
+    THREAD_IDS_MIME,
+    UNREAD_ROLE,
+    accepts_threads,
+    is_custom_folder,
+)
 from desktop.resources import icon
 from desktop.tasks import TaskRunner
 
@@ -24,6 +30,13 @@ FOLDER_ICONS = {
     "inbox": "inbox", "sent": "sent", "drafts": "drafts", "archive": "archive", "trash": "trash",
 }
 NAME_COLUMN, COUNT_COLUMN = 0, 1
+# Sent is a view of threads placed in other folders, where their unread ones are counted
+# already; Drafts hold nothing to read.
+COUNTS_UNREAD = frozenset(FOLDER_ICONS) - {"sent", "drafts"}
+
+
+def counts_unread(folder_id: str) -> bool:
+    return folder_id in COUNTS_UNREAD or is_custom_folder(folder_id)
 
 
 class FolderModel(QAbstractItemModel):
@@ -54,6 +67,9 @@ class FolderModel(QAbstractItemModel):
         if generation != self._generation:
             return
         rows = [dict(row) for row in rows]
+        for row in rows:
+            if not counts_unread(row["id"]):
+                row["unread"] = 0
         if [f["id"] for f in rows] == [f["id"] for f in self._folders]:
             self._folders = rows
             if rows:
@@ -75,6 +91,10 @@ class FolderModel(QAbstractItemModel):
             if folder["id"] == folder_id:
                 return row
         return -1
+
+    def name_of(self, folder_id: str) -> str:
+        row = self.row_of(folder_id)
+        return self._display_name(self._folders[row]) if row >= 0 else folder_id
 
     def unread(self, folder_id: str) -> int:
         row = self.row_of(folder_id)

@@ -9,6 +9,7 @@ threads opens as fast as one of 100. Checked rows are a set of ids that survives
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import (
@@ -40,6 +41,7 @@ from desktop.tasks import TaskRunner
 CHECK, STAR, PEOPLE, SUBJECT, ATTACHMENT, DATE = range(6)
 COLUMN_COUNT = 6
 PAGE_ROWS = 500
+SEARCH_LIMIT = 200  # matching messages read for one search
 
 
 class ThreadListModel(QAbstractItemModel):
@@ -66,6 +68,8 @@ class ThreadListModel(QAbstractItemModel):
         self._checked: dict[str, None] = {}  # an ordered set
         self._generation = 0
         self.source: tuple[str, str] = ("folder", "inbox")
+        self.matches = 0  # messages matching the search shown (at most SEARCH_LIMIT)
+        self.has_loaded = False  # the rows of `source` have arrived at least once
 
     # what is shown ---------------------------------------------------------------------------
     def show_folder(self, folder_id: str) -> None:
@@ -76,6 +80,7 @@ class ThreadListModel(QAbstractItemModel):
 
     def _switch(self, source: tuple[str, str]) -> None:
         self.source = source
+        self.has_loaded = False
         # The rows shown until the new ones arrive belong to the old source: no page of the
         # new one may be appended to them.
         self._next = None
@@ -99,24 +104,27 @@ class ThreadListModel(QAbstractItemModel):
         kind, value = self.source
         cache = self._cache
         if kind == "search":
-            def read_ids() -> tuple[list[str], Any, dict[str, dict]]:
-                return _search_rows(cache.search(value, limit=200))
+            def read_ids() -> tuple[list[str], Any, dict[str, dict], int]:
+                results = cache.search(value, limit=SEARCH_LIMIT)
+                ids, overrides = _search_rows(results)
+                return newest_first(ids, cache.thread_rows(ids)), None, overrides, len(results)
         elif value == "drafts":
-            def read_ids() -> tuple[list[str], Any, dict[str, dict]]:
-                return _draft_rows(cache.drafts(), cache.people(), cache.groups())
+            def read_ids() -> tuple[list[str], Any, dict[str, dict], int]:
+                return (*_draft_rows(cache.drafts(), cache.people(), cache.groups()), 0)
         else:
             limit = max(len(self._ids) if keep_loaded else 0, PAGE_ROWS)
 
-            def read_ids() -> tuple[list[str], Any, dict[str, dict]]:
+            def read_ids() -> tuple[list[str], Any, dict[str, dict], int]:
                 page = cache.thread_page(value, limit)
-                return list(page["ids"]), page["next"], {}
+                return list(page["ids"]), page["next"], {}, 0
         on_screen = self._rows.recent_blocks() if keep_loaded else [0]
 
         def read() -> tuple | None:
             if generation != self._generation:
                 return None  # superseded while it waited for a reader (typing a search)
-            ids, next_page, overrides = read_ids()
-            return ids, next_page, overrides, read_blocks(cache, ids, overrides, on_screen)
+            ids, next_page, overrides, matches = read_ids()
+            return ids, next_page, overrides, matches, read_blocks(cache, ids, overrides,
+                                                                   on_screen)
 
         def done(result: tuple | None) -> None:
             if result is not None:
@@ -125,11 +133,14 @@ class ThreadListModel(QAbstractItemModel):
         self._runner.run(read, done)
 
     def _apply(self, generation: int, keep_loaded: bool, ids: list[str], next_page: Any,
-               overrides: dict[str, dict], blocks: dict[int, list[dict]]) -> None:
+               overrides: dict[str, dict], matches: int,
+               blocks: dict[int, list[dict]]) -> None:
         if generation != self._generation:
             return
         self.beginResetModel()
         self._ids = ids
+        self.matches = matches
+        self.has_loaded = True
         self._next = next_page
         self._next_page = None
         self._rows.reset(ids, overrides, blocks, forget_position=not keep_loaded)
@@ -206,6 +217,14 @@ class ThreadListModel(QAbstractItemModel):
 
     def clear_checks(self) -> None:
         self.set_checked(list(self._checked), False)
+
+    def check_state(self) -> Qt.CheckState:
+        """For the select-all box: none, some, or every listed thread checked."""
+        if not self._checked:
+            return _UNCHECKED
+        if len(self._checked) >= len(self._ids) and all(i in self._checked for i in self._ids):
+            return _CHECKED
+        return Qt.CheckState.PartiallyChecked
 
     # lazy loading ------------------------------------------------------------------------------
     def canFetchMore(self, parent: QModelIndex = QModelIndex()) -> bool:
@@ -323,7 +342,7 @@ class ThreadListModel(QAbstractItemModel):
         if role == _DISPLAY:
             return shown[column]
         if role == _FONT:
-            return _bold_font() if shown[6] else None
+            return _bold_font() if shown[6] and column in _BOLD_WHEN_UNREAD else None
         if role == _DECORATION:
             if column == STAR and row.get("starred"):
                 return icon("star-filled")
@@ -395,6 +414,7 @@ _ID, _RECORD, _UNREAD, _SNIPPET, _LOADING = int(ID_ROLE), int(RECORD_ROLE), int(
 _ROW_ROLES = frozenset({_DISPLAY, _DECORATION, _FONT, _TOOLTIP, _ACCESSIBLE, _RECORD, _UNREAD,
                         _SNIPPET, _LOADING})
 _CHECKED, _UNCHECKED = Qt.CheckState.Checked, Qt.CheckState.Unchecked
+_BOLD_WHEN_UNREAD = frozenset({PEOPLE, SUBJECT})  # the snippet under the subject stays plain
 _ALIGN_TOP_LEFT = int(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
 _ALIGN_DATE = int(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignRight)
 _BOLD: list[QFont] = []
@@ -412,8 +432,21 @@ def _plain(snippet: str) -> str:
     return snippet.replace("<b>", "").replace("</b>", "")
 
 
-def _search_rows(results: list[dict]) -> tuple[list[str], None, dict[str, dict]]:
-    """One row per thread, best match first, keeping the highlighted snippet."""
+def newest_first(ids: list[str], rows: list[dict]) -> list[str]:
+    """`ids` ordered as a folder orders its threads: latest activity first."""
+    when = {row["id"]: _timestamp(row.get("last_message_at")) for row in rows}
+    return sorted(ids, key=lambda i: when.get(i, 0.0), reverse=True)
+
+
+def _timestamp(iso: str | None) -> float:
+    try:
+        return datetime.fromisoformat(iso or "").timestamp()
+    except ValueError:
+        return 0.0
+
+
+def _search_rows(results: list[dict]) -> tuple[list[str], dict[str, dict]]:
+    """One row per thread (its best match's snippet kept), in the order of the results."""
     ids: list[str] = []
     overrides: dict[str, dict] = {}
     for result in results:
@@ -423,7 +456,7 @@ def _search_rows(results: list[dict]) -> tuple[list[str], None, dict[str, dict]]
         ids.append(thread_id)
         overrides[thread_id] = {"snippet": result.get("snippet") or "",
                                 "match_message_id": result.get("message_id")}
-    return ids, None, overrides
+    return ids, overrides
 
 
 def _draft_rows(drafts: list[dict], people: list[dict],

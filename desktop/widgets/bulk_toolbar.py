@@ -1,15 +1,16 @@
-"""The toolbar above the thread list that acts on every checked thread at once."""
+"""The toolbar above the thread list that acts on every checked thread at once; moves to a
+folder go through the ThreadMover (which offers Undo)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QMenu, QToolBar, QToolButton, QWidget
 
 from desktop.dialogs.confirm import confirm_irreversible
-from desktop.models.roles import is_custom_folder
+from desktop.models.roles import ID_ROLE, accepts_threads
 from desktop.models.thread_list_model import ThreadListModel
 from desktop.resources import icon
 
@@ -23,13 +24,14 @@ class BulkToolBar(QToolBar):
 
     acted = Signal(str)
 
-    def __init__(self, session: Any, model: ThreadListModel, folders: Any,
+    def __init__(self, session: Any, model: ThreadListModel, folders: Any, mover: Any,
                  parent: QWidget | None = None) -> None:
         super().__init__(self.tr("Selected conversations"), parent)
         self.setObjectName("bulkActions")
         self.session = session
         self.model = model
         self.folders = folders  # the FolderModel, for "Move to"
+        self.mover = mover
         self.count_label = QLabel()
         self.addWidget(self.count_label)
         self.addSeparator()
@@ -42,7 +44,7 @@ class BulkToolBar(QToolBar):
         self.unstar = self._action("star", self.tr("Unstar"),
                                    lambda: self._set("unstar", starred=False))
         self.archive = self._action("archive", self.tr("Archive"),
-                                    lambda: self._set("archive", folder="archive"))
+                                    lambda: self._move("archive", "archive"))
         self.move_menu = QMenu(self)
         self.move_menu.aboutToShow.connect(self.on_move_menu_aboutToShow)
         self.move_button = QToolButton()
@@ -52,8 +54,7 @@ class BulkToolBar(QToolBar):
         self.move_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.move_button.setMenu(self.move_menu)
         self.addWidget(self.move_button)
-        self.trash = self._action("trash", self.tr("Trash"),
-                                  lambda: self._set("trash", folder="trash"))
+        self.trash = self._action("trash", self.tr("Trash"), lambda: self._move("trash", "trash"))
         self.delete_forever = self._action("delete-forever", self.tr("Delete for everyone"),
                                            self.delete_permanently)
         self.addSeparator()
@@ -74,28 +75,35 @@ class BulkToolBar(QToolBar):
         if not ids:
             return
         self.session.bridge.command("set_state", ids, **change)
-        if "folder" in change:
-            self.model.clear_checks()
+        self.acted.emit(name)
+
+    def _move(self, name: str, folder: str) -> None:
+        ids = self.model.checked_ids()
+        if not ids:
+            return
+        self.mover.move(ids, folder)
+        self.model.clear_checks()
         self.acted.emit(name)
 
     @Slot()
     def on_move_menu_aboutToShow(self) -> None:
+        """Every folder a thread can be placed in, the user's own too, as the folder pane
+        lists them; the one shown is greyed out."""
         self.move_menu.clear()
-        for target in ("inbox", "archive"):
-            row = self.folders.row_of(target)
-            if row >= 0:
-                name = self.folders.index(row, 0).data()
-                self.move_menu.addAction(name, lambda t=target: self._set("move", folder=t))
-        for folder in self.folders.folders():
-            if is_custom_folder(folder["id"]):
-                self.move_menu.addAction(
-                    icon("folder"), folder.get("name") or "",
-                    lambda f=folder["id"]: self._set("move", folder=f))
+        shown = self.model.source[1] if self.model.source[0] == "folder" else None
+        for row in range(self.folders.rowCount()):
+            index = self.folders.index(row, 0)
+            target = index.data(ID_ROLE)
+            if not accepts_threads(target):
+                continue
+            action = self.move_menu.addAction(index.data(Qt.ItemDataRole.DecorationRole),
+                                              index.data(),
+                                              lambda t=target: self._move("move", t))
+            action.setEnabled(target != shown)
 
     @Slot(int)
     def on_model_checkedChanged(self, count: int) -> None:
         self.count_label.setText(self.tr("%n selected", "", count) + "  ")
-        self.setVisible(count > 0)
         in_trash = self.model.source == ("folder", "trash")
         self.trash.setVisible(not in_trash)
         self.delete_forever.setEnabled(False)

@@ -11,7 +11,6 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -27,6 +26,7 @@ from desktop.engine_bridge import describe_error
 from desktop.models.recipient_model import RecipientModel
 from desktop.resources import icon
 from desktop.rich_text import document_to_html, plain_length
+from desktop.widgets.attach_dialog import pick_files
 from desktop.widgets.attachment_strip import AttachmentStrip
 from desktop.widgets.body_checks import body_problems
 from desktop.widgets.body_editor import BodyEditor
@@ -126,6 +126,8 @@ class ComposerWindow(FileDropTarget, QMainWindow):
         buttons.addWidget(self.send_button)
         outer.addLayout(buttons)
         QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.send)
+        for keys in (QKeySequence(Qt.Key.Key_Escape), QKeySequence("Ctrl+W")):
+            QShortcut(keys, self, activated=self.close)  # the draft is kept (closeEvent)
 
         self._autosave = QTimer(self)
         self._autosave.setSingleShot(True)
@@ -173,8 +175,7 @@ class ComposerWindow(FileDropTarget, QMainWindow):
         found: list[str] = []
         if not self.thread:
             if self.recipients.pending_text():
-                found.append(self.tr("Pick \"%s\" from the list, or remove it.")
-                             % self.recipients.pending_text())
+                found.append(self.recipients.pending_problem())
             elif not self.recipients.addresses():
                 found.append(self.tr("Add at least one recipient."))
             if not self.subject.text().strip():
@@ -199,8 +200,7 @@ class ComposerWindow(FileDropTarget, QMainWindow):
     # attachments ---------------------------------------------------------------------------
     @Slot()
     def on_attach_button_clicked(self) -> None:
-        names, _ = QFileDialog.getOpenFileNames(self, self.tr("Attach files"))
-        self.add_files([Path(n) for n in names])
+        self.add_files(pick_files(self, self.session.limits()))
 
     @Slot(list)
     def add_files(self, paths: list[Path]) -> None:
@@ -284,6 +284,7 @@ class ComposerWindow(FileDropTarget, QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self._sending and not self.is_empty():
             self.save_draft()
+            self.session.notices.info.emit(self.tr("Your message was kept in Drafts."))
         paste_dir = self.body._paste_dir
         if paste_dir is not None:
             shutil.rmtree(paste_dir, ignore_errors=True)

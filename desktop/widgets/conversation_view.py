@@ -30,6 +30,7 @@ from desktop.resources import icon
 from desktop.widgets.inline_reply import InlineReply
 from desktop.widgets.message_card import MessageCard
 from desktop.widgets.role_badge import RoleBadge
+from desktop.widgets.wrap_row import WrapRow
 
 STATUS_CHANGERS = ("admin", "front_office")
 
@@ -67,19 +68,18 @@ class ConversationView(QWidget):
         self.participants.setObjectName("hint")
         self.participants.setWordWrap(True)
         header.addWidget(self.participants)
-        actions = QHBoxLayout()
-        actions.addStretch(1)
+        actions = WrapRow()
         self.reply_button = QPushButton(icon("reply"), self.tr("Reply"))
         self.reply_button.setShortcut("Ctrl+R")
         self.reply_button.clicked.connect(self.on_reply_button_clicked)
-        actions.addWidget(self.reply_button)
+        actions.add_right(self.reply_button)
         self.note_button = QPushButton(icon("note"), self.tr("Quick note"))
         self.note_button.setToolTip(self.tr("Save this conversation to the client's chart"))
         self.note_button.clicked.connect(self.on_note_button_clicked)
-        actions.addWidget(self.note_button)
+        actions.add_right(self.note_button)
         self.delete_button = QPushButton(icon("delete-forever"), self.tr("Delete for everyone"))
         self.delete_button.clicked.connect(self.on_delete_button_clicked)
-        actions.addWidget(self.delete_button)
+        actions.add_right(self.delete_button)
         header.addLayout(actions)
 
         self.reply_blocked = QFrame()

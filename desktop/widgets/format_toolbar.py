@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Slot
 from PySide6.QtGui import QAction, QFont, QKeySequence, QTextCharFormat, QTextListFormat
-from PySide6.QtWidgets import QComboBox, QInputDialog, QTextEdit, QToolBar, QWidget
+from PySide6.QtWidgets import QComboBox, QInputDialog, QTextEdit, QToolBar, QToolButton, QWidget
 
 from desktop.resources import icon
 
@@ -17,6 +17,12 @@ class FormatToolBar(QToolBar):
         super().__init__(self.tr("Formatting"), parent)
         self.editor = editor
         self.setObjectName("formatToolBar")
+        # Where the bar is too narrow (the reply box at 1024 px) the rest of it is behind
+        # this button; the style's own chevron is dark on a dark palette.
+        more = self.findChild(QToolButton, "qt_toolbar_ext_button")
+        if more is not None:
+            more.setIcon(icon("more"))
+            more.setToolTip(self.tr("More formatting"))
         self.bold = self._toggle("format-bold", self.tr("Bold"), QKeySequence.StandardKey.Bold,
                                  self.on_bold_toggled)
         self.italic = self._toggle("format-italic", self.tr("Italic"),

@@ -18,9 +18,7 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QFileDialog,
     QFrame,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QVBoxLayout,
@@ -31,12 +29,14 @@ from desktop.display import clock_time_now
 from desktop.engine_bridge import describe_error
 from desktop.resources import icon
 from desktop.rich_text import document_to_html, plain_length
+from desktop.widgets.attach_dialog import pick_files
 from desktop.widgets.attachment_strip import AttachmentStrip
 from desktop.widgets.body_checks import body_problems
 from desktop.widgets.body_editor import BodyEditor
 from desktop.widgets.draft_files import draft_attachments
 from desktop.widgets.file_drops import FileDropTarget
 from desktop.widgets.format_toolbar import FormatToolBar
+from desktop.widgets.wrap_row import WrapRow
 
 AUTOSAVE_DELAY_MS = 1500
 
@@ -99,21 +99,22 @@ class InlineReply(FileDropTarget, QFrame):
         editing.addWidget(self.hint)
         layout.addWidget(self.editing)
 
-        buttons = QHBoxLayout()
+        self.saved_label = QLabel()  # a line of its own: it never widens the reading pane
+        self.saved_label.setObjectName("hint")
+        self.saved_label.setWordWrap(True)
+        layout.addWidget(self.saved_label)
+        buttons = WrapRow()
         self.attach_button = QPushButton(icon("attachment"), self.tr("Attach files…"))
         self.attach_button.clicked.connect(self.on_attach_button_clicked)
         buttons.addWidget(self.attach_button)
-        self.saved_label = QLabel()
-        self.saved_label.setObjectName("hint")
-        buttons.addWidget(self.saved_label, 1)
         self.composer_button = QPushButton(icon("compose"), self.tr("Open in composer"))
         self.composer_button.setToolTip(self.tr("Go on writing this reply in its own window"))
         self.composer_button.clicked.connect(self.on_composer_button_clicked)
-        buttons.addWidget(self.composer_button)
+        buttons.add_right(self.composer_button)
         self.send_button = QPushButton(icon("send"), self.tr("Send"))
         self.send_button.setToolTip(self.tr("Send (Ctrl+Enter)"))
         self.send_button.clicked.connect(self.send)
-        buttons.addWidget(self.send_button)
+        buttons.add_right(self.send_button)
         layout.addLayout(buttons)
         send_shortcut = QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.send)
         send_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -234,8 +235,7 @@ class InlineReply(FileDropTarget, QFrame):
 
     @Slot()
     def on_attach_button_clicked(self) -> None:
-        names, _ = QFileDialog.getOpenFileNames(self, self.tr("Attach files"))
-        self.add_files([Path(n) for n in names])
+        self.add_files(pick_files(self, self.session.limits()))
 
     @Slot(list)
     def add_files(self, paths: list[Path]) -> None:

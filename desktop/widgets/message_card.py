@@ -12,6 +12,7 @@ from desktop.resources import icon
 from desktop.widgets.attachment_button import AttachmentButton
 from desktop.widgets.message_browser import MessageBrowser
 from desktop.widgets.role_badge import RoleBadge
+from desktop.widgets.wrap_row import WrapRow
 
 
 def is_pending(message: dict) -> bool:
@@ -50,26 +51,25 @@ class MessageCard(QFrame):
         mine = message.get("sender_id") == session.user.get("id")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 8)
-        header = QHBoxLayout()
+        header = WrapRow()  # wraps rather than widening the reading pane
         self.sender_label = QLabel(f"<b>{_escape(sender.get('name') or self.tr('Unknown'))}</b>")
         header.addWidget(self.sender_label)
         self.badge = RoleBadge(sender)
         header.addWidget(self.badge)
-        header.addStretch(1)
         self.pending_label = QLabel(self.tr("Waiting to send"))
         self.pending_label.setStyleSheet("color: #b7791f; font-weight: 600;")
         self.pending_label.setVisible(is_pending(message))
         header.addWidget(self.pending_label)
         self.time_label = QLabel(long_time(message.get("sent_at")))
         self.time_label.setObjectName("hint")
-        header.addWidget(self.time_label)
+        header.add_right(self.time_label)
         self.delete_button = QToolButton()
         self.delete_button.setIcon(icon("delete-forever"))
         self.delete_button.setAutoRaise(True)
         self.delete_button.setToolTip(self.tr("Delete this message for everyone"))
         self.delete_button.setVisible(bool(message.get("can_delete")) and not is_pending(message))
         self.delete_button.clicked.connect(lambda: self.deleteRequested.emit(message["id"]))
-        header.addWidget(self.delete_button)
+        header.add_right(self.delete_button)
         layout.addLayout(header)
 
         self.body = MessageBrowser()
@@ -90,6 +90,7 @@ class MessageCard(QFrame):
         self.receipts = QLabel(receipts_text(message, people, self.tr) if mine else "")
         self.receipts.setObjectName("hint")
         self.receipts.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.receipts.setWordWrap(True)
         self.receipts.setVisible(bool(self.receipts.text()))
         layout.addWidget(self.receipts)
 

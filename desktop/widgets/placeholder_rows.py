@@ -4,13 +4,14 @@ reads as "loading" rather than as empty threads."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QRectF, Qt
+from PySide6.QtCore import QModelIndex, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from desktop.models.roles import LOADING_ROLE
 
 BAR_ALPHA = 45
+TEXT_INSET = 4  # pixels between a cell's edge and its text
 
 
 def bar_colour(option: QStyleOptionViewItem) -> QColor:
@@ -50,22 +51,52 @@ def paint_background(painter: QPainter, option: QStyleOptionViewItem) -> None:
 
 
 class PlaceholderDelegate(QStyledItemDelegate):
-    """A one-line column (people, date) that shows a bar while its row is being read."""
+    """A one-line column (people, date): its text on the row's first line, level with the
+    subject beside it, or a bar while its row is being read."""
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
-        if not index.data(LOADING_ROLE):
-            super().paint(painter, option, index)
-            return
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
-        paint_background(painter, opt)
         align_right = bool(opt.displayAlignment & Qt.AlignmentFlag.AlignRight)
+        if not index.data(LOADING_ROLE):
+            text, opt.text = opt.text, ""
+            paint_background(painter, opt)
+            paint_first_line_text(painter, opt, text, align_right)
+            return
+        paint_background(painter, opt)
         fraction = 0.7 if align_right else bar_fraction(index.row(), index.column())
         top, height = first_line(opt)
         paint_bar(painter, opt, top, height, fraction, align_right)
 
 
+def text_lines(option: QStyleOptionViewItem) -> tuple[QRect, QRect]:
+    """The two text lines of a row's cell: the one every column shares (names, subject,
+    date) and the one under it (the snippet)."""
+    rect = option.rect.adjusted(TEXT_INSET, 3, -TEXT_INSET, -3)
+    half = rect.height() // 2
+    return (QRect(rect.left(), rect.top(), rect.width(), half),
+            QRect(rect.left(), rect.top() + half, rect.width(), rect.height() - half))
+
+
 def first_line(option: QStyleOptionViewItem) -> tuple[float, float]:
     """Top and height of a two-line row's first line (where the subject and names sit)."""
-    rect = option.rect.adjusted(0, 3, 0, -3)
-    return rect.top(), rect.height() // 2
+    first, _ = text_lines(option)
+    return first.top(), first.height()
+
+
+def text_colour(option: QStyleOptionViewItem) -> QColor:
+    selected = bool(option.state & QStyle.StateFlag.State_Selected)
+    return option.palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.HighlightedText
+                                if selected else QPalette.ColorRole.Text)
+
+
+def paint_first_line_text(painter: QPainter, option: QStyleOptionViewItem, text: str,
+                          align_right: bool = False) -> None:
+    first, _ = text_lines(option)
+    shown = option.fontMetrics.elidedText(text, Qt.TextElideMode.ElideRight, first.width())
+    painter.save()
+    painter.setFont(option.font)
+    painter.setPen(text_colour(option))
+    horizontal = Qt.AlignmentFlag.AlignRight if align_right else Qt.AlignmentFlag.AlignLeft
+    painter.drawText(first, int(Qt.AlignmentFlag.AlignVCenter | horizontal), shown)
+    painter.restore()

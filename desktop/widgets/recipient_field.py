@@ -1,8 +1,16 @@
-"""The composer's recipient field: type to complete over people and groups, each pick a chip."""
+"""The composer's recipient field: type to complete over people and groups, each pick a chip.
+
+The completer is attached to the editor with ``setWidget`` rather than
+``QLineEdit.setCompleter``: a line edit given a completer writes the picked label back into
+itself after the pick (and each highlighted one while arrowing), which left the name just
+picked behind as typed text. Here the typed text is only ever a search, and a pick (Enter,
+Tab or a click) turns into a chip and empties it.
+"""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt, Signal, Slot
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QCompleter,
     QFrame,
@@ -58,7 +66,7 @@ class RecipientChip(QFrame):
 
 class RecipientField(QWidget):
     """Signals:
-    changed(): a recipient was added or removed.
+    changed(): a recipient was added or removed, or the typed text changed.
     """
 
     changed = Signal()
@@ -70,8 +78,10 @@ class RecipientField(QWidget):
         self._flow = FlowLayout(self)
         self.editor = QLineEdit()
         self.editor.setPlaceholderText(self.tr("Type a name, or a group such as All therapists"))
-        self.editor.setMinimumWidth(260)
         self.editor.setFrame(False)
+        self.editor.setMinimumWidth(  # the placeholder whole, with the line edit's own margins
+            QFontMetrics(self.editor.font()).horizontalAdvance(self.editor.placeholderText())
+            + 16)
         self.editor.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self._flow.addWidget(self.editor)
         self.completer = QCompleter(model, self)
@@ -79,8 +89,10 @@ class RecipientField(QWidget):
         self.completer.setFilterMode(Qt.MatchFlag.MatchContains)
         self.completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.completer.setMaxVisibleItems(12)
-        self.editor.setCompleter(self.completer)
+        self.completer.setWidget(self.editor)
         self.completer.activated[QModelIndex].connect(self.on_completer_activated)
+        self.editor.textEdited.connect(self.on_editor_textEdited)
+        self.editor.textChanged.connect(self.changed)
         self.editor.returnPressed.connect(self.on_editor_returnPressed)
         self.editor.installEventFilter(self)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
@@ -124,19 +136,38 @@ class RecipientField(QWidget):
         """Typed text not (yet) turned into a chip."""
         return self.editor.text().strip()
 
+    def pending_problem(self) -> str:
+        """What is wrong with the typed text left in the field, in words ("" when none is)."""
+        text = self.pending_text()
+        if not text:
+            return ""
+        found = self._matching(text)
+        if not found:
+            return self.tr("No one called \u201c%s\u201d can be written to: pick a name from "
+                           "the list, or remove the text.") % text
+        if len(found) > 1:
+            return self.tr("\u201c%s\u201d matches %d people and groups: pick one from the "
+                           "list.") % (text, len(found))
+        return self.tr("Press Enter to add %s, or remove the text.") % found[0].name
+
+    def _matching(self, text: str) -> list[Recipient]:
+        exact = self.model.match_text(text)
+        if exact is not None:
+            return [exact]
+        return [r for r in self.model.recipients()
+                if text.lower() in r.label.lower() and r.address not in self._chips]
+
     def commit_typed(self) -> bool:
         """Turn the typed text into a chip when it names exactly one recipient."""
         text = self.pending_text()
         if not text:
             return True
-        match = self.model.match_text(text)
-        if match is None:
-            candidates = [r for r in self.model.recipients() if text.lower() in r.label.lower()]
-            match = candidates[0] if len(candidates) == 1 else None
-        if match is None:
+        found = self._matching(text)
+        if len(found) != 1:
             return False
-        self.add_recipient(match)
+        self.add_recipient(found[0])
         self.editor.clear()
+        self.completer.popup().hide()
         return True
 
     def hasHeightForWidth(self) -> bool:
@@ -144,6 +175,20 @@ class RecipientField(QWidget):
 
     def heightForWidth(self, width: int) -> int:
         return self._flow.heightForWidth(width)
+
+    @Slot(str)
+    def on_editor_textEdited(self, text: str) -> None:
+        popup = self.completer.popup()
+        if not text.strip():
+            popup.hide()
+            return
+        self.completer.setCompletionPrefix(text.strip())
+        if self.completer.completionCount() == 0:
+            popup.hide()
+            return
+        self.completer.complete()
+        # The first suggestion is ready to be taken with Enter, as in mail programs.
+        popup.setCurrentIndex(self.completer.completionModel().index(0, 0))
 
     @Slot(QModelIndex)
     def on_completer_activated(self, index: QModelIndex) -> None:

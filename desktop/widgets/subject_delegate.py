@@ -11,7 +11,14 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from desktop.models.roles import LOADING_ROLE, SNIPPET_ROLE, UNREAD_ROLE
-from desktop.widgets.placeholder_rows import bar_fraction, first_line, paint_background, paint_bar
+from desktop.widgets.placeholder_rows import (
+    bar_fraction,
+    first_line,
+    paint_background,
+    paint_bar,
+    text_colour,
+    text_lines,
+)
 
 MATCH_BACKGROUND = QColor("#ffe066")
 MATCH_FOREGROUND = QColor("#1f2933")
@@ -60,37 +67,38 @@ class SubjectDelegate(QStyledItemDelegate):
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
 
         selected = bool(opt.state & QStyle.StateFlag.State_Selected)
-        group = QPalette.ColorGroup.Active
-        text_colour = opt.palette.color(group, QPalette.ColorRole.HighlightedText if selected
-                                        else QPalette.ColorRole.Text)
-        quiet = QColor(text_colour)
-        if not selected:
-            quiet = opt.palette.color(group, QPalette.ColorRole.PlaceholderText)
-        rect = opt.rect.adjusted(4, 3, -4, -3)
-        half = rect.height() // 2
-        first = QRect(rect.left(), rect.top(), rect.width(), half)
-        second = QRect(rect.left(), rect.top() + half, rect.width(), rect.height() - half)
+        colour = text_colour(opt)
+        quiet = QColor(colour) if selected else opt.palette.color(
+            QPalette.ColorGroup.Active, QPalette.ColorRole.PlaceholderText)
+        first, second = text_lines(opt)
         painter.save()
         painter.setClipRect(opt.rect)
         subject_font = QFont(opt.font)
         subject_font.setBold(bool(index.data(UNREAD_ROLE)))
-        self._draw(painter, first, first.left(), subject, subject_font, text_colour)
+        self._draw(painter, first, first.left(), subject, subject_font, colour)
         snippet = index.data(SNIPPET_ROLE) or ""
         x = second.left()
-        match_font = QFont(opt.font)
+        plain_font = QFont(opt.font)
+        plain_font.setBold(False)  # only the first line of an unread row is bold
+        match_font = QFont(plain_font)
         match_font.setBold(True)
-        segments = keep_match_visible(snippet_segments(snippet), QFontMetrics(opt.font),
+        segments = keep_match_visible(snippet_segments(snippet), QFontMetrics(plain_font),
                                       QFontMetrics(match_font), second.width())
         for text, is_match in segments:
             if x >= second.right():
                 break
             if is_match:
-                width = QFontMetrics(match_font).horizontalAdvance(text)
-                painter.fillRect(QRect(x, second.top() + 1, min(width, second.right() - x),
-                                       second.height() - 2), MATCH_BACKGROUND)
-                x = self._draw(painter, second, x, text, match_font, MATCH_FOREGROUND)
+                shown = QFontMetrics(match_font).elidedText(
+                    text, Qt.TextElideMode.ElideRight, second.right() - x)
+                width = QFontMetrics(match_font).horizontalAdvance(shown)
+                painter.fillRect(QRect(x, second.top() + 1, width, second.height() - 2),
+                                 MATCH_BACKGROUND)
+                end = self._draw(painter, second, x, text, match_font, MATCH_FOREGROUND)
             else:
-                x = self._draw(painter, second, x, text, opt.font, quiet)
+                end = self._draw(painter, second, x, text, plain_font, quiet)
+            if end < 0:
+                break  # shortened with "…": nothing may follow it
+            x = end
         painter.restore()
 
     @staticmethod
@@ -108,14 +116,15 @@ class SubjectDelegate(QStyledItemDelegate):
     @staticmethod
     def _draw(painter: QPainter, rect: QRect, x: int, text: str, font: QFont,
               colour: QColor) -> int:
+        """Draws `text` from `x`; returns where it ends, or -1 when it had to be shortened."""
         metrics = QFontMetrics(font)
         available = rect.right() - x
         if available <= 0:
-            return x
+            return -1
         shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, available)
         painter.setFont(font)
         painter.setPen(colour)
         target = QRect(x, rect.top(), available, rect.height())
         painter.drawText(target, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
                          shown)
-        return x + metrics.horizontalAdvance(shown)
+        return x + metrics.horizontalAdvance(shown) if shown == text else -1

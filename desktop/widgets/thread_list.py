@@ -4,14 +4,24 @@ A QTableView rather than a QTreeView: a tree lays out every row again (asking th
 each) whenever a page of rows is appended, which at 100,000 rows costs a visible stall; a
 table with fixed-height rows does not.
 
-A click on the checkbox checks without opening; Space checks the current row, Ctrl+A checks
-every thread of the folder, Delete moves the checked (or current) threads to the trash.
+A click on the checkbox checks without opening, one on the header's box checks every thread of
+the folder (or none), one on the star stars or unstars; Space checks the current row, Ctrl+A
+checks every thread of the folder, Delete moves the checked (or current) threads to the trash.
+A list with no rows says why (an empty folder, a search without matches).
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal, Slot
-from PySide6.QtGui import QFontMetrics, QKeyEvent, QKeySequence, QMouseEvent
+from PySide6.QtGui import (
+    QFontMetrics,
+    QKeyEvent,
+    QKeySequence,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+)
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from desktop.models.roles import ID_ROLE, RECORD_ROLE
@@ -24,6 +34,7 @@ from desktop.models.thread_list_model import (
     SUBJECT,
     ThreadListModel,
 )
+from desktop.widgets.check_header import CheckHeader
 from desktop.widgets.placeholder_rows import PlaceholderDelegate
 from desktop.widgets.subject_delegate import SubjectDelegate
 
@@ -33,16 +44,20 @@ class ThreadList(QTableView):
     threadOpened(str): the current thread changed to this id ("" for none).
     draftOpened(dict): a draft was activated in the Drafts folder.
     trashRequested(list): thread ids to move to the trash (Delete key).
+    starToggled(str, bool): a thread's star was clicked; whether it is to be starred.
     """
 
     threadOpened = Signal(str)
     draftOpened = Signal(dict)
     trashRequested = Signal(list)
+    starToggled = Signal(str, bool)
 
     def __init__(self, model: ThreadListModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("threadList")
+        self.setHorizontalHeader(CheckHeader(CHECK, self))
         self.setModel(model)
+        self.empty_text = ""
         self.setShowGrid(False)
         self.setWordWrap(False)
         self.setCornerButtonEnabled(False)
@@ -61,7 +76,8 @@ class ThreadList(QTableView):
         self.setItemDelegateForColumn(PEOPLE, placeholders)
         self.setItemDelegateForColumn(DATE, placeholders)
         self.setAlternatingRowColors(False)
-        header = self.horizontalHeader()
+        header = self.check_header
+        header.toggled.connect(self.on_check_header_toggled)
         header.setHighlightSections(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setStretchLastSection(False)
@@ -80,11 +96,42 @@ class ThreadList(QTableView):
         self.selectionModel().currentRowChanged.connect(self.on_selection_currentRowChanged)
         model.modelAboutToBeReset.connect(self.on_model_modelAboutToBeReset)
         model.modelReset.connect(self.on_model_modelReset)
+        model.checkedChanged.connect(lambda _count: header.set_state(model.check_state()))
+        model.loaded.connect(lambda: header.set_state(model.check_state()))
         self.activated.connect(self.on_self_activated)
 
     @property
     def thread_model(self) -> ThreadListModel:
         return self.model()  # type: ignore[return-value]
+
+    @property
+    def check_header(self) -> CheckHeader:
+        return self.horizontalHeader()  # type: ignore[return-value]
+
+    def set_empty_text(self, text: str) -> None:
+        """What the list says while it has no rows."""
+        self.empty_text = text
+        self.viewport().update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        model = self.thread_model
+        if model.rowCount() or not model.has_loaded or not self.empty_text:
+            return
+        painter = QPainter(self.viewport())
+        painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+        area = self.viewport().rect().adjusted(24, 24, -24, -24)
+        painter.drawText(area, int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
+                                   | Qt.TextFlag.TextWordWrap), self.empty_text)
+        painter.end()
+
+    @Slot()
+    def on_check_header_toggled(self) -> None:
+        model = self.thread_model
+        if model.check_state() == Qt.CheckState.Checked:
+            model.clear_checks()
+        else:
+            model.check_all()
 
     def current_thread_id(self) -> str:
         index = self.currentIndex()
@@ -143,18 +190,27 @@ class ThreadList(QTableView):
             self.toggle_check(index.row())
             event.accept()
             return
+        if index.isValid() and index.column() == STAR and not self.thread_model.is_drafts \
+                and event.button() == Qt.MouseButton.LeftButton:
+            record = self.thread_model.record(index.row())
+            self.starToggled.emit(index.data(ID_ROLE), not record.get("starred"))
+            event.accept()
+            return
         super().mousePressEvent(event)
 
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+    def _handled_by_press(self, event: QMouseEvent) -> bool:
         index = self.indexAt(event.position().toPoint())
-        if index.isValid() and index.column() == CHECK:
+        return index.isValid() and (index.column() == CHECK or (
+            index.column() == STAR and not self.thread_model.is_drafts))
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if self._handled_by_press(event):
             event.accept()
             return
         super().mouseReleaseEvent(event)
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
-        index = self.indexAt(event.position().toPoint())
-        if index.isValid() and index.column() == CHECK:
+        if self._handled_by_press(event):
             event.accept()
             return
         super().mouseDoubleClickEvent(event)

@@ -132,6 +132,12 @@ def thread_rows(conn: Connection, ids: list[str], me_id: str | None) -> list[Jso
     return [by_id[i] for i in ids if i in by_id]
 
 
+def thread_folders(conn: Connection, ids: list[str]) -> dict[str, str]:
+    """The folder each known thread of `ids` is placed in."""
+    return {tid: folder for tid, folder in select_in(
+        conn, "SELECT id, folder FROM threads WHERE id IN ({ids})", ids) if folder}
+
+
 def person_row(row: Any) -> Json:
     return {"id": row[0], "username": row[1], "name": row[2], "kind": row[3], "role": row[4],
             "status": row[5], "has_portal_account": bool(row[6])}

@@ -181,6 +181,10 @@ class Cache:
         with self.read() as conn:
             return queries.thread_rows(conn, list(ids), me_id)
 
+    def thread_folders(self, ids: list[str]) -> dict[str, str]:
+        with self.read() as conn:
+            return queries.thread_folders(conn, list(ids))
+
     def conversation(self, thread_id: str) -> Json | None:
         with self.read() as conn:
             return queries.conversation(conn, thread_id)
