@@ -11,6 +11,7 @@ from pathlib import Path
 from server.config import Settings
 from server.db.engine import make_engine
 from server.db.migrate import upgrade
+from server.transport import LOOPBACK_PROXIES, listen_refusal, tls_files_problem
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -52,14 +53,36 @@ def cmd_seed(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
-    from server.runner import serve_forever
-
+def _serve_settings(args: argparse.Namespace) -> Settings:
     settings = _settings(args)
-    prepare(settings)
+    settings.tls_cert = Path(args.tls_cert).resolve() if args.tls_cert else None
+    settings.tls_key = Path(args.tls_key).resolve() if args.tls_key else None
+    settings.behind_proxy = bool(args.behind_proxy)
+    if settings.behind_proxy:
+        settings.trusted_proxies = tuple(args.trusted_proxy or LOOPBACK_PROXIES)
     if args.demo_mail_dir:
         settings.smtp.drop_dir = Path(args.demo_mail_dir)
-    serve_forever(settings, args.host, args.port, args.log_level)
+    return settings
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from server.runner import serve_forever
+    from server.workers import serve_workers, workers_refusal
+
+    settings = _serve_settings(args)
+    refusal = (
+        tls_files_problem(settings)
+        or listen_refusal(settings, args.host)
+        or workers_refusal(settings, args.workers)
+    )
+    if refusal:
+        print(refusal, file=sys.stderr)
+        return 2
+    prepare(settings)
+    if args.workers > 1:
+        serve_workers(settings, args.host, args.port, args.workers, args.log_level)
+    else:
+        serve_forever(settings, args.host, args.port, args.log_level)
     return 0
 
 
@@ -88,6 +111,32 @@ def build_parser() -> argparse.ArgumentParser:
         help="port to listen on (env PRACTICE_PORT)",
     )
     serve.add_argument("--log-level", default="info")
+    serve.add_argument("--tls-cert", default=os.environ.get("PRACTICE_TLS_CERT"),
+                       help="serve HTTPS with this certificate chain (PEM; env PRACTICE_TLS_CERT)")
+    serve.add_argument("--tls-key", default=os.environ.get("PRACTICE_TLS_KEY"),
+                       help="the certificate's private key (PEM; env PRACTICE_TLS_KEY)")
+    serve.add_argument(
+        "--behind-proxy",
+        action="store_true",
+        default=os.environ.get("PRACTICE_BEHIND_PROXY") == "1",
+        help="a reverse proxy terminates HTTPS in front of this server: requests that did not "
+        "come over HTTPS are refused (env PRACTICE_BEHIND_PROXY=1)",
+    )
+    serve.add_argument(
+        "--trusted-proxy",
+        action="append",
+        default=[a for a in os.environ.get("PRACTICE_TRUSTED_PROXIES", "").split(",") if a],
+        metavar="ADDRESS",
+        help="with --behind-proxy: an address (or network) whose X-Forwarded-For/-Proto are "
+        "believed; repeatable (default: loopback; env PRACTICE_TRUSTED_PROXIES, comma-separated)",
+    )
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("PRACTICE_WORKERS", "1")),
+        help="server processes on this machine (more than one needs PostgreSQL; "
+        "env PRACTICE_WORKERS)",
+    )
     serve.add_argument("--demo-mail-dir", help="write notification emails here instead of SMTP")
     serve.set_defaults(func=cmd_serve)
 

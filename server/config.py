@@ -59,6 +59,14 @@ class Settings:
     run_workers: bool = True
     # Read the next page of a feed while the client takes in the last (server.feed.read_ahead).
     feed_read_ahead: bool = True
+    # Addresses whose X-Forwarded-For/-Proto are believed (uvicorn's forwarded_allow_ips);
+    # empty means forwarded headers are ignored.
+    trusted_proxies: tuple[str, ...] = ()
+    # Behind a TLS-terminating proxy: requests that did not come over HTTPS are refused.
+    behind_proxy: bool = False
+    # Served over TLS directly (`serve --tls-cert/--tls-key`).
+    tls_cert: Path | None = None
+    tls_key: Path | None = None
 
     @property
     def blob_dir(self) -> Path:

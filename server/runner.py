@@ -18,6 +18,7 @@ from fastapi import FastAPI
 from server.app import create_app
 from server.config import Settings
 from server.context import AppContext
+from server.transport import uvicorn_options
 
 
 class _Server(uvicorn.Server):
@@ -31,13 +32,20 @@ class _Server(uvicorn.Server):
 
 
 def _config(app: FastAPI, **options: Any) -> uvicorn.Config:
+    settings: Settings = app.state.ctx.settings
     return uvicorn.Config(app, lifespan="on", access_log=False, timeout_graceful_shutdown=3,
-                          **options)
+                          **uvicorn_options(settings), **options)
 
 
 def serve_forever(settings: Settings, host: str, port: int, log_level: str) -> None:
     app = create_app(settings)
     _Server(_config(app, host=host, port=port, log_level=log_level), app.state.ctx).run()
+
+
+def serve_on(settings: Settings, sockets: list[socket.socket], log_level: str) -> None:
+    """One worker of `serve --workers N`: the app on sockets its supervisor bound."""
+    app = create_app(settings)
+    _Server(_config(app, log_level=log_level), app.state.ctx).run(sockets=sockets)
 
 
 class BackgroundServer:
