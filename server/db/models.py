@@ -240,3 +240,5 @@ class FeedCounter(Base):
     value: Mapped[int] = mapped_column(BigInteger, default=0)
     # Cursors at or below this were compacted away (tombstones pruned): 410 cursor_expired.
     pruned_below: Mapped[int] = mapped_column(BigInteger, default=0)
+
+from server.db import blob_chunks as _blob_chunks  # noqa: E402, F401  (registers its tables)

@@ -88,8 +88,8 @@ class ServerProcess:
         try:
             requests.get(f"{self.api}/openapi.json", timeout=1)
             return True
-        except requests.ConnectionError:
-            return False
+        except (requests.ConnectionError, requests.Timeout):
+            return False  # not listening yet, or (workers) listening before the app is up
 
     def stop(self) -> None:
         if self.proc is not None:
