@@ -1,4 +1,4 @@
-"""`practice-server`: serve, seed-demo and migrate."""
+"""`practice-server`: serve, seed-demo, migrate, backup, restore and verify-backup."""
 
 from __future__ import annotations
 
@@ -86,6 +86,51 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from server.backup import BackupProblem, take
+
+    try:
+        manifest = take(_settings(args), Path(args.to).resolve())
+    except BackupProblem as problem:
+        print(problem, file=sys.stderr)
+        return 1
+    files = manifest["files"]
+    size = sum(f["size"] for f in files.values())
+    print(f"Backup written to {args.to} ({len(files)} files, {size / 1e6:.1f} MB). "
+          "It holds protected health information: keep it encrypted and access-controlled.")
+    if manifest["attachments_missing"]:
+        print(f"{manifest['attachments_missing']} attachments no message or draft used were "
+              "removed while the backup ran and are not in it.")
+    return 0
+
+
+def cmd_verify_backup(args: argparse.Namespace) -> int:
+    from server.backup import BackupProblem, verify
+
+    try:
+        manifest = verify(Path(args.folder).resolve())
+    except BackupProblem as problem:
+        print(problem, file=sys.stderr)
+        return 1
+    print(f"The backup in {args.folder} is complete ({len(manifest['files'])} files, "
+          f"{manifest['database']} database).")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from server.backup import BackupProblem, restore
+
+    settings = _settings(args)
+    try:
+        restore(Path(args.source).resolve(), settings)
+    except BackupProblem as problem:
+        print(f"{problem} Nothing was changed.", file=sys.stderr)
+        return 1
+    print(f"Restored {args.source} into {settings.data_dir}; the database is at the current "
+          "schema. Start the server with serve.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="practice-server", description="The practice server.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -150,6 +195,22 @@ def build_parser() -> argparse.ArgumentParser:
     migrate = sub.add_parser("migrate", help="bring the database to the current schema")
     common(migrate)
     migrate.set_defaults(func=cmd_migrate)
+
+    backup = sub.add_parser(
+        "backup", help="write a consistent copy of the database and attachments (while serving)")
+    common(backup)
+    backup.add_argument("--to", required=True, metavar="DIR", help="a new or empty folder")
+    backup.set_defaults(func=cmd_backup)
+
+    restore = sub.add_parser(
+        "restore", help="restore a backup into an empty database and data folder")
+    common(restore)
+    restore.add_argument("--from", dest="source", required=True, metavar="DIR")
+    restore.set_defaults(func=cmd_restore)
+
+    verify = sub.add_parser("verify-backup", help="check a backup without restoring it")
+    verify.add_argument("folder", metavar="DIR")
+    verify.set_defaults(func=cmd_verify_backup)
     return parser
 
 
