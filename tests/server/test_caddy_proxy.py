@@ -21,7 +21,7 @@ from tests.support.caddy import CaddyProxy
 from tests.support.postgres import PostgresCluster
 from tests.support.server_process import ServerProcess
 from tests.support.system_tools import require
-from tests.sync.traffic import PASSWORD, pdf_bytes
+from tests.sync.traffic import PASSWORD, pdf_bytes, send_with_report
 
 
 @pytest.fixture
@@ -80,12 +80,8 @@ def test_sync_send_and_wake_through_caddy(proxied: CaddyProxy, tmp_path: Path) -
         assert rivera.cache.me()["username"] == "dr.rivera"
         assert len(list(rivera.cache.people())) > 5  # the practice directory came down
         time.sleep(0.5)  # alex's engine is now in its long poll
-        report = tmp_path / "treatment plan.pdf"
-        report.write_bytes(pdf_bytes("through caddy"))
-        local = rivera.attach(report)
-        rivera.send_new([f"person:{alex.cache.me()['id']}"], "Through the proxy",
-                        "<p>Your treatment plan is attached.</p>", [local["id"]])
-        assert rivera.wait_until_synced(60)
+        send_with_report(rivera, tmp_path, alex.cache.me()["id"], "Through the proxy",
+                         "through caddy")
 
         deadline = time.monotonic() + 30  # well inside the 60 s poll: only a wake-up is in time
         while not alex_events.new_messages() and time.monotonic() < deadline:

@@ -23,7 +23,7 @@ from sync.keys import cache_key
 from sync.tls import TlsProblem
 from tests.support.server_process import ServerProcess
 from tests.support.tls import ca_file, leaf, tls_server
-from tests.sync.traffic import PASSWORD, pdf_bytes
+from tests.sync.traffic import PASSWORD, pdf_bytes, send_with_report
 
 
 @pytest.fixture(scope="module")
@@ -71,12 +71,7 @@ def test_the_sync_engine_syncs_and_sends_over_https(https_server: ServerProcess,
     engine.start()
     try:
         assert engine.wait_until_synced(60)
-        report = tmp_path / "progress note.pdf"
-        report.write_bytes(pdf_bytes("over https"))
-        local = engine.attach(report)
-        engine.send_new([f"person:{alex_id}"], "Sent over HTTPS",
-                        "<p>This went through TLS all the way.</p>", [local["id"]])
-        assert engine.wait_until_synced(60)
+        send_with_report(engine, tmp_path, alex_id, "Sent over HTTPS", "over https")
         threads = alex.threads("inbox")["items"]
         sent = [t["thread"] for t in threads if t["thread"]["subject"] == "Sent over HTTPS"]
         assert sent, threads

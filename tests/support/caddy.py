@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from tests.support.postgres import free_port
+from tests.support.server_process import end
 
 CADDYFILE = """\
 {{
@@ -83,11 +84,5 @@ class CaddyProxy:
             return False
 
     def stop(self) -> None:
-        if self.proc is not None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-            self.proc = None
+        end(self.proc)
+        self.proc = None

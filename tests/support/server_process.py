@@ -92,11 +92,17 @@ class ServerProcess:
             return False  # not listening yet, or (workers) listening before the app is up
 
     def stop(self) -> None:
-        if self.proc is not None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-            self.proc = None
+        end(self.proc)
+        self.proc = None
+
+
+def end(proc: subprocess.Popen[bytes] | None) -> None:
+    """Stop a child gracefully (SIGTERM), killing it if it has not ended within 15 s."""
+    if proc is None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
