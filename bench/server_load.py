@@ -325,8 +325,8 @@ def main() -> None:
           f"{used['servers']}, PostgreSQL {used['postgres']}, this load generator "
           f"{used['load_generator']}")
     print(f"What limits it: CPU. The servers, PostgreSQL and the {args.clients} simulated "
-          "clients share the same cores; on a busy machine (load average above the core count) every "
-          "figure is held back by the other work, the floor included.")
+          "clients share the same cores; on a busy machine (load average above the core "
+          "count) every figure is held back by the other work, the floor included.")
     print(json.dumps({"bench": "server_load", "clients": args.clients,
                       "sends_per_s": result["sends_per_s"],
                       "send_p95_ms": result["send_p95_ms"], "wake_p95_s": result["wake_p95_s"],
