@@ -13,6 +13,7 @@ import trustme
 from desktop.dialogs.sign_in import SignInDialog
 from desktop.tasks import TaskRunner
 from tests.desktop.conftest import PASSWORD
+from tests.desktop.modal import DialogAnswer
 from tests.support.server_process import ServerProcess
 from tests.support.tls import ca_file, leaf, tls_server
 
@@ -100,3 +101,27 @@ def test_a_ca_file_that_is_not_one_is_refused_before_connecting(
     dialog.sign_in_button.click()
     assert "does not exist" in dialog.error.text()
     assert dialog.password.text() == PASSWORD  # what was typed stays
+
+
+def test_a_saved_sign_in_whose_certificate_fails_asks_again_and_says_why(
+        qtbot: Any, servers: dict[str, Any], app_settings: Any, tmp_path: Path) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.session import account_name
+    from desktop.startup import Startup
+    from sync.api import ApiClient
+    from sync.keys import save_token
+
+    url = servers["right"].url
+    api = ApiClient(url, verify=str(servers["ca"]))
+    save_token(account_name(url, "dr.rivera"), api.login("dr.rivera", PASSWORD)["token"])
+    api.close()
+    app_settings.set("account/server_url", url)
+    app_settings.set("account/username", "dr.rivera")  # and no CA file kept: not trusted
+    seen: list[str] = []
+    answer = DialogAnswer("cancel", before=lambda dialog: seen.append(dialog.error.text()))
+    startup = Startup(QApplication.instance(), app_settings, data_root=tmp_path / "inbox")
+    assert not startup.start()  # never opened offline on an unverified server
+    assert answer.answered
+    assert seen and "authority this computer does not trust" in seen[0]
+    assert startup.session is None
