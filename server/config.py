@@ -55,6 +55,9 @@ class Settings:
     feed_page_max: int = 1000
     long_poll_max_seconds: int = 60
     email_retry_seconds: tuple[int, ...] = (5, 30, 120, 600, 1800)
+    # How long a process may hold an outbox row it is sending before another may take it;
+    # renewed before each email, so longer than one SMTP delivery can take.
+    email_lease_seconds: float = 300
     portal_url: str = "https://portal.practice-inbox.local/"
     run_workers: bool = True
     # Read the next page of a feed while the client takes in the last (server.feed.read_ahead).
