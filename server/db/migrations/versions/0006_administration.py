@@ -1,5 +1,6 @@
-"""administration: disabled people, invite and reset links, recovery codes, practice settings,
-and the indexes that keep the people list and the audit log fast over their whole history
+"""administration: disabled people, set-password links, recovery codes, practice settings
+
+Also the indexes that keep the people list and the audit log fast over their whole history.
 
 Revision ID: 0006_administration
 Revises: 0002_practice_slug
