@@ -170,7 +170,7 @@ def _run(command: Callable[[argparse.Namespace, Settings], str]) -> Callable[...
 
 
 def add_commands(
-    sub: argparse._SubParsersAction,  # type: ignore[type-arg]
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
     common: Callable[..., None],
 ) -> None:
     def public_url(p: argparse.ArgumentParser) -> None:
