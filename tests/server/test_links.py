@@ -26,13 +26,6 @@ from tests.support.smtp_sink import SmtpSink
 
 
 @pytest.fixture
-def smtp() -> Iterator[SmtpSink]:
-    sink = SmtpSink().start()
-    yield sink
-    sink.stop()
-
-
-@pytest.fixture
 def clock() -> MovableClock:
     return MovableClock()
 
