@@ -203,6 +203,9 @@ def update_person(
     db: Session, actor: Person, person: Person, changes: Json, address: str | None
 ) -> Person:
     """Apply a PATCH; raises the 4xx a person should see. Ends sessions when access goes."""
+    empty = sorted(k for k, v in changes.items() if v is None and k != "assigned_therapist_ids")
+    if empty:
+        raise invalid("validation_error", f"{empty[0]} cannot be null: leave it out instead.")
     if "username" in changes:
         username = str(changes["username"]).strip().lower()
         _check(fields.username_problem(username))
