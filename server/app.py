@@ -19,6 +19,7 @@ from server.api import (
     folders,
     threads,
 )
+from server.busy import install_busy_handlers
 from server.config import Settings
 from server.context import AppContext
 from server.deps import refuse_unstorable_text
@@ -26,6 +27,7 @@ from server.errors import install_handlers
 from server.feed.pg_listen import PgListener
 from server.maintenance import MaintenanceWorker
 from server.notify import EmailWorker
+from server.transport.body_limit import BodyLimit, is_raw_upload
 
 API_PREFIX = "/api/v1"
 
@@ -49,9 +51,11 @@ def create_app(settings: Settings) -> FastAPI:
             workers.append(PgListener(_conninfo(ctx), ctx.hub))
         for worker in workers:
             worker.start()
+        ctx.token_touches.start(ctx.sessions)
         try:
             yield
         finally:
+            ctx.token_touches.stop()
             for worker in reversed(workers):
                 worker.stop()
             if ctx.read_ahead is not None:
@@ -69,6 +73,8 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.ctx = ctx
     install_handlers(app)
+    install_busy_handlers(app)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_json_bytes, exempt=is_raw_upload)
     for module in (auth, directory, threads, folders, drafts, blobs, changes, clients, audit_log):
         app.include_router(module.router, prefix=API_PREFIX)
     return app

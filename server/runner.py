@@ -18,6 +18,7 @@ from fastapi import FastAPI
 from server.app import create_app
 from server.config import Settings
 from server.context import AppContext
+from server.transport.guard import ConnectionLimits, guarded_protocol
 
 
 class _Server(uvicorn.Server):
@@ -31,8 +32,17 @@ class _Server(uvicorn.Server):
 
 
 def _config(app: FastAPI, **options: Any) -> uvicorn.Config:
+    settings: Settings = app.state.ctx.settings
+    limits = ConnectionLimits(
+        header_seconds=settings.header_seconds,
+        body_seconds=settings.body_seconds,
+        upload_bytes=settings.max_attachment_bytes,
+        upload_min_bytes_per_second=settings.upload_min_bytes_per_second,
+        per_address=settings.max_connections_per_address,
+    )
     return uvicorn.Config(app, lifespan="on", access_log=False, timeout_graceful_shutdown=3,
-                          **options)
+                          http=guarded_protocol(limits),
+                          timeout_keep_alive=int(settings.keep_alive_seconds), **options)
 
 
 def serve_forever(settings: Settings, host: str, port: int, log_level: str) -> None:
