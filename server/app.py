@@ -27,6 +27,7 @@ from server.errors import install_handlers
 from server.feed.pg_listen import PgListener
 from server.maintenance import MaintenanceWorker
 from server.notify import EmailWorker
+from server.query_numbers import refuse_odd_numbers
 from server.transport.body_limit import BodyLimit, is_raw_upload
 
 API_PREFIX = "/api/v1"
@@ -69,7 +70,7 @@ def create_app(settings: Settings) -> FastAPI:
         docs_url=f"{API_PREFIX}/docs",
         redoc_url=None,
         lifespan=lifespan,
-        dependencies=[Depends(refuse_unstorable_text)],
+        dependencies=[Depends(refuse_unstorable_text), Depends(refuse_odd_numbers)],
     )
     app.state.ctx = ctx
     install_handlers(app)

@@ -44,17 +44,25 @@ def login(
 ) -> dict[str, object]:
     username = body.username.strip().lower()
     address = client_address(request)
-    wait = throttle.locked_for(db, ctx.settings, username, address)
+    # Read what the check needs, then verify the password (argon2, slow on purpose) holding
+    # no connection and no lock; `db` opens its transaction only to record the outcome.
+    with ctx.read_sessions() as read:
+        wait = throttle.locked_for(read, ctx.settings, username, address)
+        person = read.scalar(select(Person).where(Person.username == username))
+        if person is not None:
+            read.expunge(person)
     if wait:
         raise locked_out(wait)
-    person = db.scalar(select(Person).where(Person.username == username))
     ok = verify_password(person.password_hash if person else None, body.password)
     if person is not None and ok and person.kind == "client" and not person.has_portal_account:
         ok = False
     if ok and person is not None and person.totp_secret:
         if not body.totp_code:
             raise ApiError(401, "totp_required", "Enter the 6-digit code from your authenticator.")
-        ok = verify_totp(person, body.totp_code)
+        # A code works once: check and spend it on the row as it is now, in the transaction.
+        current = db.get(Person, person.id, with_for_update=True)
+        person = current if current is not None else person
+        ok = current is not None and verify_totp(current, body.totp_code)
     if not ok or person is None:
         throttle.record_failure(db, username, address)
         practice_id = person.practice_id if person else ""
@@ -106,6 +114,11 @@ def session_info(
             "max_attachment_bytes": s.max_attachment_bytes,
             "min_body_chars": s.min_body_chars,
             "max_subject_chars": s.max_subject_chars,
+            "max_bulk_ids": s.max_bulk_ids,
+            "max_json_bytes": s.max_json_bytes,
+            "max_body_html_bytes": s.max_body_html_bytes,
+            "max_body_depth": s.max_body_depth,
+            "max_body_elements": s.max_body_elements,
             "allowed_attachment_types": list(ALLOWED_EXTENSIONS),
         },
         "server_time": rfc3339(utcnow()),
