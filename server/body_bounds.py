@@ -82,6 +82,15 @@ class _CommentEnds:
         return best_end
 
 
+def _after_markup(body: str, at: int, kind: str, comment_ends: _CommentEnds) -> int:
+    """Where the data state resumes after a comment, declaration or bogus comment (0 if never)."""
+    if kind == "<!--" and not body.startswith(("<!-->", "<!--->"), at):
+        return max(comment_ends.after(at + 4), 0)
+    if body.startswith("</>", at):
+        return at + 3
+    return body.find(">", at) + 1  # a bogus comment or a declaration
+
+
 def _raw_text_end(body: str, name: str, start: int) -> int:
     """Where `</name` (followed by a space, `/` or `>`) begins after `start`, or the end."""
     if name == "plaintext":
@@ -102,51 +111,46 @@ def measure(body: str, stop_above: BodyBounds | None = None) -> BodyShape:
     if stop_above is not None and (size > limit.max_bytes or elements > limit.max_elements):
         return BodyShape(size, elements, 0, 0)
     stack: list[str] = []
+    push, pop = stack.append, stack.pop
     deepest = widest = 0
+    max_depth, max_attributes = limit.max_depth, limit.max_attributes
     comment_ends = _CommentEnds(body)
-    pos = 0
-    while (tag := _OPEN.search(body, pos)) is not None:
-        at = tag.start()
-        name = tag.group(2)
-        if name is None:
-            kind = tag.group()
-            if kind == "<!--" and not body.startswith(("<!-->", "<!--->"), at):
-                pos = comment_ends.after(at + 4)
-            elif body.startswith("</>", at):
-                pos = at + 3
-            else:  # a bogus comment or a declaration, up to the next `>`
-                pos = body.find(">", at) + 1
-            if pos <= 0:
-                break  # left open: it takes the rest of the body
-            continue
-        pos = tag.end()
-        name = name.translate(_ASCII_LOWER)
-        if tag.group(1):
-            if stack and stack[-1] == name:
-                stack.pop()
-            continue
-        attributes = tag.group(3)
-        if len(attributes) > widest * 2:  # each attribute takes two characters or more
-            widest = max(widest, len(_ATTRIBUTE_RE.findall(attributes)))
-            if widest > limit.max_attributes:
+    pos, done = 0, False
+    while not done:
+        done = True
+        for tag in _OPEN.finditer(body, pos):
+            closing, name, attributes = tag.group(1, 2, 3)
+            if name is None:
+                pos = _after_markup(body, tag.start(), tag.group(), comment_ends)
+                done = pos <= 0  # left open: it takes the rest of the body
                 break
-        if name in _VOID:
-            continue
-        stack.append(name)
-        deepest = max(deepest, len(stack))
-        if deepest > limit.max_depth:
-            break
-        if name in _FOREIGN:
-            # Foreign content has its own rules: from here on, closing tags are not trusted.
-            deepest = max(deepest, len(stack) + len(_TAG_START.findall(body, pos)))
-            break
-        if name in _RAW_TEXT:
-            end = _raw_text_end(body, name, pos)
-            if "<" in body[pos:end]:
-                # Text or markup, depending on where the tree builder is: assume markup.
-                deepest = max(deepest, len(stack) + len(_TAG_START.findall(body, pos)))
+            if not name.islower():
+                name = name.translate(_ASCII_LOWER)
+            if closing:
+                if stack and stack[-1] == name:
+                    pop()
+                continue
+            if len(attributes) > widest * 2:  # each attribute takes two characters or more
+                widest = max(widest, len(_ATTRIBUTE_RE.findall(attributes)))
+                if widest > max_attributes:
+                    break
+            if name in _VOID:
+                continue
+            push(name)
+            if len(stack) > deepest:
+                deepest = len(stack)
+                if deepest > max_depth:
+                    break
+            if name in _FOREIGN or name in _RAW_TEXT:
+                pos = tag.end()
+                end = len(body) if name in _FOREIGN else _raw_text_end(body, name, pos)
+                if "<" in body[pos:end]:
+                    # Foreign content, or text that may be markup, depending on where the
+                    # tree builder is: from here on every `<name` may open one more level.
+                    deepest = max(deepest, len(stack) + len(_TAG_START.findall(body, pos)))
+                    break
+                pos, done = end, False
                 break
-            pos = end
     return BodyShape(size=size, elements=elements, depth=deepest, attributes=widest)
 
 

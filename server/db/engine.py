@@ -48,13 +48,15 @@ def make_engine(url: str, pool: PoolSettings | None = None) -> Engine:
         "pool_timeout": wait,
         "hide_parameters": True,
     }
+    busy_ms = int(wait * 1000)
     if is_sqlite(url):
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": wait}
     else:
         kwargs["pool_pre_ping"] = True
+        # A row or table lock waited on longer than that is "busy" too, not a hang.
+        kwargs["connect_args"] = {"options": f"-c lock_timeout={busy_ms}"}
     engine = create_engine(url, **kwargs)
     if is_sqlite(url):
-        busy_ms = int(wait * 1000)
         event.listen(engine, "connect", lambda conn, rec: _sqlite_pragmas(conn, rec, busy_ms))
         event.listen(engine, "begin", _sqlite_begin_immediate)
     return engine

@@ -9,10 +9,11 @@ from sqlalchemy.orm import Session
 
 from server import directory
 from server.body_bounds import BodyBounds, refusal
+from server.body_text import html_to_text
 from server.config import Settings
 from server.db.models import Blob, Message, MessageAttachment, Person, ThreadParticipant
 from server.errors import ApiError, invalid
-from server.sanitize import html_to_text, sanitize_html
+from server.sanitize import sanitize_html
 
 
 def subject(raw: str, settings: Settings) -> str:
