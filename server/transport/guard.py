@@ -127,8 +127,6 @@ class GuardedProtocol(HttpToolsProtocol):
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
-        self._in_headers = True
-        self._header_bytes = 0
         if self._header_timer is None:
             self._header_timer = self.loop.call_later(
                 self.limits.header_seconds, self._on_header_timeout
@@ -136,6 +134,7 @@ class GuardedProtocol(HttpToolsProtocol):
 
     def on_headers_complete(self) -> None:
         self._in_headers = False
+        self._header_bytes = 0
         if self._header_timer is not None:
             self._header_timer.cancel()
             self._header_timer = None
@@ -156,6 +155,7 @@ class GuardedProtocol(HttpToolsProtocol):
         if self._body_timer is not None:
             self._body_timer.cancel()
             self._body_timer = None
+        self._in_headers = True  # what comes next is the next request's headers
         super().on_message_complete()
 
     def on_response_complete(self) -> None:
