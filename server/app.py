@@ -29,6 +29,7 @@ from server.maintenance import MaintenanceWorker
 from server.notify import EmailWorker
 from server.query_numbers import refuse_odd_numbers
 from server.transport.body_limit import BodyLimit, is_raw_upload
+from server.transport.write_gate import WriteGate
 
 API_PREFIX = "/api/v1"
 
@@ -75,6 +76,13 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.ctx = ctx
     install_handlers(app)
     install_busy_handlers(app)
+    app.add_middleware(
+        WriteGate,
+        slots=settings.write_slots,
+        wait_seconds=settings.db_wait_seconds,
+        exempt=is_raw_upload,
+    )
+    # Outermost: a body over the limit is refused before it waits for anything.
     app.add_middleware(BodyLimit, max_bytes=settings.max_json_bytes, exempt=is_raw_upload)
     for module in (auth, directory, threads, folders, drafts, blobs, changes, clients, audit_log):
         app.include_router(module.router, prefix=API_PREFIX)

@@ -69,6 +69,8 @@ class Settings:
     db_pool_size: int = 20
     db_pool_overflow: int = 10
     db_wait_seconds: float = 5.0
+    # Requests that may write, handled at once (server.transport.write_gate).
+    write_slots: int = 8
     # Connections (server.http.guard).
     header_seconds: float = 10.0
     body_seconds: float = 60.0
