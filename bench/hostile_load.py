@@ -174,9 +174,11 @@ def idle_sockets(port: int, count: int) -> list[socket.socket]:
 
 
 def still_open(sock: socket.socket) -> bool:
+    """True while the server neither answered (503, 408) nor closed the socket."""
     sock.setblocking(False)
     try:
-        return sock.recv(1) != b""  # an answer (503) is followed by the close
+        sock.recv(1)
+        return False
     except BlockingIOError:
         return True
     except OSError:

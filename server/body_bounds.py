@@ -106,9 +106,11 @@ def measure(body: str, stop_above: BodyBounds | None = None) -> BodyShape:
     only known to be over it).
     """
     size = len(body.encode("utf-8", "surrogatepass"))
-    elements = len(_TAG_START.findall(body))
     limit = stop_above or BodyBounds(max_depth=1 << 62, max_attributes=1 << 62)
-    if stop_above is not None and (size > limit.max_bytes or elements > limit.max_elements):
+    if stop_above is not None and size > limit.max_bytes:
+        return BodyShape(size, 0, 0, 0)
+    elements = len(_TAG_START.findall(body))
+    if stop_above is not None and elements > limit.max_elements:
         return BodyShape(size, elements, 0, 0)
     stack: list[str] = []
     push, pop = stack.append, stack.pop

@@ -67,10 +67,10 @@ class Settings:
     max_bulk_ids: int = 10_000
     # Database connections: a request that waits longer than this for one gets 503.
     db_pool_size: int = 20
-    db_pool_overflow: int = 10
+    db_pool_overflow: int = 20
     db_wait_seconds: float = 5.0
     # Requests that may write, handled at once (server.transport.write_gate).
-    write_slots: int = 8
+    write_slots: int = 4
     # Connections (server.http.guard).
     header_seconds: float = 10.0
     body_seconds: float = 60.0

@@ -29,7 +29,7 @@ class PoolSettings(Protocol):
 
 class _DefaultPool:
     db_pool_size = 20
-    db_pool_overflow = 10
+    db_pool_overflow = 20
     db_wait_seconds = 5.0
 
 

@@ -162,6 +162,11 @@ class GuardedProtocol(HttpToolsProtocol):
         if self._long_poll:
             self._long_poll = False
             self._count(True)
+        if self.cycle is not None and self.cycle.more_body and not self.transport.is_closing():
+            # Answered before its body was read (401, 413, 503): reading the rest only to
+            # throw it away would let anyone stream into the server for as long as they like.
+            self.transport.close()
+            return
         super().on_response_complete()
 
     def _has_body(self) -> bool:

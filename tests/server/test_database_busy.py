@@ -45,7 +45,7 @@ def busy_server(tmp_path: Path, database_url: str | None) -> Iterator[LiveServer
 
 
 @contextmanager
-def writer_holding_locks(server: LiveServer, token: str) -> Iterator[None]:
+def writer_holding_locks(server: LiveServer, token: str = "") -> Iterator[None]:
     """Another writer: SQLite's write lock, or on PostgreSQL the token's row and the folder
     table."""
     url = server.settings.database_url
@@ -140,3 +140,32 @@ def test_many_sign_ins_at_once_leave_others_served(server: LiveServer) -> None:
         statuses = list(logins)
     assert statuses == [200] * len(names)
     assert reads == [200] * 20
+
+
+def test_a_crowd_of_stuck_writers_leaves_threads_for_reads(
+    tmp_path: Path, database_url: str | None
+) -> None:
+    """50 writes stuck behind another writer used to take every worker thread (40), so a
+    colleague's GET waited until they failed. Now at most 8 wait inside; the GET goes first."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with LiveServer(tmp_path / "data", database_url=database_url, db_wait_seconds=2.0) as live:
+        api = Api(live)
+        rivera, chen = api.as_("dr.rivera"), api.as_("dr.chen")
+        done: list[str] = []
+
+        def write(n: int) -> int:
+            reply = requests.post(rivera.url("/folders"), json={"name": f"F{n}"}, timeout=60,
+                                  headers={"Authorization": f"Bearer {rivera.token}"})
+            done.append("write")
+            return reply.status_code
+
+        with writer_holding_locks(live, rivera.token), ThreadPoolExecutor(50) as pool:
+            writes = [pool.submit(write, n) for n in range(50)]
+            time.sleep(0.5)  # let them all arrive
+            read = chen.http.get(chen.url("/session"), timeout=60)
+            done.append("read")
+            statuses = [w.result() for w in writes]
+        assert read.status_code == 200
+        assert done.index("read") < done.index("write"), "the read waited for the writers"
+        assert set(statuses) == {503}

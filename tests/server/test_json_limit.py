@@ -100,3 +100,25 @@ def test_bodies_within_the_limit_are_read_as_before(api: Api) -> None:
     assert reply.status_code == 422, reply.text
     assert reply.json()["code"] == "validation_error"
     assert api.as_("admin").get("/session").json()["limits"]["max_json_bytes"] == LIMIT
+
+
+def test_an_answer_before_the_body_is_read_closes_the_connection(server: LiveServer) -> None:
+    """An upload without a token is refused before its body is read; the server must not go
+    on reading (and throwing away) whatever the sender streams after that."""
+    sent = 0
+    with _connect(server) as sock:
+        sock.sendall(
+            b"POST /api/v1/blobs HTTP/1.1\r\nHost: x\r\nX-Filename: a.txt\r\n"
+            b"Content-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n"
+        )
+        frame = f"{len(CHUNK):x}\r\n".encode() + CHUNK + b"\r\n"
+        try:
+            while sent < 50 * LIMIT:
+                sock.sendall(frame)
+                sent += len(CHUNK)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        reply = _read_reply(sock)
+    assert sent < 50 * LIMIT, "the server read the whole 50 MB"
+    if reply:
+        assert reply.startswith(b"HTTP/1.1 401"), reply[:200]
