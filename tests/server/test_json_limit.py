@@ -40,6 +40,20 @@ def _read_reply(sock: socket.socket) -> bytes:
     return data
 
 
+def _stream_50_mb(sock: socket.socket, head: bytes) -> int:
+    """Send `head`, then a chunked body of 50 MB until the server hangs up; bytes sent."""
+    sock.sendall(head + b"Transfer-Encoding: chunked\r\n\r\n")
+    frame = f"{len(CHUNK):x}\r\n".encode() + CHUNK + b"\r\n"
+    sent = 0
+    try:
+        while sent < 50 * LIMIT:
+            sock.sendall(frame)
+            sent += len(CHUNK)
+    except (BrokenPipeError, ConnectionResetError):
+        pass
+    return sent
+
+
 def test_a_declared_length_over_the_limit_is_refused_before_the_body(server: LiveServer) -> None:
     with _connect(server) as sock:
         sock.sendall(
@@ -58,7 +72,6 @@ def test_a_streamed_50_mb_body_without_a_token_is_cut_off_with_flat_memory(
 ) -> None:
     idle = _rss_bytes()
     peak = idle
-    sent = 0
     stop = threading.Event()
 
     def watch() -> None:
@@ -72,17 +85,8 @@ def test_a_streamed_50_mb_body_without_a_token_is_cut_off_with_flat_memory(
     reply = b""
     try:
         with _connect(server) as sock:
-            sock.sendall(
-                b"POST /api/v1/threads HTTP/1.1\r\nHost: x\r\n"
-                b"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
-            )
-            frame = f"{len(CHUNK):x}\r\n".encode() + CHUNK + b"\r\n"
-            try:
-                while sent < 50 * LIMIT:
-                    sock.sendall(frame)
-                    sent += len(CHUNK)
-            except (BrokenPipeError, ConnectionResetError):
-                pass
+            head = b"POST /api/v1/threads HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            sent = _stream_50_mb(sock, head)
             reply = _read_reply(sock)
     finally:
         stop.set()
@@ -105,19 +109,11 @@ def test_bodies_within_the_limit_are_read_as_before(api: Api) -> None:
 def test_an_answer_before_the_body_is_read_closes_the_connection(server: LiveServer) -> None:
     """An upload without a token is refused before its body is read; the server must not go
     on reading (and throwing away) whatever the sender streams after that."""
-    sent = 0
     with _connect(server) as sock:
-        sock.sendall(
-            b"POST /api/v1/blobs HTTP/1.1\r\nHost: x\r\nX-Filename: a.txt\r\n"
-            b"Content-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n"
+        sent = _stream_50_mb(
+            sock, b"POST /api/v1/blobs HTTP/1.1\r\nHost: x\r\nX-Filename: a.txt\r\n"
+            b"Content-Type: text/plain\r\n"
         )
-        frame = f"{len(CHUNK):x}\r\n".encode() + CHUNK + b"\r\n"
-        try:
-            while sent < 50 * LIMIT:
-                sock.sendall(frame)
-                sent += len(CHUNK)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
         reply = _read_reply(sock)
     assert sent < 50 * LIMIT, "the server read the whole 50 MB"
     if reply:
