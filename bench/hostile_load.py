@@ -185,6 +185,40 @@ def still_open(sock: socket.socket) -> bool:
         return False
 
 
+def long_polls(port: int, tokens: list[str], count: int, wait: int = 3) -> Counter[str]:
+    """`count` long polls at once from one address; the first line of each answer."""
+    import selectors
+
+    selector = selectors.DefaultSelector()
+    answers: dict[socket.socket, bytes] = {}
+    for n in range(count):
+        sock = socket.create_connection(("127.0.0.1", port), timeout=10,
+                                        source_address=("127.0.0.10", 0))
+        sock.sendall(f"GET /api/v1/changes?wait={wait} HTTP/1.1\r\nHost: x\r\n"
+                     f"Authorization: Bearer {tokens[n % len(tokens)]}\r\n"
+                     "Connection: close\r\n\r\n".encode())
+        sock.setblocking(False)
+        selector.register(sock, selectors.EVENT_READ)
+        answers[sock] = b""
+    deadline = time.monotonic() + wait + 60
+    open_socks = len(answers)
+    while open_socks and time.monotonic() < deadline:
+        for key, _ in selector.select(timeout=1):
+            sock = key.fileobj  # type: ignore[assignment]
+            try:
+                chunk = sock.recv(65536)
+            except OSError:
+                chunk = b""
+            answers[sock] += chunk
+            if not chunk:
+                selector.unregister(sock)
+                sock.close()
+                open_socks -= 1
+    for sock in answers:
+        sock.close()
+    return Counter(a.split(b"\r\n", 1)[0].decode() or "no answer" for a in answers.values())
+
+
 def observe(api: str, token: str, until: float, latencies: list[float], tally: Tally) -> None:
     http = requests.Session()
     http.headers["Authorization"] = f"Bearer {token}"
@@ -221,6 +255,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--strangers", type=int, default=6)
     parser.add_argument("--idle-sockets", type=int, default=1000)
+    parser.add_argument("--long-polls", type=int, default=1000)
     parser.add_argument("--database", help="a PostgreSQL URL (default: SQLite)")
     args = parser.parse_args()
 
@@ -268,6 +303,10 @@ def run(server: Server, args: argparse.Namespace) -> int:
             "starred": True}
     payloads.append(("POST", "/threads/state", json.dumps(bulk).encode()))
 
+    # Phase 0: many long polls from one address (a clinic behind one router) all work.
+    polls = long_polls(server.port, [token for token, _ in users], args.long_polls)
+    print(f"{args.long_polls} long polls from one address: {dict(polls)}")
+
     # Phase 1, strangers only: what can someone without a token make the server hold?
     stranger_tally = Tally()
     held = idle_sockets(server.port, args.idle_sockets)
@@ -306,6 +345,8 @@ def run(server: Server, args: argparse.Namespace) -> int:
         "status_503": statuses.get(503, 0),
         "failed_connections": statuses.get(0, 0),
         "strangers_fully_read": statuses.get(-1, 0),
+        "long_polls": args.long_polls,
+        "long_polls_answered_200": polls.get("HTTP/1.1 200 OK", 0),
         "idle_sockets_opened": len(held),
         "idle_sockets_kept_open": kept_open,
         "rss_idle_mb": round(idle_rss / MB, 1),
@@ -322,6 +363,7 @@ def run(server: Server, args: argparse.Namespace) -> int:
           f"(target < 100 MB); under the whole load: {result['load_rss_beyond_idle_mb']} MB")
     print(json.dumps(result))
     ok = (result["other_user_p95_ms"] < 200 and result["status_500"] == 0
+          and result["long_polls_answered_200"] == args.long_polls
           and result["stranger_rss_beyond_idle_mb"] < 100)
     return 0 if ok else 1
 

@@ -77,6 +77,7 @@ class Settings:
     upload_min_bytes_per_second: int = 64 * 1024
     keep_alive_seconds: float = 30.0
     max_connections_per_address: int = 200
+    over_cap_grace_seconds: float = 10.0
 
     @property
     def blob_dir(self) -> Path:

@@ -39,6 +39,7 @@ def _config(app: FastAPI, **options: Any) -> uvicorn.Config:
         upload_bytes=settings.max_attachment_bytes,
         upload_min_bytes_per_second=settings.upload_min_bytes_per_second,
         per_address=settings.max_connections_per_address,
+        over_cap_grace_seconds=settings.over_cap_grace_seconds,
     )
     return uvicorn.Config(app, lifespan="on", access_log=False, timeout_graceful_shutdown=3,
                           http=guarded_protocol(limits),

@@ -5,7 +5,8 @@ uvicorn closes idle keep-alive connections itself (`timeout_keep_alive`); everyt
 added here on its httptools protocol. A connection waiting in a long poll (`GET
 /api/v1/changes` with `wait` > 0) is not counted against its address's cap while it waits, so
 one clinic behind one address can hold many; every other connection is, and one beyond the
-cap must send a long poll within `over_cap_grace_seconds` or be answered 503 and closed.
+cap must send a long poll within `over_cap_grace_seconds` or be answered 503 and closed,
+and no address holds more than `per_address_hard` connections at all.
 """
 
 from __future__ import annotations
@@ -34,7 +35,9 @@ class ConnectionLimits:
     per_address: int = 200
     # Connections of one address, long polls included, beyond which one is closed at once.
     per_address_hard: int = 2000
-    over_cap_grace_seconds: float = 1.0
+    # How long a connection beyond the cap has to show it is a long poll. As long as the
+    # header limit by default: a thousand polls opened at once may take that long to be read.
+    over_cap_grace_seconds: float = 10.0
     max_header_bytes: int = 64 * 1024
 
     def body_seconds_for(self, path: str) -> float:

@@ -140,7 +140,12 @@ def test_malformed_http_is_answered_with_problem_json(strict_server: LiveServer)
 
 
 def test_connections_beyond_the_cap_of_one_address_are_refused(tmp_path: Path) -> None:
-    with LiveServer(tmp_path / "data", max_connections_per_address=20) as server:
+    with LiveServer(
+        tmp_path / "data",
+        max_connections_per_address=20,
+        header_seconds=30,
+        over_cap_grace_seconds=1,
+    ) as server:
         idle = [_connect(server, "127.0.0.7") for _ in range(30)]
         try:
             refused = []

@@ -132,13 +132,16 @@ def test_many_sign_ins_at_once_leave_others_served(server: LiveServer) -> None:
 
     def sign_in(name: str) -> int:
         body = {"username": name, "password": "lakeside-demo-2026"}
-        return requests.post(f"{server.api}/auth/login", json=body, timeout=60).status_code
+        reply = requests.post(f"{server.api}/auth/login", json=body, timeout=60)
+        # A sign-in that waited too long for its turn is told to come back, never a 500.
+        assert reply.status_code == 200 or reply.headers["Retry-After"].isdigit(), reply.text
+        return reply.status_code
 
     with ThreadPoolExecutor(max_workers=18) as pool:
         logins = pool.map(sign_in, names)
         reads = [chen.get("/session").status_code for _ in range(20)]
         statuses = list(logins)
-    assert statuses == [200] * len(names)
+    assert set(statuses) <= {200, 503} and 200 in statuses
     assert reads == [200] * 20
 
 
