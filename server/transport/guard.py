@@ -53,7 +53,7 @@ class AddressBook:
     counted: Counter[str] = field(default_factory=Counter)
     open: Counter[str] = field(default_factory=Counter)
 
-    def _drop(self, counter: Counter[str], address: str) -> None:
+    def drop(self, counter: Counter[str], address: str) -> None:
         counter[address] -= 1
         if counter[address] <= 0:
             del counter[address]
@@ -104,7 +104,7 @@ class GuardedProtocol(HttpToolsProtocol):
         self._cancel_timers()
         self._count(False)
         if self._address:
-            self.book._drop(self.book.open, self._address)
+            self.book.drop(self.book.open, self._address)
         self._address = ""
         super().connection_lost(exc)
 
@@ -115,7 +115,7 @@ class GuardedProtocol(HttpToolsProtocol):
         if counted:
             self.book.counted[self._address] += 1
         else:
-            self.book._drop(self.book.counted, self._address)
+            self.book.drop(self.book.counted, self._address)
 
     # Reading a request
     def data_received(self, data: bytes) -> None:

@@ -149,7 +149,7 @@ def test_a_crowd_of_stuck_writers_leaves_threads_for_reads(
     tmp_path: Path, database_url: str | None
 ) -> None:
     """50 writes stuck behind another writer used to take every worker thread (40), so a
-    colleague's GET waited until they failed. Now at most 8 wait inside; the GET goes first."""
+    colleague's GET waited until they failed. Now at most 4 wait inside; the GET goes first."""
     from concurrent.futures import ThreadPoolExecutor
 
     with LiveServer(tmp_path / "data", database_url=database_url, db_wait_seconds=2.0) as live:
