@@ -57,6 +57,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     prepare(settings)
+    if args.public_url:
+        settings.public_url = args.public_url
     if args.demo_mail_dir:
         settings.smtp.drop_dir = Path(args.demo_mail_dir)
     serve_forever(settings, args.host, args.port, args.log_level)
@@ -86,6 +88,11 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=int(os.environ.get("PRACTICE_PORT", "8765")),
         help="port to listen on (env PRACTICE_PORT)",
+    )
+    serve.add_argument(
+        "--public-url",
+        help="the address people reach this server at, the base of portal links "
+        "(default: the address served on; env PRACTICE_PUBLIC_URL)",
     )
     serve.add_argument("--log-level", default="info")
     serve.add_argument("--demo-mail-dir", help="write notification emails here instead of SMTP")

@@ -55,7 +55,9 @@ class Settings:
     feed_page_max: int = 1000
     long_poll_max_seconds: int = 60
     email_retry_seconds: tuple[int, ...] = (5, 30, 120, 600, 1800)
-    portal_url: str = "https://portal.practice-inbox.local/"
+    # The address clients and staff reach this server at (scheme, host, port): the base of every
+    # portal link. Unset, it is the address the server listens on (set when serving starts).
+    public_url: str | None = None
     run_workers: bool = True
     # Read the next page of a feed while the client takes in the last (server.feed.read_ahead).
     feed_read_ahead: bool = True
@@ -79,6 +81,11 @@ class Settings:
     max_connections_per_address: int = 200
     over_cap_grace_seconds: float = 10.0
 
+    def portal_url(self, slug: str) -> str:
+        """The practice's client portal: {public URL}/portal/{slug}/ (PORTAL.md)."""
+        base = (self.public_url or "http://127.0.0.1:8765").rstrip("/")
+        return f"{base}/portal/{slug}/"
+
     @property
     def blob_dir(self) -> Path:
         return self.data_dir / "blobs"
@@ -94,7 +101,8 @@ class Settings:
         data = Path(data_dir or _env("DATA_DIR") or Path.cwd() / "practice-data").resolve()
         url = database_url or _env("DATABASE_URL") or f"sqlite:///{data / 'practice.db'}"
         settings = cls(data_dir=data, database_url=url, smtp=SmtpSettings.from_env(),
-                       feed_read_ahead=_env("FEED_READ_AHEAD", "1") != "0")
+                       feed_read_ahead=_env("FEED_READ_AHEAD", "1") != "0",
+                       public_url=_env("PUBLIC_URL") or None)
         for key, value in overrides.items():
             setattr(settings, key, value)
         return settings

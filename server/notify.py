@@ -27,18 +27,20 @@ SUBJECT = "You have a new secure message"
 LEASE = timedelta(seconds=60)
 
 
-def notification_text(practice: Practice) -> str:
+def notification_text(practice: Practice, portal_url: str) -> str:
     return (
         f"You have a new secure message from {practice.name}.\n\n"
-        f"To read it, sign in to your secure portal:\n{practice.portal_url}\n\n"
+        f"To read it, sign in to your secure portal:\n{portal_url}\n\n"
         "For your privacy this email does not contain the message.\n"
     )
 
 
-def enqueue(db: Session, practice: Practice, recipients: Iterable[Person]) -> int:
+def enqueue(
+    db: Session, settings: Settings, practice: Practice, recipients: Iterable[Person]
+) -> int:
     """Queue one email per recipient with a portal account and an email on file."""
     count = 0
-    body = notification_text(practice)
+    body = notification_text(practice, settings.portal_url(practice.slug))
     for person in recipients:
         if person.has_portal_account and person.email:
             db.add(EmailOutbox(to_address=person.email, subject=SUBJECT, body=body))

@@ -46,7 +46,15 @@ def _config(app: FastAPI, **options: Any) -> uvicorn.Config:
                           timeout_keep_alive=int(settings.keep_alive_seconds), **options)
 
 
+def _default_public_url(settings: Settings, host: str, port: int) -> None:
+    """Portal links point at the address served on unless a public URL was configured."""
+    if settings.public_url is None:
+        shown = f"[{host}]" if ":" in host else host
+        settings.public_url = f"http://{shown}:{port}"
+
+
 def serve_forever(settings: Settings, host: str, port: int, log_level: str) -> None:
+    _default_public_url(settings, host, port)
     app = create_app(settings)
     _Server(_config(app, host=host, port=port, log_level=log_level), app.state.ctx).run()
 
@@ -81,6 +89,7 @@ class BackgroundServer:
 
     def start(self, timeout: float = 30) -> BackgroundServer:
         sock = self._socket()
+        _default_public_url(self.settings, "127.0.0.1", self.port)
         self.app = create_app(self.settings)
         server = _Server(_config(self.app, log_level="warning"), self.ctx)
         thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True,

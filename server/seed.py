@@ -28,9 +28,10 @@ class DemoPerson:
     therapists: tuple[str, ...] = ()
 
 
+# Each practice: its portal slug and its people.
 PRACTICES: dict[str, tuple[str, list[DemoPerson]]] = {
     LAKESIDE: (
-        "https://portal.lakeside-counseling.example/",
+        "lakeside",
         [
             DemoPerson("admin", "Morgan Admin", "staff", "admin"),
             DemoPerson("dr.rivera", "Dr. Sofia Rivera", "staff", "therapist"),
@@ -49,7 +50,7 @@ PRACTICES: dict[str, tuple[str, list[DemoPerson]]] = {
         ],
     ),
     HARBOR: (
-        "https://portal.harbor-therapy.example/",
+        "harbor",
         [
             DemoPerson("harbor.admin", "Riley Harbor", "staff", "admin"),
             DemoPerson("dr.moss", "Dr. Evan Moss", "staff", "therapist"),
@@ -68,10 +69,10 @@ def seed_demo(db: Session) -> list[str]:
     """Create what is missing of the demo practices; returns the usernames created."""
     created: list[Person] = []
     password_hash: str | None = None
-    for practice_name, (portal_url, people) in PRACTICES.items():
+    for practice_name, (slug, people) in PRACTICES.items():
         practice = db.scalar(select(Practice).where(Practice.name == practice_name))
         if practice is None:
-            practice = Practice(name=practice_name, portal_url=portal_url)
+            practice = Practice(name=practice_name, slug=slug)
             db.add(practice)
             db.flush()
         by_username: dict[str, Person] = {}

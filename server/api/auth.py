@@ -3,36 +3,19 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from server import audit
 from server.api.schemas import LoginIn
-from server.auth import throttle
-from server.auth.passwords import verify_password
-from server.auth.tokens import issue_token, revoke_token
-from server.auth.totp import verify_totp
+from server.auth.sign_in import sign_in
+from server.auth.tokens import revoke_token
 from server.context import AppContext
 from server.db.models import Person, Practice
 from server.db.types import rfc3339, utcnow
 from server.deps import bearer_token, client_address, current_user, get_ctx, get_db
-from server.errors import ApiError
 from server.filetypes import ALLOWED_EXTENSIONS
 from server.serialize import person_json
 
 router = APIRouter()
-
-BAD_LOGIN = "The username or password is not right."
-
-
-def locked_out(wait: int) -> ApiError:
-    minutes = max(1, round(wait / 60))
-    return ApiError(
-        429,
-        "too_many_attempts",
-        f"Too many failed sign-ins. Try again in {minutes} minute(s).",
-        {"Retry-After": str(wait)},
-    )
 
 
 @router.post("/auth/login")
@@ -42,49 +25,11 @@ def login(
     db: Session = Depends(get_db),
     ctx: AppContext = Depends(get_ctx),
 ) -> dict[str, object]:
-    username = body.username.strip().lower()
-    address = client_address(request)
-    # Read what the check needs, then verify the password (argon2, slow on purpose) holding
-    # no connection and no lock; `db` opens its transaction only to record the outcome.
-    with ctx.read_sessions() as read:
-        wait = throttle.locked_for(read, ctx.settings, username, address)
-        person = read.scalar(select(Person).where(Person.username == username))
-        if person is not None:
-            read.expunge(person)
-    if wait:
-        raise locked_out(wait)
-    ok = verify_password(person.password_hash if person else None, body.password)
-    if person is not None and ok and person.kind == "client" and not person.has_portal_account:
-        ok = False
-    if ok and person is not None and person.totp_secret:
-        if not body.totp_code:
-            raise ApiError(401, "totp_required", "Enter the 6-digit code from your authenticator.")
-        # A code works once: check and spend it on the row as it is now, in the transaction.
-        current = db.get(Person, person.id, with_for_update=True)
-        person = current if current is not None else person
-        ok = current is not None and verify_totp(current, body.totp_code)
-    if not ok or person is None:
-        throttle.record_failure(db, username, address)
-        practice_id = person.practice_id if person else ""
-        audit.record(
-            db,
-            practice_id,
-            person.id if person else None,
-            "login_failed",
-            "person",
-            username,
-            address,
-        )
-        db.commit()
-        wait = throttle.locked_for(db, ctx.settings, username, address)
-        if wait:
-            raise locked_out(wait)
-        raise ApiError(401, "invalid_credentials", BAD_LOGIN)
-    throttle.reset_username(db, username)
-    token, expires = issue_token(db, ctx.settings, person)
-    audit.record(db, person.practice_id, person.id, "login", "person", person.id, address)
-    db.commit()
-    return {"token": token, "expires_at": rfc3339(expires), "user": person_json(person)}
+    with ctx.read_sessions() as read:  # the look-ups take no write lock
+        done = sign_in(db, ctx.settings, body.username, body.password, body.totp_code,
+                       client_address(request), read=read)
+    return {"token": done.token, "expires_at": rfc3339(done.expires_at),
+            "user": person_json(done.person)}
 
 
 @router.post("/auth/logout", status_code=204)
@@ -109,7 +54,9 @@ def session_info(
     s = ctx.settings
     return {
         "user": person_json(user),
-        "practice": {"id": practice.id, "name": practice.name, "portal_url": practice.portal_url},
+        "practice": {
+            "id": practice.id, "name": practice.name, "portal_url": s.portal_url(practice.slug)
+        },
         "limits": {
             "max_attachment_bytes": s.max_attachment_bytes,
             "min_body_chars": s.min_body_chars,

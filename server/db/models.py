@@ -30,7 +30,8 @@ class Practice(Base):
     __tablename__ = "practice"
     id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
     name: Mapped[str] = mapped_column(String(200))
-    portal_url: Mapped[str] = mapped_column(String(500))
+    # The portal's address is {public URL}/portal/{slug}/ (server.config.Settings.portal_url).
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
 
 
 class Person(Base):

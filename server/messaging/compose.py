@@ -90,7 +90,8 @@ def create_thread(
         )
         for p in people
     )
-    return _deliver(db, sender, thread, everyone, clean, text, blobs, draft_id, now, ip)
+    return _deliver(db, settings, sender, thread, everyone, clean, text, blobs, draft_id, now,
+                    ip)
 
 
 def add_message(
@@ -132,11 +133,13 @@ def add_message(
             state.folder = "inbox"
             state.unread = True
     thread.last_message_at = now
-    return _deliver(db, sender, thread, everyone, clean, text, blobs, draft_id, now, ip)
+    return _deliver(db, settings, sender, thread, everyone, clean, text, blobs, draft_id, now,
+                    ip)
 
 
 def _deliver(
     db: Session,
+    settings: Settings,
     sender: Person,
     thread: Thread,
     everyone: list[Person],
@@ -171,6 +174,6 @@ def _deliver(
             touch(db, [sender.id], "draft", draft_id, deleted=True)
     practice = db.get(Practice, sender.practice_id)
     assert practice is not None
-    emails = notify.enqueue(db, practice, recipients)
+    emails = notify.enqueue(db, settings, practice, recipients)
     audit.record(db, sender.practice_id, sender.id, "send", "message", message.id, ip)
     return SendResult(thread=thread, message=message, emails=emails)

@@ -69,6 +69,7 @@ def test_sign_in_and_session(shared_server: LiveServer) -> None:
     assert info["user"] == body["user"]
     assert info["practice"]["name"] == "Lakeside Counseling"
     assert set(info["practice"]) == {"id", "name", "portal_url"}
+    assert info["practice"]["portal_url"] == f"{shared_server.url}/portal/lakeside/"
     assert info["limits"] == {
         "max_attachment_bytes": 10485760,
         "min_body_chars": 10,

@@ -61,7 +61,7 @@ def test_one_email_per_eligible_recipient_without_phi(
             text = message.as_string()
             for secret in (subject, "lithium", "Rivera", "Sofia", "call me"):
                 assert secret not in text
-            assert "portal.lakeside-counseling.example" in message.get_content()
+            assert f"{server.url}/portal/lakeside/" in message.get_content()
     finally:
         server.stop()
 
