@@ -10,12 +10,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.api.schemas import DraftIn
+from server.context import AppContext
 from server.db.models import Draft, Person
 from server.db.types import utcnow
-from server.deps import current_user, get_db
+from server.deps import current_user, get_ctx, get_db
 from server.errors import invalid, not_found
 from server.feed.record import touch
 from server.messaging import validate
+from server.messaging.validate import check_body_bounds
 from server.serialize import draft_json
 
 router = APIRouter()
@@ -44,8 +46,10 @@ def put_draft(
     body: DraftIn,
     user: Person = Depends(current_user),
     db: Session = Depends(get_db),
+    ctx: AppContext = Depends(get_ctx),
 ) -> dict[str, Any]:
     draft_id = _draft_id(draft_id)
+    check_body_bounds(body.body_html, ctx.settings)  # a body that could never be sent
     if body.id is not None and body.id != draft_id:
         raise invalid("validation_error", "The draft id in the body differs from the address.")
     for address in body.to:

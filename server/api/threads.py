@@ -16,9 +16,9 @@ from server.api.schemas import BulkStateIn, NewMessageIn, NewThreadIn, StateIn
 from server.context import AppContext
 from server.db.models import Message, Person, Thread, ThreadState
 from server.db.types import rfc3339
-from server.deps import client_address, current_user, get_ctx, get_db
+from server.deps import client_address, current_user, get_ctx, get_db, get_write_db
 from server.errors import invalid, not_found
-from server.messaging import access, compose, deletion, states
+from server.messaging import access, compose, deletion, states, validate
 from server.serialize import messages_json, state_json, states_json, threads_json
 from server.storable_text import is_storable
 
@@ -55,6 +55,8 @@ def new_thread(
     db: Session = Depends(get_db),
     ctx: AppContext = Depends(get_ctx),
 ) -> Response:
+    clean = validate.clean_body(body.body_html, ctx.settings)  # before the transaction opens
+
     def deliver() -> compose.SendResult:
         return compose.create_thread(
             db,
@@ -62,7 +64,7 @@ def new_thread(
             user,
             body.to,
             body.subject,
-            body.body_html,
+            clean,
             body.attachment_ids,
             body.draft_id,
             client_address(request),
@@ -80,6 +82,8 @@ def new_message(
     db: Session = Depends(get_db),
     ctx: AppContext = Depends(get_ctx),
 ) -> Response:
+    clean = validate.clean_body(body.body_html, ctx.settings)  # before the transaction opens
+
     def deliver() -> compose.SendResult:
         thread = access.visible_thread(db, user, thread_id)
         return compose.add_message(
@@ -87,7 +91,7 @@ def new_message(
             ctx.settings,
             user,
             thread,
-            body.body_html,
+            clean,
             body.attachment_ids,
             body.draft_id,
             client_address(request),
@@ -148,14 +152,19 @@ def read_thread(
     thread_id: str,
     request: Request,
     user: Person = Depends(current_user),
+    write: Session = Depends(get_write_db),
     db: Session = Depends(get_db),
 ) -> dict[str, Any]:
-    thread = access.visible_thread(db, user, thread_id)
-    states.apply(db, user, [thread.id], folder=None, unread=False, starred=None)
+    # The receipt and the audit entry are written first, in a short transaction of their own;
+    # the thread is then read without holding the write lock.
+    thread = access.visible_thread(write, user, thread_id)
+    states.apply(write, user, [thread.id], folder=None, unread=False, starred=None)
     audit.record(
-        db, user.practice_id, user.id, "read_thread", "thread", thread.id, client_address(request)
+        write, user.practice_id, user.id, "read_thread", "thread", thread.id,
+        client_address(request),
     )
-    db.commit()
+    write.commit()
+    write.close()
     message_ids = db.scalars(
         select(Message.id).where(Message.thread_id == thread.id).order_by(Message.sent_at)
     ).all()
