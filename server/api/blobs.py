@@ -7,18 +7,15 @@ from urllib.parse import quote, unquote
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, JSONResponse
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from server import idempotency
-from server.blobs import too_large, type_refused
 from server.context import AppContext
-from server.db.models import Blob, Message, MessageAttachment, Person, ThreadParticipant
-from server.db.types import new_id, utcnow
+from server.db.models import Person
 from server.deps import authenticate_request, current_user, get_ctx, get_db
 from server.errors import invalid, not_found
-from server.filetypes import ALLOWED_EXTENSIONS, CONTENT_TYPES, clean_filename, extension
+from server.messaging import access, uploads
 from server.serialize import attachment_json
 
 router = APIRouter()
@@ -31,33 +28,21 @@ async def upload(request: Request, ctx: AppContext = Depends(get_ctx)) -> JSONRe
     if not raw_name:
         raise invalid("validation_error", "Send the file name in the X-Filename header.")
     try:
-        filename = clean_filename(unquote(raw_name, errors="strict"))
+        decoded = unquote(raw_name, errors="strict")
     except UnicodeDecodeError as exc:
         raise invalid("validation_error", "X-Filename must be percent-encoded UTF-8.") from exc
-    ext = extension(filename)
-    if ext not in ALLOWED_EXTENSIONS:
-        raise type_refused(ext)
     limit = ctx.settings.max_attachment_bytes
     declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
-        raise too_large(limit)
-    blob_id = new_id()
-    stored = await ctx.blobs.receive(blob_id, request.stream(), limit, ext)
-    blob = Blob(
-        id=blob_id,
-        practice_id=user.practice_id,
-        uploader_id=user.id,
-        filename=filename,
-        size=stored.size,
-        content_type=CONTENT_TYPES[ext],
-        sha256=stored.sha256,
-        created_at=utcnow(),
+    filename, ext = uploads.checked_name(
+        decoded, int(declared) if declared and declared.isdigit() else None, limit
     )
+    blob = await uploads.receive(ctx.blobs, user, filename, ext, request.stream(), limit)
+    blob_id = blob.id
 
     key = idempotency.key_from(request, required=False)
     # The body is identified by what was stored, so a retried upload replays the first answer.
     print_ = idempotency.fingerprint(
-        "POST", request.url.path, {"filename": filename, "sha256": stored.sha256}
+        "POST", request.url.path, {"filename": filename, "sha256": blob.sha256}
     )
 
     def save() -> JSONResponse:
@@ -79,24 +64,6 @@ async def upload(request: Request, ctx: AppContext = Depends(get_ctx)) -> JSONRe
     return response
 
 
-def readable_blob(db: Session, user: Person, blob_id: str) -> Blob:
-    blob = db.get(Blob, blob_id)
-    if blob is None or blob.practice_id != user.practice_id:
-        raise not_found("That attachment")
-    if blob.uploader_id == user.id:
-        return blob
-    shared = db.scalar(
-        select(MessageAttachment.blob_id)
-        .join(Message, Message.id == MessageAttachment.message_id)
-        .join(ThreadParticipant, ThreadParticipant.thread_id == Message.thread_id)
-        .where(MessageAttachment.blob_id == blob_id, ThreadParticipant.person_id == user.id)
-        .limit(1)
-    )
-    if shared is None:
-        raise not_found("That attachment")
-    return blob
-
-
 @router.get("/blobs/{blob_id}")
 def download(
     blob_id: str,
@@ -104,7 +71,7 @@ def download(
     db: Session = Depends(get_db),
     ctx: AppContext = Depends(get_ctx),
 ) -> FileResponse:
-    blob = readable_blob(db, user, blob_id)
+    blob = access.readable_blob(db, user, blob_id)
     path = ctx.blobs.path(blob.id)
     if not path.exists():
         raise not_found("That attachment")
