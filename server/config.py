@@ -46,6 +46,8 @@ class Settings:
     max_subject_chars: int = 200
     token_idle_seconds: int = 72 * 3600
     token_max_seconds: int = 30 * 24 * 3600
+    portal_idle_seconds: int = 15 * 60
+    portal_max_seconds: int = 12 * 3600
     login_window_seconds: int = 15 * 60
     login_max_failures_per_user: int = 10
     login_max_failures_per_address: int = 100

@@ -4,6 +4,7 @@ counters and the audit trail."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -46,9 +47,11 @@ def sign_in(
     password: str,
     totp_code: str | None,
     address: str,
+    issue: Callable[[Session, Settings, Person], tuple[str, datetime]] = issue_token,
 ) -> SignedIn:
     """Check the credentials and issue a token, or raise the ApiError a person should see.
 
+    `issue` makes the credential: an API token, or the portal's browser session.
     Commits: a failure is recorded (and audited) even though the caller answers with an error.
     """
     username = username_raw.strip().lower()
@@ -76,7 +79,7 @@ def sign_in(
             raise locked_out(wait)
         raise ApiError(401, "invalid_credentials", BAD_LOGIN)
     throttle.reset_username(db, username)
-    token, expires = issue_token(db, settings, person)
+    token, expires = issue(db, settings, person)
     audit.record(db, person.practice_id, person.id, "login", "person", person.id, address)
     db.commit()
     return SignedIn(person=person, token=token, expires_at=expires)

@@ -241,3 +241,4 @@ class FeedCounter(Base):
     value: Mapped[int] = mapped_column(BigInteger, default=0)
     # Cursors at or below this were compacted away (tombstones pruned): 410 cursor_expired.
     pruned_below: Mapped[int] = mapped_column(BigInteger, default=0)
+from server.db.portal_models import PortalSession as PortalSession  # noqa: E402,F401
