@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.api.schemas import DraftIn
-from server.db.models import Draft, Person
+from server.db.models import Person
 from server.deps import current_user, get_db
 from server.errors import invalid
 from server.messaging import drafts
@@ -22,10 +21,7 @@ router = APIRouter()
 def list_drafts(
     user: Person = Depends(current_user), db: Session = Depends(get_db)
 ) -> dict[str, Any]:
-    found = db.scalars(
-        select(Draft).where(Draft.person_id == user.id).order_by(Draft.updated_at.desc())
-    ).all()
-    return {"drafts": [draft_json(d) for d in found]}
+    return {"drafts": [draft_json(d) for d in drafts.list_drafts(db, user)]}
 
 
 @router.put("/drafts/{draft_id}")

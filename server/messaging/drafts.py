@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import uuid
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.db.models import Draft, Person
@@ -20,6 +21,15 @@ def draft_id(raw: str) -> str:
         return str(uuid.UUID(raw))
     except ValueError as exc:
         raise invalid("validation_error", "A draft id must be a UUID.") from exc
+
+
+def list_drafts(db: Session, user: Person) -> list[Draft]:
+    """The user's drafts, the latest changed first."""
+    return list(
+        db.scalars(
+            select(Draft).where(Draft.person_id == user.id).order_by(Draft.updated_at.desc())
+        ).all()
+    )
 
 
 def own_draft(db: Session, user: Person, raw_id: str) -> Draft:

@@ -99,6 +99,11 @@ def read_thread(db: Session, user: Person, thread_id: str, ip: str | None) -> di
     states.apply(db, user, [thread.id], folder=None, unread=False, starred=None)
     audit.record(db, user.practice_id, user.id, "read_thread", "thread", thread.id, ip)
     db.commit()
+    return thread_contents(db, user, thread)
+
+
+def thread_contents(db: Session, user: Person, thread: Thread) -> dict[str, Any]:
+    """A visible thread's JSON with its state and every message, oldest first."""
     message_ids = db.scalars(
         select(Message.id).where(Message.thread_id == thread.id).order_by(Message.sent_at)
     ).all()
