@@ -26,6 +26,7 @@ from server.errors import install_handlers
 from server.feed.pg_listen import PgListener
 from server.maintenance import MaintenanceWorker
 from server.notify import EmailWorker
+from server.portal.app import create_portal
 
 API_PREFIX = "/api/v1"
 
@@ -71,4 +72,5 @@ def create_app(settings: Settings) -> FastAPI:
     install_handlers(app)
     for module in (auth, directory, threads, folders, drafts, blobs, changes, clients, audit_log):
         app.include_router(module.router, prefix=API_PREFIX)
+    app.mount("/portal", create_portal(ctx))
     return app
