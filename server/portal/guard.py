@@ -33,9 +33,10 @@ def _origin_of(url: str) -> str:
 
 
 def same_origin(request: Request, public_url: str | None) -> bool:
-    """The `Origin` header names this server, or (without one) `Sec-Fetch-Site` says so."""
+    """The `Origin` header names this server, or (when it is absent or opaque) `Sec-Fetch-Site`
+    says the request came from this origin."""
     origin = request.headers.get("origin")
-    if origin is None:
+    if origin is None or origin == "null":  # "null" under our own Referrer-Policy: no-referrer
         return request.headers.get("sec-fetch-site") == "same-origin"
     ours = {f"{request.url.scheme}://{request.headers.get('host', '')}".lower()}
     if public_url:
