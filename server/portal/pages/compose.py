@@ -99,7 +99,10 @@ async def new_message_post(request: Request, client: Client = Depends(check_post
         attachment_ids=[v for v in form.getlist("attachment_id") if isinstance(v, str)],
     )
     files = [f for f in form.getlist("files") if isinstance(f, UploadFile)]
-    stored, refused = await store_files(client.ctx, client.person, files)
+    try:
+        stored, refused = await store_files(client.ctx, client.person, files)
+    finally:
+        await form.close()
     filled.attachment_ids += [str(s["id"]) for s in stored]
     return await run_in_threadpool(_act, request, client, texts["action"], filled, refused)
 

@@ -83,7 +83,10 @@ async def reply(request: Request, thread_id: str, client: Client = Depends(check
     text = str(form.get("body") or "")
     kept_ids = [v for v in form.getlist("attachment_id") if isinstance(v, str)]
     files = [f for f in form.getlist("files") if isinstance(f, UploadFile)]
-    stored, refused = await store_files(client.ctx, client.person, files)
+    try:
+        stored, refused = await store_files(client.ctx, client.person, files)
+    finally:
+        await form.close()
     ids = kept_ids + [str(s["id"]) for s in stored]
     return await run_in_threadpool(_reply, request, client, thread_id, text, ids, refused)
 
