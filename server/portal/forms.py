@@ -7,6 +7,7 @@ import re
 from collections.abc import AsyncIterator
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
@@ -74,14 +75,11 @@ def save_blob(ctx: AppContext, blob: Blob) -> None:
         db.commit()
 
 
-def kept_attachments(ctx: AppContext, person: Person, ids: list[str]) -> list[dict[str, object]]:
+def kept_attachments(db: Session, person: Person, ids: list[str]) -> list[dict[str, object]]:
     """The already-uploaded files a refused form keeps (the person's own uploads only)."""
     unique = list(dict.fromkeys(ids))[:100]
     if not unique:
         return []
-    with ctx.sessions() as db:
-        rows = db.scalars(
-            select(Blob).where(Blob.id.in_(unique), Blob.uploader_id == person.id)
-        ).all()
-        by_id = {b.id: attachment_json(b) for b in rows}
+    rows = db.scalars(select(Blob).where(Blob.id.in_(unique), Blob.uploader_id == person.id)).all()
+    by_id = {b.id: attachment_json(b) for b in rows}
     return [by_id[i] for i in unique if i in by_id]

@@ -74,6 +74,9 @@ def signed_in(
         raise Redirect(portal_root(request, own) + "messages")
     if live.person.kind != "client":
         raise StaffMember(practice, live)
+    # End the lookup's transaction: on SQLite it holds the write lock, and an upload must not
+    # keep it while the file streams in.
+    db.commit()
     return Client(practice=practice, live=live, db=db, ctx=ctx)
 
 

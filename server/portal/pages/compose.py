@@ -52,7 +52,7 @@ def _page(
     return render(
         request, "compose.html", client.practice, client.live, status=status,
         title="New message", filled=filled, offered=offered, inactive_reason=reason,
-        kept=kept_attachments(client.ctx, client.person, filled.attachment_ids),
+        kept=kept_attachments(client.db, client.person, filled.attachment_ids),
         limits=limits(client.ctx), folders=folder_nav(client, "drafts" if filled.saved_draft
                                                       else ""),
         errors=errors.items if errors else None, saved=saved,

@@ -121,4 +121,4 @@ def _reply(
             errors.add(REPLY_FIELD if field in ("body", "to") else field, exc.detail)
     contents = reading.thread_contents(db, me, thread)
     return _view(request, client, contents, status, errors, text,
-                 kept_attachments(ctx, me, attachment_ids))
+                 kept_attachments(db, me, attachment_ids))
