@@ -3,6 +3,7 @@ with JavaScript on and off."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -76,3 +77,11 @@ def tmp_files(tmp_path: Path) -> Path:
     folder = tmp_path / "files"
     folder.mkdir()
     return folder
+
+
+@pytest.fixture(scope="session")
+def xss_payloads() -> list[str]:
+    """Hostile bodies (tests/data/xss-bodies.json): staff may send anything."""
+    items = json.loads((Path(__file__).parents[1] / "data" / "xss-bodies.json").read_text())
+    assert len(items) >= 50
+    return [str(item) for item in items]
