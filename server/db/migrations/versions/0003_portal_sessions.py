@@ -1,7 +1,7 @@
 """portal sessions: the client portal's signed-in browsers, stored hashed
 
 Revision ID: 0003_portal_sessions
-Revises: 0002_practice_slug
+Revises: 0006_administration
 Create Date: 2026-12-01 23:00:00
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 import server.db.types
 
 revision = "0003_portal_sessions"
-down_revision = "0002_practice_slug"
+down_revision = "0006_administration"
 branch_labels = None
 depends_on = None
 
