@@ -17,7 +17,7 @@ from server.db.models import Practice
 from server.deps import refuse_unstorable_text
 from server.errors import ApiError
 from server.portal.headers import SecurityHeaders
-from server.portal.pages import attachments, compose, messages, sign_in, thread
+from server.portal.pages import attachments, compose, messages, passwords, sign_in, thread
 from server.portal.pages.common import Redirect, StaffMember
 from server.portal.render import STATIC_DIR, render
 
@@ -60,7 +60,7 @@ def create_portal(ctx: AppContext) -> FastAPI:
     portal.state.ctx = ctx
     portal.add_middleware(SecurityHeaders)
     portal.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for module in (sign_in, compose, messages, thread, attachments):
+    for module in (sign_in, passwords, compose, messages, thread, attachments):
         portal.include_router(module.router)
 
     @portal.exception_handler(Redirect)

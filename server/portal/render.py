@@ -61,7 +61,7 @@ def render(
     root = request.scope.get("root_path", "")
     page = env.get_template(template).render(
         practice=practice,
-        notice=getattr(practice, "portal_notice", None) if practice is not None else None,
+        notice=practice.portal_notice if practice is not None else None,
         live=live,
         csrf=csrf or (live.csrf_token if live else ""),
         base=portal_base(request, practice) if practice is not None else f"{root}/",

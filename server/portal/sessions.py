@@ -14,6 +14,7 @@ from fastapi import Request, Response
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from server.accounts.sign_in_checks import may_sign_in
 from server.auth.tokens import token_hash
 from server.config import Settings
 from server.db.models import Person
@@ -87,6 +88,8 @@ def resolve(db: Session, settings: Settings, request: Request) -> Live | None:
     now = utcnow()
     idle_until = session.last_used_at + timedelta(seconds=settings.portal_idle_seconds)
     if session.revoked_at is not None or now >= session.expires_at or now >= idle_until:
+        return None
+    if not may_sign_in(person):  # disabled, or portal access withdrawn, since signing in
         return None
     if now - session.last_used_at > TOUCH_EVERY:
         db.execute(
