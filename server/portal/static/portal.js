@@ -66,9 +66,9 @@
 
   /* The formatting toolbar: an editable box replaces the plain textarea. */
   var COMMANDS = [
-    ["bold", "Bold", "B"], ["italic", "Italic", "I"], ["underline", "Underline", "U"],
-    ["insertUnorderedList", "Bulleted list", "• List"],
-    ["insertOrderedList", "Numbered list", "1. List"], ["createLink", "Link", "Link"]
+    ["bold", "Bold"], ["italic", "Italic"], ["underline", "Underline"],
+    ["insertUnorderedList", "Bulleted list"], ["insertOrderedList", "Numbered list"],
+    ["createLink", "Link"]
   ];
 
   function textToHtml(text) {
@@ -101,7 +101,7 @@
       box.innerHTML = hidden.value || textToHtml(area.value);
       var bar = el("div", { role: "toolbar", "aria-label": "Formatting", "aria-controls": box.id, "class": "toolbar" });
       var buttons = COMMANDS.map(function (command) {
-        var button = el("button", { type: "button", "aria-label": command[1], title: command[1] }, command[2]);
+        var button = el("button", { type: "button", "class": "toolbar__" + command[0] }, command[1]);
         if (command[0] !== "createLink") { button.setAttribute("aria-pressed", "false"); }
         button.addEventListener("mousedown", function (event) { event.preventDefault(); });
         button.addEventListener("click", function () {
