@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import Depends, Request
+from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -16,6 +17,7 @@ from server.deps import get_ctx, get_db
 from server.errors import ApiError, not_found
 from server.filetypes import ALLOWED_EXTENSIONS
 from server.portal import guard, sessions
+from server.portal.render import render
 
 
 class Redirect(Exception):  # noqa: N818 - control flow, rendered as 303 See Other
@@ -100,6 +102,16 @@ class Errors:
 
     def __bool__(self) -> bool:
         return bool(self.items)
+
+
+def anon_page(request: Request, practice: Practice, template: str, status: int = 200,
+              **values: Any) -> Response:
+    """A page before sign-in: its forms carry the browser's `portal_csrf` token (set here)."""
+    token, fresh = guard.anon_token(request)
+    response = render(request, template, practice, status=status, csrf=token, **values)
+    if fresh:
+        sessions.set_cookie(request, response, token, guard.ANON_COOKIE)
+    return response
 
 
 def limits(ctx: AppContext) -> dict[str, Any]:

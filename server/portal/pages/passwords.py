@@ -4,8 +4,6 @@ staff alike): the same service functions as `POST /auth/password-reset` and
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
@@ -17,24 +15,14 @@ from server.context import AppContext
 from server.db.models import Practice
 from server.deps import client_address, get_ctx, get_db
 from server.errors import ApiError
-from server.portal import guard, sessions
-from server.portal.pages.common import Errors, practice_of
-from server.portal.render import render
+from server.portal import guard
+from server.portal.pages.common import Errors, anon_page, practice_of
 
 router = APIRouter()
 
-def _anon(request: Request, practice: Practice, template: str, status: int = 200,
-          **values: Any) -> Response:
-    token, fresh = guard.anon_token(request)
-    response = render(request, template, practice, status=status, csrf=token, **values)
-    if fresh:
-        sessions.set_cookie(request, response, token, guard.ANON_COOKIE)
-    return response
-
-
 @router.get("/{slug}/forgot")
 def forgot_page(request: Request, practice: Practice = Depends(practice_of)) -> Response:
-    return _anon(request, practice, "forgot.html", title="Forgot your password?", username="")
+    return anon_page(request, practice, "forgot.html", title="Forgot your password?", username="")
 
 
 @router.post("/{slug}/forgot")
@@ -50,19 +38,19 @@ def forgot_post(
     errors = Errors()
     if not username.strip():
         errors.add("username", "Enter your username.")
-        return _anon(request, practice, "forgot.html", 422, title="Forgot your password?",
+        return anon_page(request, practice, "forgot.html", 422, title="Forgot your password?",
                      username=username, errors=errors.items)
     try:
         request_password_reset(db, ctx.settings, username, client_address(request))
     except ApiError as exc:
         errors.add("username", exc.detail)
-        response = _anon(request, practice, "forgot.html", exc.status,
+        response = anon_page(request, practice, "forgot.html", exc.status,
                          title="Forgot your password?", username=username,
                          errors=errors.items)
         response.headers.update(exc.headers)
         return response
     ctx.kick_email()
-    return _anon(request, practice, "forgot_sent.html", title="Check your email")
+    return anon_page(request, practice, "forgot_sent.html", title="Check your email")
 
 
 def _purpose(kind: str) -> str:
@@ -70,7 +58,7 @@ def _purpose(kind: str) -> str:
 
 
 def _link_gone(request: Request, practice: Practice, detail: str) -> Response:
-    return _anon(request, practice, "link_gone.html", 410, title="This link no longer works",
+    return anon_page(request, practice, "link_gone.html", 410, title="This link no longer works",
                  detail=detail)
 
 
@@ -79,7 +67,7 @@ def _show_form(request: Request, practice: Practice, db: Session, ctx: AppContex
     problem = link_problem(db, token, ctx.settings)
     if problem is not None:
         return _link_gone(request, practice, problem)
-    return _anon(request, practice, "set_password.html", title="Set your password",
+    return anon_page(request, practice, "set_password.html", title="Set your password",
                  purpose=_purpose(kind), action=f"{kind}/{token}", min_length=MIN_LENGTH)
 
 
@@ -101,45 +89,34 @@ def _set_password(request: Request, practice: Practice, db: Session, ctx: AppCon
                 return _link_gone(request, practice, exc.detail)
             errors.add("new_password", exc.detail)
         else:
-            return _anon(request, practice, "password_set.html", title="Your password is set")
-    return _anon(request, practice, "set_password.html", 422, title="Set your password",
+            return anon_page(request, practice, "password_set.html", title="Your password is set")
+    return anon_page(request, practice, "set_password.html", 422, title="Set your password",
                  purpose=_purpose(kind), action=f"{kind}/{token}", min_length=MIN_LENGTH,
                  errors=errors.items)
 
 
-@router.get("/{slug}/welcome/{token}")
-def welcome_page(
-    request: Request, token: str, practice: Practice = Depends(practice_of),
-    db: Session = Depends(get_db), ctx: AppContext = Depends(get_ctx),
-) -> Response:
-    return _show_form(request, practice, db, ctx, "welcome", token)
+def _add_link_pages(kind: str) -> None:
+    """GET and POST of `welcome/{token}` (invites) or `reset/{token}`."""
+
+    def page(
+        request: Request, token: str, practice: Practice = Depends(practice_of),
+        db: Session = Depends(get_db), ctx: AppContext = Depends(get_ctx),
+    ) -> Response:
+        return _show_form(request, practice, db, ctx, kind, token)
+
+    def post(
+        request: Request, token: str, new_password: str = Form("", max_length=1000),
+        confirm_password: str = Form("", max_length=1000), csrf_token: str = Form(""),
+        practice: Practice = Depends(practice_of), db: Session = Depends(get_db),
+        ctx: AppContext = Depends(get_ctx),
+    ) -> Response:
+        return _set_password(request, practice, db, ctx, kind, token, new_password,
+                             confirm_password, csrf_token)
+
+    path = f"/{{slug}}/{kind}/{{token}}"
+    router.add_api_route(path, page, methods=["GET"], name=f"{kind}_page")
+    router.add_api_route(path, post, methods=["POST"], name=f"{kind}_post")
 
 
-@router.get("/{slug}/reset/{token}")
-def reset_page(
-    request: Request, token: str, practice: Practice = Depends(practice_of),
-    db: Session = Depends(get_db), ctx: AppContext = Depends(get_ctx),
-) -> Response:
-    return _show_form(request, practice, db, ctx, "reset", token)
-
-
-@router.post("/{slug}/welcome/{token}")
-def welcome_post(
-    request: Request, token: str, new_password: str = Form("", max_length=1000),
-    confirm_password: str = Form("", max_length=1000), csrf_token: str = Form(""),
-    practice: Practice = Depends(practice_of), db: Session = Depends(get_db),
-    ctx: AppContext = Depends(get_ctx),
-) -> Response:
-    return _set_password(request, practice, db, ctx, "welcome", token, new_password,
-                         confirm_password, csrf_token)
-
-
-@router.post("/{slug}/reset/{token}")
-def reset_post(
-    request: Request, token: str, new_password: str = Form("", max_length=1000),
-    confirm_password: str = Form("", max_length=1000), csrf_token: str = Form(""),
-    practice: Practice = Depends(practice_of), db: Session = Depends(get_db),
-    ctx: AppContext = Depends(get_ctx),
-) -> Response:
-    return _set_password(request, practice, db, ctx, "reset", token, new_password,
-                         confirm_password, csrf_token)
+for _kind in ("welcome", "reset"):
+    _add_link_pages(_kind)

@@ -14,24 +14,13 @@ from server.db.models import Practice
 from server.deps import client_address, get_ctx, get_db
 from server.errors import ApiError
 from server.portal import guard, sessions
-from server.portal.pages.common import Errors, portal_root, practice_of
-from server.portal.render import render
+from server.portal.pages.common import Errors, anon_page, portal_root, practice_of
 
 router = APIRouter()
 
 
-def _page(
-    request: Request,
-    practice: Practice,
-    status: int = 200,
-    **values: Any,
-) -> Response:
-    token, fresh = guard.anon_token(request)
-    response = render(request, "sign_in.html", practice, status=status, csrf=token,
-                      title="Sign in", **values)
-    if fresh:
-        sessions.set_cookie(request, response, token, guard.ANON_COOKIE)
-    return response
+def _page(request: Request, practice: Practice, status: int = 200, **values: Any) -> Response:
+    return anon_page(request, practice, "sign_in.html", status, title="Sign in", **values)
 
 
 @router.get("/{slug}")
