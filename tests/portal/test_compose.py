@@ -233,3 +233,18 @@ def test_an_inactive_client_is_offered_front_office_and_billing_and_told_why(
     expect(to).to_contain_text("Your account is inactive")
     names = to.locator("label").all_inner_texts()
     assert sorted(names) == ["Jamie Front Desk", "Pat Billing"]
+
+
+def test_with_scripts_a_draft_saves_itself_while_typing(portal: Any, staff: Api) -> None:
+    title = subject("Saved while typing")
+    p: Portal = portal().signed_in("alex")
+    p.goto("messages/new")
+    p.page.get_by_label("Pat Billing").check()
+    p.page.get_by_label("Subject").fill(title)
+    p.page.get_by_role("textbox", name="Message").click()
+    p.page.keyboard.type("Is my insurance card on file?")
+    expect(p.page.get_by_role("status")).to_contain_text("Draft saved at", timeout=20_000)
+    drafts = staff.as_("alex").get("/drafts").json()["drafts"]
+    saved = next(d for d in drafts if d["subject"] == title)
+    assert "Is my insurance card on file?" in saved["body_html"]
+    assert saved["to"] == [f"person:{staff.id('billing')}"]

@@ -1,7 +1,7 @@
 /* The client portal's own script. Every page works without it; with it: the error summary
    takes the focus, "Select all", the formatting toolbar, files uploaded as soon as they are
-   chosen or dropped (with progress and the server's limits checked first), local times,
-   and a form sent only once. */
+   chosen or dropped (with progress and the server's limits checked first), drafts saved
+   as one types, local times, and a form sent only once. */
 (function () {
   "use strict";
 
@@ -136,9 +136,15 @@
       area.dataset.editorId = box.id;
       area.parentNode.insertBefore(bar, area);
       area.parentNode.insertBefore(box, area);
-      field.closest("form").addEventListener("submit", function () {
+      function sync() {
         hidden.value = box.textContent.trim() ? box.innerHTML : "";
         area.value = box.innerText;
+      }
+      var form = field.closest("form");
+      form.addEventListener("submit", sync);
+      form.addEventListener("portal:sync", sync);
+      box.addEventListener("input", function () {
+        form.dispatchEvent(new Event("input"));
       });
     });
   }
@@ -232,6 +238,43 @@
     });
   }
 
+  /* Drafts save themselves a few seconds after the typing stops. */
+  function autosave() {
+    each("form[data-autosave]", function (form) {
+      var status = null;
+      var timer = null;
+      function say(text) {
+        if (!status) {  /* made on the first save: one live region per page */
+          status = document.querySelector("main [role=status]") ||
+            el("p", { "class": "hint autosave", role: "status" });
+          var buttons = form.querySelector(".button-group");
+          if (!status.parentNode) { buttons.parentNode.insertBefore(status, buttons); }
+        }
+        status.textContent = text;
+      }
+      function save() {
+        form.dispatchEvent(new Event("portal:sync"));
+        var data = new FormData(form);
+        data.set("action", "save");
+        data.delete("files");
+        /* form.action would be the button named "action": read the attribute. */
+        fetch(form.getAttribute("action"), { method: "POST", body: data, credentials: "same-origin", redirect: "manual" })
+          .then(function (answer) {
+            var saved = answer.type === "opaqueredirect" || answer.ok;
+            say(saved
+              ? "Draft saved at " + new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) + "."
+              : "The draft could not be saved just now.");
+          })
+          .catch(function () { say("The draft could not be saved just now."); });
+      }
+      form.addEventListener("input", function () {
+        clearTimeout(timer);
+        timer = setTimeout(save, 3000);
+      });
+      form.addEventListener("submit", function () { clearTimeout(timer); });
+    });
+  }
+
   /* Send a form once: a second press while the page loads does nothing. */
   function sendOnce() {
     each("form", function (form) {
@@ -258,6 +301,7 @@
   selectAll();
   editor();
   attachments();
+  autosave();
   sendOnce();
   localTimes();
 }());
