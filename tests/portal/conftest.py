@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from tests.portal.pages import Portal
+from tests.server.conftest import pg_cluster  # noqa: F401  (the security tests' PostgreSQL)
 from tests.support.api_client import Api
 from tests.support.browser import CHROMIUM_ARGS, chromium_path
 from tests.support.live_server import LiveServer

@@ -154,3 +154,21 @@ def test_the_skip_link_moves_to_the_main_content(portal: Any) -> None:
     expect(skip).to_be_focused()
     p.page.keyboard.press("Enter")
     assert p.page.evaluate("document.activeElement.id") == "main"
+
+
+def test_at_200_percent_zoom_pages_reflow_without_sideways_scrolling(
+    portal: Any, content: dict[str, str]
+) -> None:
+    # A 1280 x 900 window at 200% zoom lays out like a 640 x 450 one at 100%.
+    p: Portal = portal(width=640, dark=False)
+    p.page.set_viewport_size({"width": 640, "height": 450})
+    p.goto()
+    p.assert_no_sideways_scroll()
+    p.signed_in("alex")
+    for path in ("messages", "messages/new", "messages?folder=drafts"):
+        p.goto(path)
+        p.assert_no_sideways_scroll()
+        p.assert_one_h1()
+    p.goto("messages")
+    p.open_thread("Accessible thread")
+    p.assert_no_sideways_scroll()

@@ -4,6 +4,7 @@ changed, foreign ids 404, and a client who never learns of the other clients of 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -19,6 +20,21 @@ from tests.support.api_client import Api
 from tests.support.live_server import LiveServer
 
 EVIL = "https://evil.example"
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def portal_server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
+    """The security properties hold on both databases the server runs on."""
+    url = None
+    if request.param == "postgres":
+        url = request.getfixturevalue("pg_cluster").create_database()
+    live = LiveServer(tmp_path_factory.mktemp("portal-security"), database_url=url).start()
+    try:
+        yield live
+    finally:
+        live.stop()
 
 
 def subject(label: str) -> str:
