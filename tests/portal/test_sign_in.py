@@ -12,7 +12,7 @@ import requests
 from playwright.sync_api import expect
 from sqlalchemy import select, update
 
-from server.db.models import Person
+from server.db.models import Person, Practice
 from server.db.portal_models import PortalSession
 from server.db.types import utcnow
 from server.seed import DEMO_PASSWORD
@@ -174,3 +174,25 @@ def test_another_practices_person_lands_on_their_own_portal(portal: Any) -> None
     expect(p.page.get_by_role("heading", level=1, name="Inbox")).to_be_visible()
     assert "/portal/harbor/messages" in p.page.url
     expect(p.page.get_by_text("Harbor Therapy").first).to_be_visible()
+
+
+def test_the_practices_notice_is_on_every_page(portal: Any, portal_server: LiveServer) -> None:
+    notice = "Closed on Friday for staff training. In a crisis call 988."
+    with portal_server.ctx.sessions() as db:
+        db.execute(update(Practice).where(Practice.slug == "lakeside")
+                   .values(portal_notice=notice))
+        db.commit()
+    try:
+        p = portal(js=False)
+        p.goto()
+        region = p.page.get_by_role("region", name="Notice from the practice")
+        expect(region).to_have_text(notice)
+        p.sign_in("alex")
+        for path in ("messages", "messages/new"):
+            p.goto(path)
+            expect(p.page.get_by_role("region", name="Notice from the practice")).to_have_text(
+                notice)
+    finally:
+        with portal_server.ctx.sessions() as db:
+            db.execute(update(Practice).where(Practice.slug == "lakeside").values(portal_notice=""))
+            db.commit()
