@@ -37,6 +37,14 @@ def over_tls(request: Request) -> bool:
     return request.url.scheme == "https"
 
 
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
+
+
+def may_sign_in_here(request: Request) -> bool:
+    """Sessions travel only over TLS, or over plain HTTP to this same computer."""
+    return over_tls(request) or (request.url.hostname or "") in LOOPBACK_HOSTS
+
+
 def cookie_name(request: Request, base: str = "portal") -> str:
     return f"__Host-{base}" if over_tls(request) else base
 

@@ -100,6 +100,20 @@ def test_over_tls_the_cookie_is_host_prefixed_and_secure_with_hsts(
     assert "domain=" not in cookie.lower()
 
 
+def test_no_session_over_plain_http_to_another_computer(portal_server: LiveServer) -> None:
+    root = f"{portal_server.url}/portal/lakeside/"
+    http = requests.Session()
+    remote = {"Host": "portal.lakeside.example"}
+    token = csrf_of(http.get(root, headers=remote, timeout=30).text)
+    answer = http.post(root, data={"username": "alex", "password": "lakeside-demo-2026",
+                                   "csrf_token": token},
+                       headers={**remote, "Origin": "http://portal.lakeside.example"},
+                       allow_redirects=False, timeout=30)
+    assert answer.status_code == 403
+    assert "secure (https://) connection" in answer.text
+    assert "portal=" not in answer.headers.get("set-cookie", "")
+
+
 def _state(server: LiveServer, thread_id: str) -> tuple[str, bool]:
     with server.ctx.sessions() as db:
         state = db.scalar(select(ThreadState).where(

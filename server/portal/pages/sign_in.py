@@ -56,6 +56,10 @@ def sign_in_post(
 ) -> Response:
     guard.check(request, ctx.settings.public_url, csrf_token, guard.anon_expected(request))
     errors = Errors()
+    if not sessions.may_sign_in_here(request):
+        errors.add("username", "This portal can be used only over a secure (https://) "
+                               "connection. Open it from the link in your email.")
+        return _page(request, practice, 403, errors=errors.items, username=username)
     if not username.strip():
         errors.add("username", "Enter your username.")
     if not password:
