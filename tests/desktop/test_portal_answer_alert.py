@@ -6,12 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from desktop.tray import Tray
 from tests.desktop.conftest import PASSWORD
 from tests.desktop.people import Person
-from tests.support.browser import CHROMIUM_ARGS, chromium_path
 
 
 @pytest.fixture
@@ -22,28 +21,26 @@ def tray(app_settings: Any, monkeypatch: pytest.MonkeyPatch) -> Tray:
 
 
 def test_a_reply_from_the_portal_raises_the_tray_alert(
-    qtbot: Any, open_inbox: Any, live_server: Any, tray: Tray
+    qtbot: Any, open_inbox: Any, live_server: Any, tray: Tray, browser: Any
 ) -> None:
-    executable = chromium_path()
     window = open_inbox("dr.rivera", tray=tray).window
     rivera = Person(live_server, "dr.rivera")
     thread = rivera.send(["alex"], "Before Tuesday", "Could you fill in the sleep log?")
-    with sync_playwright() as driver:
-        browser = driver.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_context(viewport={"width": 360, "height": 800}).new_page()
-            page.goto(f"{live_server.url}/portal/lakeside/")
-            page.get_by_label("Username").fill("alex")
-            page.get_by_label("Password").fill(PASSWORD)
-            page.get_by_role("button", name="Sign in").click()
-            page.get_by_role("link", name="Before Tuesday").click()
-            expect(page.get_by_text("Could you fill in the sleep log?")).to_be_visible()
-            page.get_by_label("Your reply").fill("Yes, I will bring it on Tuesday.")
-            with qtbot.waitSignal(window.session.bridge.newMessage, timeout=20_000):
-                page.get_by_role("button", name="Send reply").click()
-                expect(page.get_by_role("status")).to_contain_text("Your message was sent.")
-        finally:
-            browser.close()
+    context = browser.new_context(viewport={"width": 360, "height": 800})
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server.url}/portal/lakeside/")
+        page.get_by_label("Username").fill("alex")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.get_by_role("link", name="Before Tuesday").click()
+        expect(page.get_by_text("Could you fill in the sleep log?")).to_be_visible()
+        page.get_by_label("Your reply").fill("Yes, I will bring it on Tuesday.")
+        with qtbot.waitSignal(window.session.bridge.newMessage, timeout=20_000):
+            page.get_by_role("button", name="Send reply").click()
+            expect(page.get_by_role("status")).to_contain_text("Your message was sent.")
+    finally:
+        context.close()
     title, _body = tray.last_alert
     assert title == "New secure message"
     qtbot.waitUntil(lambda: tray.unread >= 1, timeout=10_000)

@@ -9,27 +9,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from tests.portal.pages import Portal
 from tests.server.conftest import pg_cluster  # noqa: F401  (the security tests' PostgreSQL)
 from tests.support.api_client import Api
-from tests.support.browser import CHROMIUM_ARGS, chromium_path
 from tests.support.live_server import LiveServer
 
 # A busy machine can take seconds to answer; an expectation waits for it (it asserts no time).
 expect.set_options(timeout=15_000)
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    executable = chromium_path()
-    with sync_playwright() as driver:
-        launched = driver.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
 
 
 @pytest.fixture(scope="module")

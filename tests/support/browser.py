@@ -7,7 +7,11 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from tests.support.system_tools import missing, require
 
@@ -41,3 +45,18 @@ def axe_source() -> str:
     missing("needs axe-core's axe.min.js (npm install axe-core into .ci/node, as .ci/run does, "
             f"or set {AXE_ENV})")
     raise AssertionError("unreachable")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One chromium for the whole run (the portal's tests and the desktop's end-to-end ones):
+    Playwright's sync API cannot be started twice in one process while it runs."""
+    from playwright.sync_api import sync_playwright
+
+    executable = chromium_path()
+    with sync_playwright() as driver:
+        launched = driver.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
