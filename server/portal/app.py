@@ -16,6 +16,7 @@ from server.context import AppContext
 from server.db.models import Practice
 from server.deps import refuse_unstorable_text
 from server.errors import ApiError
+from server.portal import sessions
 from server.portal.headers import SecurityHeaders
 from server.portal.pages import attachments, compose, messages, passwords, sign_in, thread
 from server.portal.pages.common import Redirect, StaffMember
@@ -34,22 +35,23 @@ HEADINGS = {
 }
 
 
-def _practice_of(request: Request) -> Practice | None:
+def _frame_of(request: Request) -> tuple[Practice | None, sessions.Live | None]:
+    """The practice of the address, and who is signed in (for the page's header)."""
     slug = request.path_params.get("slug") or request.url.path.removeprefix(
         request.scope.get("root_path", "")).strip("/").split("/")[0]
     if not slug:
-        return None
+        return None, None
     ctx: AppContext = request.app.state.ctx
     with ctx.sessions() as db:
         practice = db.scalar(select(Practice).where(Practice.slug == slug))
-        if practice is not None:
-            db.expunge(practice)
-        return practice
+        live = sessions.resolve(db, ctx.settings, request) if practice is not None else None
+        db.expunge_all()
+        return practice, live
 
 
 def _error_page(request: Request, status: int, detail: str) -> Response:
-    practice = _practice_of(request)
-    return render(request, "error.html", practice, status=status,
+    practice, live = _frame_of(request)
+    return render(request, "error.html", practice, live, status=status,
                   title=HEADINGS.get(status, "Something went wrong"),
                   heading=HEADINGS.get(status, "Something went wrong"), detail=detail)
 

@@ -294,3 +294,14 @@ def test_what_a_client_does_is_audited(portal: Any, portal_server: LiveServer,
         actions = set(db.scalars(select(AuditEvent.action).where(
             AuditEvent.actor_id == portal_server.person_id("alex"))).all())
     assert {"login", "read_thread", "send"} <= actions
+
+
+def test_a_page_that_is_not_there_keeps_the_signed_in_frame(portal_server: LiveServer) -> None:
+    client = PortalHttp(portal_server)
+    missing = client.get("messages/no-such-thread")
+    assert missing.status_code == 404
+    assert "Sign out" in missing.text
+    assert "Go to your messages" in missing.text
+    anonymous = requests.get(f"{portal_server.url}/portal/lakeside/nothing-here", timeout=30)
+    assert anonymous.status_code == 404
+    assert "Sign out" not in anonymous.text
