@@ -135,6 +135,8 @@ def _start_demo(args: argparse.Namespace, data_root: Path | None):  # noqa: ANN2
     write_starter_conversations(demo.url)
     print(f"Demo server on {demo.url} (signed in as {args.demo_user}; password "
           "lakeside-demo-2026 for everyone).", file=sys.stderr)
+    print(f"Client portal: {demo.portal_url} (sign in as alex to answer as a client).",
+          file=sys.stderr)
     activity = DemoActivity(demo.url, args.demo_user) if args.demo_activity else None
     return demo, activity, data_root or demo.data_dir / "inbox"
 

@@ -146,6 +146,10 @@ class Startup(QObject):
             window.password_check.remember(password)
         window.signOutRequested.connect(self.sign_out)
         window.quitRequested.connect(self.quit)
+        if self.demo is not None:
+            from desktop.demo.portal_help import add_portal_help
+
+            add_portal_help(window, self.demo.portal_url)
         self.window = window
         self.tray.show()
         if self.settings.get("startup/start_minimized") and self.tray.available():

@@ -31,6 +31,7 @@ from server.errors import install_handlers
 from server.feed.pg_listen import PgListener
 from server.maintenance import MaintenanceWorker
 from server.notify import EmailWorker
+from server.portal.app import create_portal
 from server.query_numbers import refuse_odd_numbers
 from server.transport.body_limit import BodyLimit, is_raw_upload
 from server.transport.https import install as install_transport
@@ -97,4 +98,5 @@ def create_app(settings: Settings) -> FastAPI:
         app.include_router(module.router, prefix=API_PREFIX)
     for admin in (admin_people, admin_practice, account):
         app.include_router(admin.router, prefix=API_PREFIX)
+    app.mount("/portal", create_portal(ctx))
     return app

@@ -50,6 +50,8 @@ class Settings:
     max_subject_chars: int = 200
     token_idle_seconds: int = 72 * 3600
     token_max_seconds: int = 30 * 24 * 3600
+    portal_idle_seconds: int = 15 * 60
+    portal_max_seconds: int = 12 * 3600
     # Sign-in throttling (server.auth.throttle): per (username, address or device) pair the
     # 10th failure inside the window starts a wait that doubles with each further failure.
     login_window_seconds: int = 15 * 60

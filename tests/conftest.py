@@ -10,6 +10,7 @@ import keyring
 import pytest
 
 from sync.memory_keyring import MemoryKeyring
+from tests.support.browser import browser  # noqa: F401  (one chromium for every folder)
 from tests.support.live_server import LiveServer
 from tests.support.system_tools import tools_required
 

@@ -23,6 +23,11 @@ class EmbeddedServer:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    @property
+    def portal_url(self) -> str:
+        """The demo practice's client portal, where alex and the other clients sign in."""
+        return f"{self.url}/portal/lakeside/"
+
     def start(self) -> EmbeddedServer:
         from server.cli import prepare
         from server.config import Settings

@@ -8,7 +8,7 @@ from typing import Any
 import keyring
 import pytest
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMenu
 
 from desktop import app as app_module
 from desktop.main_window import MainWindow
@@ -72,7 +72,8 @@ def test_missing_keyring_is_a_clear_error_outside_the_demo(
 
 
 def test_demo_runs_without_a_keyring_with_the_key_in_memory(
-        qtbot: Any, tmp_path: Path, no_keyring: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+        qtbot: Any, tmp_path: Path, no_keyring: Any, monkeypatch: pytest.MonkeyPatch,
+        capfd: pytest.CaptureFixture[str]) -> None:
     seen: dict[str, Any] = {}
 
     def look() -> None:
@@ -86,6 +87,8 @@ def test_demo_runs_without_a_keyring_with_the_key_in_memory(
         seen["user"] = window.session.user["username"]
         seen["status"] = window.status.lasting_label.text()
         seen["threads"] = window.thread_model.total()
+        seen["help"] = [a.text() for menu in window.menuBar().findChildren(QMenu)
+                        for a in menu.actions()]
         window.grab().save(str(tmp_path / "demo.png"))
         QApplication.instance().quit()
 
@@ -97,6 +100,10 @@ def test_demo_runs_without_a_keyring_with_the_key_in_memory(
     assert seen["user"] == "dr.rivera"
     assert "memory" in seen["status"]
     assert seen["threads"] > 0
+    portal = [text for text in seen["help"] if text.startswith("Client portal: ")]
+    assert len(portal) == 1 and "/portal/lakeside/ (sign in as alex)" in portal[0]
+    assert "Open the client portal in the browser" in seen["help"]
+    assert "Client portal: http://127.0.0.1:" in capfd.readouterr().err
 
 
 def test_command_line_refuses_demo_options_without_demo(capsys: Any) -> None:
