@@ -110,7 +110,8 @@ class Startup(QObject):
                 api = ApiClient(server_url, token)
                 try:
                     user = api.session()["user"]
-                    return server_url, username, api, user, None
+                    if _mfa_set_up_if_required(api, self.runner):
+                        return server_url, username, api, user, None
                 except NetworkError:
                     user = _cached_user(self.data_root, account) or {"username": username}
                     return server_url, username, api, user, None
@@ -185,6 +186,23 @@ class Startup(QObject):
         self.tray.hide()
         self.runner.shutdown()
         self.app.quit()
+
+
+def _mfa_set_up_if_required(api, runner: TaskRunner) -> bool:  # noqa: ANN001
+    """A saved sign-in of a practice that now requires two-step sign-in sets it up first;
+    False (signed out) when the person cancels."""
+    from desktop.admin.mfa_gate import MfaSetupDialog, setup_required
+
+    if not setup_required(api):
+        return True
+    if MfaSetupDialog(api, runner).exec() == QDialog.DialogCode.Accepted:
+        return True
+    try:
+        api.logout()
+    except Exception as error:
+        log.info("signing out after a cancelled set-up failed: %s", error)
+    api.close()
+    return False
 
 
 class _KeyringMissing(Exception):
