@@ -1,0 +1,110 @@
+"""What administration adds to signing in: "Forgot your password?" (the same words whatever the
+server knows, a real email for a real person), the two-step set-up a practice can require
+before the inbox opens, and the Administration menu shown per the session's capabilities."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pyotp
+from PySide6.QtWidgets import QApplication
+
+from desktop.admin.mfa_gate import MfaSetupDialog
+from desktop.dialogs.sign_in import SignInDialog
+from desktop.tasks import TaskRunner
+from tests.desktop.admin_support import (  # noqa: F401  (fixtures)
+    WAIT_MS,
+    mailing_server,
+    runner,
+    sign_in,
+    smtp,
+)
+from tests.desktop.conftest import PASSWORD
+
+
+def make_dialog(qtbot: Any, url: str, username: str) -> SignInDialog:
+    dialog = SignInDialog(TaskRunner(), url, username)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def forgot(qtbot: Any, dialog: SignInDialog) -> str:
+    dialog.forgot.on_link_linkActivated("#reset")
+    qtbot.waitUntil(lambda: "on its way" in dialog.forgot.message.text()
+                    or "cannot be reached" in dialog.forgot.message.text(), timeout=WAIT_MS)
+    return dialog.forgot.message.text()
+
+
+def test_forgot_password_says_the_same_for_anyone_and_emails_real_people(
+        qtbot: Any, mailing_server: Any, smtp: Any) -> None:  # noqa: F811
+    known = forgot(qtbot, make_dialog(qtbot, mailing_server.url, "dr.rivera"))
+    unknown = forgot(qtbot, make_dialog(qtbot, mailing_server.url, "nobody.here"))
+    assert "on its way" in known
+    assert known.replace("dr.rivera", "X") == unknown.replace("nobody.here", "X")
+    qtbot.waitUntil(lambda: len(smtp.messages) >= 1, timeout=WAIT_MS)
+    assert len(smtp.messages) == 1
+    assert re.search(r"/reset/[A-Za-z0-9_-]{20,}", smtp.messages[0].get_content())
+
+
+def test_forgot_password_asks_for_a_username_first(qtbot: Any, live_server: Any) -> None:
+    dialog = make_dialog(qtbot, live_server.url, "")
+    dialog.forgot.on_link_linkActivated("#reset")
+    assert "your username first" in dialog.forgot.message.text()
+
+
+def test_a_required_second_factor_is_set_up_before_the_inbox_opens(
+        qtbot: Any, sign_in: Any, live_server: Any) -> None:  # noqa: F811
+    sign_in("admin").update_practice({"require_mfa_for_staff": True})
+    dialog = make_dialog(qtbot, live_server.url, "dr.rivera")
+    dialog.password.setText(PASSWORD)
+    dialog.sign_in_button.click()
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), MfaSetupDialog),
+                    timeout=WAIT_MS)
+    setup = QApplication.activeModalWidget()
+    assert not dialog.result_login  # the inbox is not open yet
+    panel = setup.panel
+    qtbot.waitUntil(lambda: panel.pages.currentWidget() is panel.setup_page, timeout=WAIT_MS)
+    secret = panel.secret.text().replace(" ", "")
+    panel.code.setText(pyotp.TOTP(secret).now())
+    panel.confirm_button.click()
+    qtbot.waitUntil(lambda: panel.pages.currentWidget() is panel.codes_page, timeout=WAIT_MS)
+    with qtbot.waitSignal(dialog.accepted, timeout=WAIT_MS):
+        panel.codes_done_button.click()
+    assert dialog.result_login["user"]["username"] == "dr.rivera"
+    dialog.api.folders()  # no longer held back
+
+
+def test_cancelling_the_required_set_up_signs_out(qtbot: Any, sign_in: Any,  # noqa: F811
+                                                  live_server: Any) -> None:
+    sign_in("admin").update_practice({"require_mfa_for_staff": True})
+    dialog = make_dialog(qtbot, live_server.url, "dr.chen")
+    dialog.password.setText(PASSWORD)
+    dialog.sign_in_button.click()
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), MfaSetupDialog),
+                    timeout=WAIT_MS)
+    QApplication.activeModalWidget().panel.cancel_button.click()
+    qtbot.waitUntil(lambda: dialog.sign_in_button.isEnabled(), timeout=WAIT_MS)
+    assert dialog.result_login is None and dialog.isVisible()
+
+
+def test_the_menu_follows_the_capabilities(qtbot: Any, open_inbox: Any) -> None:
+    def shown(inbox: Any) -> dict[str, bool]:
+        menu = inbox.window.admin_menu
+        qtbot.waitUntil(lambda: bool(menu.capabilities), timeout=WAIT_MS)
+        return {"people": menu.people_action.isVisible(),
+                "audit": menu.audit_action.isVisible(),
+                "practice": menu.practice_action.isVisible(),
+                "account": menu.account_action.isVisible()}
+
+    assert shown(open_inbox("admin")) == {"people": True, "audit": True, "practice": True,
+                                          "account": True}
+    frontdesk = open_inbox("frontdesk")
+    assert shown(frontdesk) == {"people": True, "audit": False, "practice": False,
+                                "account": True}
+    people = frontdesk.window.admin_menu.open_people()
+    qtbot.addWidget(people)
+    assert people.kind.count() == 1  # clients only
+    assert shown(open_inbox("dr.rivera")) == {"people": False, "audit": False,
+                                              "practice": False, "account": True}
