@@ -8,7 +8,11 @@ from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
 
+from server.accounts import security_log
 from server.api import (
+    account,
+    admin_people,
+    admin_practice,
     audit_log,
     auth,
     blobs,
@@ -36,6 +40,7 @@ def _conninfo(ctx: AppContext) -> str:
 
 def create_app(settings: Settings) -> FastAPI:
     settings.ensure_dirs()
+    security_log.install(settings.data_dir)
     ctx = AppContext.create(settings)
 
     @asynccontextmanager
@@ -71,4 +76,6 @@ def create_app(settings: Settings) -> FastAPI:
     install_handlers(app)
     for module in (auth, directory, threads, folders, drafts, blobs, changes, clients, audit_log):
         app.include_router(module.router, prefix=API_PREFIX)
+    for admin in (admin_people, admin_practice, account):
+        app.include_router(admin.router, prefix=API_PREFIX)
     return app

@@ -1,4 +1,4 @@
-"""`practice-server`: serve, seed-demo and migrate."""
+"""`practice-server`: serve, seed-demo, migrate, and the administration commands."""
 
 from __future__ import annotations
 
@@ -108,6 +108,10 @@ def build_parser() -> argparse.ArgumentParser:
     migrate = sub.add_parser("migrate", help="bring the database to the current schema")
     common(migrate)
     migrate.set_defaults(func=cmd_migrate)
+
+    from server.admin_cli import add_commands
+
+    add_commands(sub, common)
     return parser
 
 

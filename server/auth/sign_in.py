@@ -11,10 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server import audit
+from server.accounts import sign_in_checks
+from server.accounts.second_factor import second_factor_ok
 from server.auth import throttle
 from server.auth.passwords import verify_password
 from server.auth.tokens import issue_token
-from server.auth.totp import verify_totp
 from server.config import Settings
 from server.db.models import Person
 from server.errors import ApiError
@@ -57,25 +58,27 @@ def sign_in(
         raise locked_out(wait)
     person = db.scalar(select(Person).where(Person.username == username))
     ok = verify_password(person.password_hash if person else None, password)
-    if person is not None and ok and person.kind == "client" and not person.has_portal_account:
+    if person is not None and ok and not sign_in_checks.may_sign_in(person):
         ok = False
     if ok and person is not None and person.totp_secret:
         if not totp_code:
             raise ApiError(401, "totp_required", "Enter the 6-digit code from your authenticator.")
-        ok = verify_totp(person, totp_code)
+        ok = second_factor_ok(db, person, totp_code)
     if not ok or person is None:
         throttle.record_failure(db, username, address)
-        practice_id = person.practice_id if person else ""
-        audit.record(
-            db, practice_id, person.id if person else None, "login_failed", "person", username,
-            address,
-        )
+        if person is None:
+            sign_in_checks.failed_for_nobody(username, address)
+        else:
+            audit.record(
+                db, person.practice_id, person.id, "login_failed", "person", username, address
+            )
         db.commit()
         wait = throttle.locked_for(db, settings, username, address)
         if wait:
             raise locked_out(wait)
         raise ApiError(401, "invalid_credentials", BAD_LOGIN)
     throttle.reset_username(db, username)
+    sign_in_checks.signed_in(person)
     token, expires = issue_token(db, settings, person)
     audit.record(db, person.practice_id, person.id, "login", "person", person.id, address)
     db.commit()
