@@ -76,8 +76,10 @@ class AdminApi:
         payload = {k: v for k, v in fields.items() if k in PERSON_FIELDS and k != "kind"}
         return self.api._object("PATCH", f"/admin/people/{_segment(person_id)}", json=payload)
 
-    def invite(self, person_id: str) -> None:
-        self.api._call("POST", f"/admin/people/{_segment(person_id)}/invite")
+    def invite(self, person_id: str) -> Json | None:
+        """Emails a set-password link; the answer may carry the person as they are now."""
+        body = self.api._call("POST", f"/admin/people/{_segment(person_id)}/invite")
+        return body if isinstance(body, dict) else None
 
     def reset_mfa(self, person_id: str) -> None:
         self.api._call("POST", f"/admin/people/{_segment(person_id)}/reset-mfa")

@@ -15,7 +15,7 @@ from desktop.tasks import TaskRunner
 from sync.admin_api import AdminApi
 
 PAGE_SIZE = 200
-NEWEST_FIRST = {"order": "desc"}
+NEWEST_FIRST = {"order": "newest"}
 
 
 class AuditModel(PagedTableModel):

@@ -100,9 +100,10 @@ class AdminMenu(QObject):
     @Slot()
     def open_account(self) -> QWidget:
         def make() -> AccountWindow:
-            user = dict(self.session.server_session.get("user") or self.session.user)
+            server_session = self.session.server_session
+            user = dict(server_session.get("user") or self.session.user)
             account = AccountWindow(self.admin, self.session.runner, user,
-                                    bool(user.get("mfa_enabled")), self.window)
+                                    bool(server_session.get("mfa_enabled")), self.window)
             check = getattr(self.window, "password_check", None)
             if check is not None:
                 account.passwordChanged.connect(check.remember)

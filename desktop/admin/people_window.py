@@ -4,7 +4,7 @@ What each role may do comes from the session's capabilities; the server decides 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Slot
+from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -38,6 +38,7 @@ class PeopleWindow(QWidget):
         self.runner = runner
         self.dialog: QDialog | None = None
         self.may_manage_staff = bool(capabilities.get("manage_staff"))
+        self.may_reset_mfa = bool(capabilities.get("reset_mfa", self.may_manage_staff))
         self.setObjectName("peopleWindow")
         self.setWindowTitle(self.tr("People"))
         self.resize(1100, 640)
@@ -72,7 +73,8 @@ class PeopleWindow(QWidget):
         actions.addStretch(1)
         actions.addWidget(self.import_button)
         layout.addLayout(actions)
-        self.reset_mfa_button.setVisible(self.may_manage_staff)
+        self.reset_mfa_button.setVisible(self.may_reset_mfa)
+        self.import_button.setVisible(bool(capabilities.get("import_clients", True)))
 
         self.model = PeopleModel(admin, runner, self)
         self.table = QTableView()
@@ -116,7 +118,7 @@ class PeopleWindow(QWidget):
         self.reset_mfa_button.clicked.connect(self.on_reset_mfa_button_clicked)
         self.import_button.clicked.connect(self.on_import_button_clicked)
         self.table.doubleClicked.connect(lambda _index: self.on_edit_button_clicked())
-        self.table.selectionModel().currentRowChanged.connect(self.on_table_currentRowChanged)
+        self.table.selectionModel().selectionChanged.connect(self.update_buttons)
         self.model.modelReset.connect(self.update_buttons)
         self.model.dataChanged.connect(self.update_buttons)
         self.model.failed.connect(self.show_message)
@@ -143,10 +145,6 @@ class PeopleWindow(QWidget):
             return None
         return self.model.record(index.row())
 
-    @Slot(QModelIndex, QModelIndex)
-    def on_table_currentRowChanged(self, _current: QModelIndex, _previous: QModelIndex) -> None:
-        self.update_buttons()
-
     @Slot()
     def update_buttons(self) -> None:
         person = self.selected()
@@ -155,7 +153,8 @@ class PeopleWindow(QWidget):
         self.edit_button.setEnabled(may_touch)
         self.invite_button.setEnabled(may_touch and not (person or {}).get("disabled"))
         self.disable_button.setEnabled(may_touch)
-        self.reset_mfa_button.setEnabled(bool(may_touch and (person or {}).get("mfa_enabled")))
+        self.reset_mfa_button.setEnabled(bool(self.may_reset_mfa and may_touch
+                                              and (person or {}).get("mfa_enabled")))
         if person is None:
             count = self.model.rowCount()
             more = self.tr(" (scroll for more)") if self.model.next_cursor else ""
@@ -217,11 +216,14 @@ class PeopleWindow(QWidget):
         again = bool(person.get("invite_sent_at"))
         self.invite_button.setEnabled(False)
 
-        def done(_result: object) -> None:
+        def done(answer: dict | None) -> None:
             self.show_message(
                 self.tr("A new invite is on its way to %s; the earlier link no longer works.")
                 % name if again else self.tr("An invite is on its way to %s.") % name)
-            self.model.reload()
+            if answer and answer.get("id") == person_id:
+                self._person_changed(answer)
+            else:
+                self.model.reload()
 
         self.runner.run(lambda: self.admin.invite(person_id), done, self._refused, serial=True)
 

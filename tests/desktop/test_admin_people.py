@@ -22,9 +22,10 @@ from tests.desktop.admin_support import (  # noqa: F401  (fixtures)
 from tests.desktop.conftest import PASSWORD
 from tests.desktop.modal import DialogAnswer
 
-ADMIN_CAPABILITIES = {"manage_staff": True, "manage_clients": True, "view_audit": True,
-                      "manage_practice": True}
-FRONT_OFFICE_CAPABILITIES = {"manage_staff": False, "manage_clients": True}
+ADMIN_CAPABILITIES = {"manage_staff": True, "manage_clients": True, "import_clients": True,
+                      "reset_mfa": True, "view_audit": True, "manage_practice": True}
+FRONT_OFFICE_CAPABILITIES = {"manage_staff": False, "manage_clients": True,
+                             "import_clients": True, "reset_mfa": False}
 
 
 def open_people(qtbot: Any, admin: Any, runner: Any,  # noqa: F811
@@ -149,19 +150,23 @@ def test_edit_a_staff_members_role(qtbot: Any, sign_in: Any, runner: Any) -> Non
 def test_invite_then_resend_says_when_it_was_sent(qtbot: Any, sign_in: Any,  # noqa: F811
                                                   runner: Any) -> None:  # noqa: F811
     window = open_people(qtbot, sign_in("admin"), runner)
-    person = select(qtbot, window, "dana")
+    person = select(qtbot, window, "alex")
     assert window.invite_button.text() == "Invite"
     assert not person.get("invite_sent_at")
     window.invite_button.click()
     qtbot.waitUntil(lambda: "on its way to" in window.message.text(), timeout=WAIT_MS)
     qtbot.waitUntil(lambda: settled(window.model), timeout=WAIT_MS)
-    person = select(qtbot, window, "dana")
+    person = select(qtbot, window, "alex")
     assert person["invite_sent_at"]
     assert window.invite_button.text() == "Resend invite"
     assert "Last invite sent" in window.details.text()
     window.invite_button.click()
     qtbot.waitUntil(lambda: "earlier link no longer works" in window.message.text(),
                     timeout=WAIT_MS)
+
+    select(qtbot, window, "dana")  # no portal access: the server says why not
+    window.invite_button.click()
+    qtbot.waitUntil(lambda: "no portal access" in window.message.text(), timeout=WAIT_MS)
 
 
 def test_disable_says_what_happens_and_ends_their_sessions(
