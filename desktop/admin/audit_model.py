@@ -62,4 +62,6 @@ class AuditModel(PagedTableModel):
         if str(target) in people:
             return self._name(people, target)
         kind = event.get("target_type") or ""
+        if kind == "practice":
+            return self.tr("The practice")
         return f"{kind} {target}".strip()

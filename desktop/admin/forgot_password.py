@@ -39,7 +39,15 @@ class ForgotPassword(QWidget):
     def say(self, text: str) -> None:
         self.message.setText(text)
         self.message.setVisible(bool(text))
-        self.window().adjustSize()
+        # A wrapped label in a form row does not ask for its height: give it what it needs.
+        self.message.setMinimumHeight(
+            self.message.heightForWidth(max(self.server.width(), 240)))
+        dialog = self.window()
+        layout = dialog.layout()
+        if layout is not None and layout.hasHeightForWidth():
+            dialog.resize(dialog.width(), layout.totalHeightForWidth(dialog.width()))
+        else:
+            dialog.adjustSize()
 
     @Slot(str)
     def on_link_linkActivated(self, _link: str = "") -> None:

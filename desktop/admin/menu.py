@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow, QMenu, QToolButton, QWidget
 
@@ -15,6 +15,7 @@ from desktop.admin.account_window import AccountWindow
 from desktop.admin.audit_window import AuditWindow
 from desktop.admin.people_window import PeopleWindow
 from desktop.admin.practice_window import PracticeWindow
+from desktop.resources import icon
 from sync.admin_api import AdminApi
 
 log = logging.getLogger(__name__)
@@ -43,6 +44,8 @@ class AdminMenu(QObject):
         self.button = QToolButton()
         self.button.setObjectName("adminMenuButton")
         self.button.setText(self.tr("Administration"))
+        self.button.setIcon(icon("people"))
+        self.button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.button.setMenu(self.menu)
         self.button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.show_capabilities(capabilities_of(session.server_session))

@@ -4,11 +4,12 @@ colour scheme, with the quiet zone scanners need, scaled to whole pixels so it s
 from __future__ import annotations
 
 import segno
-from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtCore import QRect, QSize
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 QUIET_ZONE = 4  # modules of white around the code, as the QR standard asks
+MODULE_PIXELS = 5  # big enough for a phone camera held at arm's length
 
 
 class QrCodeWidget(QWidget):
@@ -17,7 +18,7 @@ class QrCodeWidget(QWidget):
         self.setObjectName("qrCode")
         self.text = ""
         self.modules: list[list[bool]] = []
-        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Minimum)
         self.setAccessibleName(self.tr("QR code for your authenticator app"))
 
     def set_text(self, text: str) -> None:
@@ -31,7 +32,8 @@ class QrCodeWidget(QWidget):
         self.update()
 
     def sizeHint(self) -> QSize:  # noqa: N802
-        return QSize(232, 232)
+        side = max(200, (len(self.modules) + 2 * QUIET_ZONE) * MODULE_PIXELS)
+        return QSize(side, side)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         if not self.modules:
@@ -50,5 +52,4 @@ class QrCodeWidget(QWidget):
                 if on:
                     painter.fillRect(origin_x + (x + QUIET_ZONE) * scale,
                                      origin_y + (y + QUIET_ZONE) * scale, scale, scale, dark)
-        painter.setPen(Qt.PenStyle.NoPen)
         painter.end()

@@ -3,6 +3,7 @@ with a code from the app), show and save the recovery codes, or turn it off with
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal, Slot
@@ -230,9 +231,13 @@ class TwoStepPanel(QWidget):
             self.save_codes(Path(name))
 
     def save_codes(self, path: Path) -> None:
+        text = ("Practice Inbox recovery codes (each works once)\n\n"
+                + "\n".join(self.recovery_codes) + "\n")
         try:
-            path.write_text("Practice Inbox recovery codes (each works once)\n\n"
-                            + "\n".join(self.recovery_codes) + "\n", encoding="utf-8")
+            # Readable by this user only: the codes open the account like a password.
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                out.write(text)
         except OSError as error:
             self.show_error(admin_error_text(error))
             return

@@ -72,6 +72,7 @@ def test_qr_enrolment_with_a_code_from_the_shown_secret(
     saved = tmp_path / "codes.txt"
     panel.save_codes(saved)
     assert all(code in saved.read_text() for code in codes)
+    assert saved.stat().st_mode & 0o077 == 0  # for this user only
     panel.codes_done_button.click()
     assert panel.pages.currentWidget() is panel.on_page
 
