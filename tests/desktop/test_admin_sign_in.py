@@ -108,3 +108,56 @@ def test_the_menu_follows_the_capabilities(qtbot: Any, open_inbox: Any) -> None:
     assert people.kind.count() == 1  # clients only
     assert shown(open_inbox("dr.rivera")) == {"people": False, "audit": False,
                                               "practice": False, "account": True}
+
+
+def test_a_saved_sign_in_sets_up_a_newly_required_second_factor_first(
+        qtbot: Any, sign_in: Any, live_server: Any, app_settings: Any,  # noqa: F811
+        tmp_path: Any) -> None:
+    from PySide6.QtCore import QTimer
+
+    from desktop.session import account_name
+    from desktop.startup import Startup
+    from sync.keys import save_token
+
+    save_token(account_name(live_server.url, "frontdesk"), live_server.token("frontdesk"))
+    app_settings.set("account/server_url", live_server.url)
+    app_settings.set("account/username", "frontdesk")
+    sign_in("admin").update_practice({"require_mfa_for_staff": True})
+    seen: list[str] = []
+
+    def answer() -> None:
+        setup = QApplication.activeModalWidget()
+        if not isinstance(setup, MfaSetupDialog):
+            return
+        panel = setup.panel
+        if panel.pages.currentWidget() is panel.setup_page and not seen:
+            seen.append(panel.secret.text())
+            panel.code.setText(pyotp.TOTP(panel.secret.text().replace(" ", "")).now())
+            panel.confirm_button.click()
+        elif panel.pages.currentWidget() is panel.codes_page:
+            timer.stop()
+            panel.codes_done_button.click()
+
+    timer = QTimer()
+    timer.timeout.connect(answer)
+    timer.start(20)
+    startup = Startup(QApplication.instance(), app_settings, data_root=tmp_path / "inbox")
+    try:
+        assert startup.start()
+        assert seen  # the set-up came first
+        assert startup.window is not None
+        startup.session.api.folders()  # and the inbox may read now
+    finally:
+        timer.stop()
+        startup._close_session()
+        startup.runner.shutdown()
+
+
+def test_admin_windows_hide_while_the_inbox_is_locked(qtbot: Any, open_inbox: Any) -> None:
+    inbox = open_inbox("admin")
+    people = inbox.window.admin_menu.open_people()
+    assert people.isVisible()
+    inbox.window.lock()
+    assert not people.isVisible()
+    inbox.window.unlock()
+    assert people.isVisible()
