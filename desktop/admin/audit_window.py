@@ -13,10 +13,8 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -24,6 +22,7 @@ from PySide6.QtWidgets import (
 from desktop.admin.audit_model import AuditModel
 from desktop.admin.labels import AUDIT_ACTIONS, admin_error_text, count_text
 from desktop.admin.person_picker import PersonPicker
+from desktop.admin.record_table import record_table
 from desktop.display import file_size
 from desktop.tasks import TaskRunner
 from sync.admin_api import AdminApi
@@ -88,18 +87,7 @@ class AuditWindow(QWidget):
         layout.addLayout(filters)
 
         self.model = AuditModel(admin, runner, names, self)
-        self.table = QTableView()
-        self.table.setObjectName("auditTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for column, width in enumerate((190, 240, 220, 260)):
-            self.table.setColumnWidth(column, width)
+        self.table = record_table(self.model, "auditTable", (190, 240, 220, 260))
         layout.addWidget(self.table, 1)
         self.message = QLabel()
         self.message.setObjectName("auditMessage")

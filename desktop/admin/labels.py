@@ -4,6 +4,7 @@ sentence for any failed admin call."""
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QLabel
 
 from desktop.display import long_time
 from sync.errors import ApiError, NetworkError, ProtocolError
@@ -81,3 +82,13 @@ def admin_error_text(error: BaseException) -> str:
     if isinstance(error, OSError):
         return _tr("The file could not be used: %s") % (error.strerror or error)
     return _tr("That did not work: %s") % error
+
+
+def error_label(name: str) -> QLabel:
+    """The red sentence under a form that says why the server refused, hidden until then."""
+    label = QLabel()
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setStyleSheet("color: #c53030;")
+    label.setVisible(False)
+    return label

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -23,6 +22,7 @@ from desktop.admin.import_dialog import ImportClientsDialog
 from desktop.admin.labels import admin_error_text, count_text, invite_text
 from desktop.admin.people_model import PeopleModel
 from desktop.admin.person_dialog import PersonDialog
+from desktop.admin.record_table import record_table
 from desktop.dialogs.confirm import confirm_change
 from desktop.tasks import TaskRunner
 from sync.admin_api import AdminApi
@@ -77,21 +77,11 @@ class PeopleWindow(QWidget):
         self.import_button.setVisible(bool(capabilities.get("import_clients", True)))
 
         self.model = PeopleModel(admin, runner, self)
-        self.table = QTableView()
-        self.table.setObjectName("peopleTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table = record_table(self.model, "peopleTable",
+                                  (200, 130, 120, 220, 110, 80, 110))
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for column, width in enumerate((200, 130, 120, 220, 110, 80, 110)):
-            self.table.setColumnWidth(column, width)
         layout.addWidget(self.table, 1)
 
         self.details = QLabel()

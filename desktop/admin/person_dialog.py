@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.admin.labels import STAFF_ROLES, admin_error_text
+from desktop.admin.labels import STAFF_ROLES, admin_error_text, error_label
 from desktop.display import ROLE_NAMES
 from desktop.tasks import TaskRunner
 from sync.admin_api import AdminApi
@@ -88,11 +88,7 @@ class PersonDialog(QDialog):
         self.therapists.setMaximumHeight(120)
         form.addRow(self.therapists_label, self.therapists)
         layout.addLayout(form)
-        self.error = QLabel()
-        self.error.setObjectName("personError")
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #c53030;")
-        self.error.setVisible(False)
+        self.error = error_label("personError")
         layout.addWidget(self.error)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                         | QDialogButtonBox.StandardButton.Cancel)

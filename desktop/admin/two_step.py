@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.admin.labels import admin_error_text
+from desktop.admin.labels import admin_error_text, error_label
 from desktop.admin.qr_code import QrCodeWidget
 from desktop.tasks import TaskRunner
 from sync.admin_api import AdminApi
@@ -52,11 +52,7 @@ class TwoStepPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         self.pages = QStackedWidget()
         layout.addWidget(self.pages)
-        self.error = QLabel()
-        self.error.setObjectName("twoStepError")
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #c53030;")
-        self.error.setVisible(False)
+        self.error = error_label("twoStepError")
         layout.addWidget(self.error)
         self._build_off_page()
         self._build_setup_page()

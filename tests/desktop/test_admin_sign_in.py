@@ -54,15 +54,21 @@ def test_forgot_password_asks_for_a_username_first(qtbot: Any, live_server: Any)
     assert "your username first" in dialog.forgot.message.text()
 
 
-def test_a_required_second_factor_is_set_up_before_the_inbox_opens(
-        qtbot: Any, sign_in: Any, live_server: Any) -> None:  # noqa: F811
-    sign_in("admin").update_practice({"require_mfa_for_staff": True})
-    dialog = make_dialog(qtbot, live_server.url, "dr.rivera")
+def held_for_set_up(qtbot: Any, admin: Any, url: str,
+                    username: str) -> tuple[SignInDialog, MfaSetupDialog]:
+    """The practice requires two-step sign-in and ``username`` signs in without it."""
+    admin.update_practice({"require_mfa_for_staff": True})
+    dialog = make_dialog(qtbot, url, username)
     dialog.password.setText(PASSWORD)
     dialog.sign_in_button.click()
     qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), MfaSetupDialog),
                     timeout=WAIT_MS)
-    setup = QApplication.activeModalWidget()
+    return dialog, QApplication.activeModalWidget()
+
+
+def test_a_required_second_factor_is_set_up_before_the_inbox_opens(
+        qtbot: Any, sign_in: Any, live_server: Any) -> None:  # noqa: F811
+    dialog, setup = held_for_set_up(qtbot, sign_in("admin"), live_server.url, "dr.rivera")
     assert not dialog.result_login  # the inbox is not open yet
     panel = setup.panel
     qtbot.waitUntil(lambda: panel.pages.currentWidget() is panel.setup_page, timeout=WAIT_MS)
@@ -78,13 +84,8 @@ def test_a_required_second_factor_is_set_up_before_the_inbox_opens(
 
 def test_cancelling_the_required_set_up_signs_out(qtbot: Any, sign_in: Any,  # noqa: F811
                                                   live_server: Any) -> None:
-    sign_in("admin").update_practice({"require_mfa_for_staff": True})
-    dialog = make_dialog(qtbot, live_server.url, "dr.chen")
-    dialog.password.setText(PASSWORD)
-    dialog.sign_in_button.click()
-    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), MfaSetupDialog),
-                    timeout=WAIT_MS)
-    QApplication.activeModalWidget().panel.cancel_button.click()
+    dialog, setup = held_for_set_up(qtbot, sign_in("admin"), live_server.url, "dr.chen")
+    setup.panel.cancel_button.click()
     qtbot.waitUntil(lambda: dialog.sign_in_button.isEnabled(), timeout=WAIT_MS)
     assert dialog.result_login is None and dialog.isVisible()
 
