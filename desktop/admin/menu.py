@@ -1,6 +1,8 @@
 """The main window's "Administration" menu: People, Audit log and Practice settings as the
 session's capabilities allow, and My account for every staff member. Each window opens once
-(asked again, it comes to the front) and hides while the inbox is locked."""
+(asked again, it comes to the front) and hides while the inbox is locked. When the server
+holds the person back until they set up two-step sign-in (the practice has just required it,
+or their second factor was reset), the set-up opens and syncing resumes after it."""
 
 from __future__ import annotations
 
@@ -13,8 +15,10 @@ from PySide6.QtWidgets import QMainWindow, QMenu, QToolButton, QWidget
 
 from desktop.admin.account_window import AccountWindow
 from desktop.admin.audit_window import AuditWindow
+from desktop.admin.mfa_gate import MfaSetupDialog
 from desktop.admin.people_window import PeopleWindow
 from desktop.admin.practice_window import PracticeWindow
+from desktop.admin.resume_sync import resume_sync
 from desktop.resources import icon
 from sync.admin_api import AdminApi
 
@@ -48,7 +52,9 @@ class AdminMenu(QObject):
         self.button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.button.setMenu(self.menu)
         self.button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.mfa_dialog: MfaSetupDialog | None = None
         self.show_capabilities(capabilities_of(session.server_session))
+        session.bridge.syncStopped.connect(self.on_bridge_syncStopped)
         if not session.server_session:
             session.runner.run(session.api.session, self._session_read,
                                lambda error: log.info("capabilities not read: %s", error))
@@ -97,8 +103,20 @@ class AdminMenu(QObject):
 
     @Slot()
     def open_practice(self) -> QWidget:
-        return self._show("practice", lambda: PracticeWindow(
-            self.admin, self.session.runner, self.window))
+        def make() -> PracticeWindow:
+            practice = PracticeWindow(self.admin, self.session.runner, self.window,
+                                      own_mfa=lambda: bool(self.mfa_enabled))
+            practice.mfaRequired.connect(self.hold_for_mfa)
+            return practice
+
+        return self._show("practice", make)
+
+    @property
+    def mfa_enabled(self) -> bool:
+        return bool(self.session.server_session.get("mfa_enabled"))
+
+    def _set_mfa_enabled(self, enabled: bool) -> None:
+        self.session.server_session = {**self.session.server_session, "mfa_enabled": enabled}
 
     @Slot()
     def open_account(self) -> QWidget:
@@ -107,12 +125,38 @@ class AdminMenu(QObject):
             user = dict(server_session.get("user") or self.session.user)
             account = AccountWindow(self.admin, self.session.runner, user,
                                     bool(server_session.get("mfa_enabled")), self.window)
+            account.two_step.turnedOn.connect(lambda: self._set_mfa_enabled(True))
+            account.two_step.turnedOff.connect(lambda: self._set_mfa_enabled(False))
             check = getattr(self.window, "password_check", None)
             if check is not None:
                 account.passwordChanged.connect(check.remember)
             return account
 
         return self._show("account", make)
+
+    # held back until two-step sign-in is on ------------------------------------------------
+    @Slot(str, str)
+    def on_bridge_syncStopped(self, code: str, _detail: str) -> None:
+        if code == "mfa_required":
+            self.hold_for_mfa()
+
+    @Slot()
+    def hold_for_mfa(self) -> None:
+        """Opens the set-up that cannot be skipped (cancelling it signs out)."""
+        if self.mfa_dialog is not None:
+            return
+        dialog = MfaSetupDialog(self.session.api, self.session.runner, self.window)
+        self.mfa_dialog = dialog
+        dialog.accepted.connect(self._mfa_set_up)
+        dialog.rejected.connect(self.window.signOutRequested)
+        dialog.finished.connect(lambda _result: setattr(self, "mfa_dialog", None))
+        dialog.open()
+
+    def _mfa_set_up(self) -> None:
+        self._set_mfa_enabled(True)
+        engine = self.session.bridge.engine
+        if engine is not None and engine.stopped and engine.stopped[0] == "mfa_required":
+            resume_sync(self.session)
 
     # locking -----------------------------------------------------------------------------
     def locked(self, is_locked: bool) -> None:

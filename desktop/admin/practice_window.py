@@ -3,7 +3,9 @@ and the notice shown on the client portal's pages."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Slot
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialogButtonBox,
@@ -16,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.admin.labels import admin_error_text
+from desktop.dialogs.confirm import confirm_change
 from desktop.tasks import TaskRunner
 from sync.admin_api import AdminApi
 
@@ -23,10 +26,18 @@ NOTICE_MAX_CHARS = 300
 
 
 class PracticeWindow(QWidget):
-    def __init__(self, admin: AdminApi, runner: TaskRunner, parent: QWidget | None = None) -> None:
+    """Signals:
+    mfaRequired(): saved with two-step sign-in required while the admin has none yet.
+    """
+
+    mfaRequired = Signal()
+
+    def __init__(self, admin: AdminApi, runner: TaskRunner, parent: QWidget | None = None,
+                 own_mfa: Callable[[], bool] = lambda: True) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.admin = admin
         self.runner = runner
+        self.own_mfa = own_mfa
         self.loaded: dict = {}
         self.setObjectName("practiceWindow")
         self.setWindowTitle(self.tr("Practice settings"))
@@ -103,14 +114,24 @@ class PracticeWindow(QWidget):
         if not changed:
             self.message.setText(self.tr("Nothing to save."))
             return
+        held = bool(changed.get("require_mfa_for_staff")) and not self.own_mfa()
+        if held and not confirm_change(
+                self, self.tr("Require two-step sign-in"),
+                self.tr("Require two-step sign-in for all staff?"),
+                self.tr("You have not set it up yourself yet: you will be asked to do it right "
+                        "after saving, and can use nothing else until it is on."),
+                self.tr("Require it")):
+            return
         self.save_button.setEnabled(False)
         self.message.setText(self.tr("Saving…"))
-        self.runner.run(lambda: self.admin.update_practice(changed), self._saved,
-                        self._refused, serial=True)
+        self.runner.run(lambda: self.admin.update_practice(changed),
+                        lambda practice: self._saved(practice, held), self._refused, serial=True)
 
-    def _saved(self, practice: dict) -> None:
+    def _saved(self, practice: dict, held: bool = False) -> None:
         self._show(practice)
         self.message.setText(self.tr("Saved."))
+        if held:
+            self.mfaRequired.emit()
 
     def _refused(self, error: BaseException) -> None:
         self.save_button.setEnabled(True)

@@ -98,3 +98,19 @@ def test_practice_settings(qtbot: Any, sign_in: Any, runner: Any) -> None:  # no
     assert window.loaded["require_mfa_for_staff"] is True
     assert window.loaded["name"] == "Lakeside Counseling"
     assert setup_required(sign_in("dr.rivera").api)  # staff without it are held at once
+
+
+def test_requiring_it_without_it_yourself_says_what_comes_next(
+        qtbot: Any, sign_in: Any, runner: Any) -> None:  # noqa: F811
+    from tests.desktop.modal import DialogAnswer
+
+    window = PracticeWindow(sign_in("admin"), runner, own_mfa=lambda: False)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.save_button.isEnabled(), timeout=WAIT_MS)
+    window.require_mfa.setChecked(True)
+    answer = DialogAnswer("Require it")
+    with qtbot.waitSignal(window.mfaRequired, timeout=WAIT_MS):
+        window.save_button.click()
+    assert "asked to do it right after saving" in answer.text
+    assert window.loaded["require_mfa_for_staff"] is True

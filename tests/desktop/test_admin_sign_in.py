@@ -162,3 +162,25 @@ def test_admin_windows_hide_while_the_inbox_is_locked(qtbot: Any, open_inbox: An
     assert not people.isVisible()
     inbox.window.unlock()
     assert people.isVisible()
+
+
+def test_held_back_mid_session_the_set_up_opens_and_syncing_resumes(
+        qtbot: Any, open_inbox: Any, sign_in: Any, live_server: Any) -> None:  # noqa: F811
+    from tests.desktop.people import Person
+
+    inbox = open_inbox("frontdesk")
+    stopped_engine = inbox.session.bridge.engine
+    sign_in("admin").update_practice({"require_mfa_for_staff": True})
+    thread = Person(live_server, "alex").send(["frontdesk"], "Parking", "Where do I park now?")
+    menu = inbox.window.admin_menu
+    qtbot.waitUntil(lambda: menu.mfa_dialog is not None, timeout=60_000)
+    assert stopped_engine.stopped[0] == "mfa_required"
+    panel = menu.mfa_dialog.panel
+    qtbot.waitUntil(lambda: panel.pages.currentWidget() is panel.setup_page, timeout=WAIT_MS)
+    panel.code.setText(pyotp.TOTP(panel.secret.text().replace(" ", "")).now())
+    panel.confirm_button.click()
+    qtbot.waitUntil(lambda: panel.pages.currentWidget() is panel.codes_page, timeout=WAIT_MS)
+    panel.codes_done_button.click()
+    qtbot.waitUntil(lambda: inbox.session.bridge.engine is not stopped_engine
+                    and inbox.window.thread_model.row_of(thread["id"]) >= 0, timeout=60_000)
+    assert "sync-stopped" not in inbox.session.notices.lasting
