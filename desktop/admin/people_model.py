@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QCoreApplication, QObject, Qt
+from PySide6.QtGui import QGuiApplication, QPalette
 
 from desktop.admin.labels import account_state
-from desktop.admin.paged_model import Column, Page, PagedTableModel
+from desktop.admin.paged_model import Column, Index, Page, PagedTableModel
 from desktop.display import role_label, short_time
 from desktop.tasks import TaskRunner
 from sync.admin_api import AdminApi
@@ -21,7 +22,7 @@ ALL_PAGE_SIZE = 500
 def _two_step(person: dict) -> str:
     if person.get("kind") == "client":
         return ""
-    return "On" if person.get("mfa_enabled") else "Off"
+    return QCoreApplication.translate("admin", "On" if person.get("mfa_enabled") else "Off")
 
 
 class PeopleModel(PagedTableModel):
@@ -66,6 +67,14 @@ class PeopleModel(PagedTableModel):
             cursor = page.get("next")
             if not cursor:
                 return rows
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.ForegroundRole and index.isValid():
+            record = self.record(index.row())
+            if record and record.get("disabled"):
+                return QGuiApplication.palette().color(QPalette.ColorGroup.Disabled,
+                                                       QPalette.ColorRole.Text)
+        return super().data(index, role)
 
     def sort_key(self, person: dict, column: int) -> str:
         field = self._sort_fields.get(column)
