@@ -114,3 +114,28 @@ def test_requiring_it_without_it_yourself_says_what_comes_next(
         window.save_button.click()
     assert "asked to do it right after saving" in answer.text
     assert window.loaded["require_mfa_for_staff"] is True
+
+
+def test_a_person_is_picked_by_typing_part_of_their_name(
+        qtbot: Any, sign_in: Any, runner: Any, live_server: Any) -> None:  # noqa: F811
+    from PySide6.QtCore import Qt
+
+    from desktop.admin.person_picker import PersonPicker
+
+    picker = PersonPicker(sign_in("admin"), runner)
+    qtbot.addWidget(picker)
+    picker.show()
+    picker.setFocus()
+    picked: list[object] = []
+    picker.personChanged.connect(picked.append)
+    qtbot.keyClicks(picker, "rive")
+    qtbot.waitUntil(lambda: picker.names.rowCount() == 1, timeout=WAIT_MS)
+    popup = picker.completer_.popup()
+    qtbot.waitUntil(popup.isVisible, timeout=WAIT_MS)
+    popup.setCurrentIndex(picker.completer_.completionModel().index(0, 0))
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    assert picker.person_id == live_server.person_id("dr.rivera")
+    assert picked == [picker.person_id]
+    assert "dr.rivera" in picker.text()
+    qtbot.keyClick(picker, Qt.Key.Key_Backspace)
+    assert picker.person_id is None and picked[-1] is None
