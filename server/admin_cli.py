@@ -4,6 +4,7 @@ nothing on the command line. Every refusal is one sentence on stderr and exit st
 from __future__ import annotations
 
 import argparse
+import logging
 import re
 import sys
 from collections.abc import Callable
@@ -151,6 +152,7 @@ def import_clients(args: argparse.Namespace, settings: Settings) -> str:
 
 def _run(command: Callable[[argparse.Namespace, Settings], str]) -> Callable[..., int]:
     def run(args: argparse.Namespace) -> int:
+        logging.getLogger("alembic").setLevel(logging.WARNING)  # keep the answer readable
         settings = Settings.build(data_dir=args.data_dir, database_url=args.database)
         if getattr(args, "public_url", None):
             settings.public_url = args.public_url

@@ -12,16 +12,17 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import Insert, Table, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from server import audit, rules
 from server.accounts import fields
 from server.context import AppContext
-from server.db.models import AuditEvent, ClientTherapist, Person
+from server.db.models import AuditEvent, Base, ClientTherapist, FeedEntry, Person
 from server.db.types import new_id, utcnow
 from server.errors import ApiError
+from server.feed import record
 from server.feed.record import touch
 
 COLUMNS = ("name", "email", "username", "status", "assigned_therapist", "has_portal_account")
@@ -110,11 +111,11 @@ def check_csv(
         pending.append((line, row))
     if checked.errors:
         return checked
+    in_use = taken | given
     for _line, row in pending:
         username = row.get("username", "").lower() or fields.username_from(
-            row["email"], row["name"], taken | given
+            row["email"], row["name"], in_use
         )
-        given.add(username)
         portal = row.get("has_portal_account", "").lower()
         therapist = row.get("assigned_therapist", "").lower()
         checked.rows.append({
@@ -182,6 +183,13 @@ def _context(db: Session, practice_id: str) -> tuple[set[str], dict[str, str]]:
     return taken, therapists
 
 
+def _insert(model: type[Base]) -> Insert:
+    """A Core INSERT of the model's table."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return insert(table)
+
+
 def _write(
     db: Session, practice_id: str, actor_id: str | None, rows: list[dict[str, Any]],
     address: str | None,
@@ -189,23 +197,30 @@ def _write(
     now = utcnow()
     people = [{k: v for k, v in r.items() if k != "therapist_id"} | {
         "created_at": now, "disabled": False} for r in rows]
+    conn = db.connection()  # Core inserts: no ORM bookkeeping for 10,000 rows
     for start in range(0, len(people), 1000):
-        db.execute(insert(Person), people[start : start + 1000])
+        conn.execute(_insert(Person), people[start : start + 1000])
     links = [{"client_id": r["id"], "therapist_id": r["therapist_id"]}
              for r in rows if r["therapist_id"]]
     if links:
-        db.execute(insert(ClientTherapist), links)
+        conn.execute(_insert(ClientTherapist), links)
     events = [{"practice_id": practice_id, "at": now, "actor_id": actor_id,
                "action": "person_create", "target_type": "person", "target_id": r["id"],
                "ip": address} for r in rows]
     for start in range(0, len(events), 1000):
-        db.execute(insert(AuditEvent), events[start : start + 1000])
+        conn.execute(_insert(AuditEvent), events[start : start + 1000])
     audit.record(db, practice_id, actor_id, "import", "practice", practice_id, address)
     _announce(db, practice_id, rows)
 
 
 def _announce(db: Session, practice_id: str, rows: list[dict[str, Any]]) -> None:
-    """New clients enter every staff feed; each client's feed gets the staff it may write to."""
+    """New clients enter every staff feed; each client's feed gets itself and the staff it
+    may write to.
+
+    The feed rows are all new keys, so they are inserted in bulk with sequence numbers taken
+    in this transaction (as `server.feed.record` does); touching the first client again then
+    wakes the staff's long polls through the usual path.
+    """
     staff = db.execute(
         select(Person.id, Person.role).where(
             Person.practice_id == practice_id, Person.kind == "staff"
@@ -213,11 +228,21 @@ def _announce(db: Session, practice_id: str, rows: list[dict[str, Any]]) -> None
     ).all()
     staff_ids = [s.id for s in staff]
     writable = [s.id for s in staff if s.role in rules.CLIENT_WRITABLE_ROLES]
+    keys: list[tuple[str, str]] = []
     for row in rows:
-        touch(db, staff_ids, "person", row["id"])
-        touch(db, [row["id"]], "person", row["id"])
-        for staff_id in writable + ([row["therapist_id"]] if row["therapist_id"] else []):
-            touch(db, [row["id"]], "person", staff_id)
+        keys += [(staff_id, row["id"]) for staff_id in staff_ids]
+        keys.append((row["id"], row["id"]))
+        therapist = [row["therapist_id"]] if row["therapist_id"] else []
+        keys += [(row["id"], staff_id) for staff_id in dict.fromkeys(writable + therapist)]
+    conn = db.connection()  # Core inserts: no ORM bookkeeping for 100,000 rows
+    last = record.allocate(db, len(keys))
+    first, now = last - len(keys) + 1, utcnow()
+    entries = [{"person_id": viewer, "kind": "person", "object_id": object_id,
+                "seq": first + i, "deleted": False, "changed_at": now}
+               for i, (viewer, object_id) in enumerate(keys)]
+    for start in range(0, len(entries), 5000):
+        conn.execute(_insert(FeedEntry), entries[start : start + 5000])
+    touch(db, staff_ids, "person", rows[0]["id"])
 
 
 def import_clients(
