@@ -40,12 +40,12 @@ def _conninfo(ctx: AppContext) -> str:
 
 def create_app(settings: Settings) -> FastAPI:
     settings.ensure_dirs()
-    security_log.install(settings.data_dir)
     ctx = AppContext.create(settings)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         ctx.hub.bind_loop(asyncio.get_running_loop())
+        security_file = security_log.install(settings.data_dir)
         workers: list[EmailWorker | MaintenanceWorker | PgListener] = []
         if settings.run_workers:
             ctx.email_worker = EmailWorker(ctx.sessions, settings)
@@ -62,6 +62,7 @@ def create_app(settings: Settings) -> FastAPI:
             if ctx.read_ahead is not None:
                 ctx.read_ahead.close()
             ctx.engine.dispose()
+            security_log.uninstall(security_file)
 
     app = FastAPI(
         title="Practice Inbox server",

@@ -24,6 +24,7 @@ from server.db.types import new_id, utcnow
 from server.errors import ApiError
 from server.feed import record
 from server.feed.record import touch
+from server.storable_text import UNSTORABLE, is_storable
 
 COLUMNS = ("name", "email", "username", "status", "assigned_therapist", "has_portal_account")
 REQUIRED = ("name", "email")
@@ -107,6 +108,11 @@ def check_csv(
                         f"{len(header)}.")
             continue
         row = {name: value.strip() for name, value in zip(header, values, strict=True)}
+        unstorable = [name for name, value in row.items() if not is_storable(value)]
+        for name in unstorable:
+            checked.bad(line, name, f"This value {UNSTORABLE}.")
+        if unstorable:
+            continue
         _check_row(line, row, taken, given, therapists, checked)
         pending.append((line, row))
     if checked.errors:

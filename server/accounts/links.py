@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
-from pathlib import Path
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -18,6 +17,7 @@ from server.auth.passwords import hash_password
 from server.config import Settings
 from server.db.accounts import AccountLink
 from server.db.models import Person, Practice
+from server.db.types import utcnow
 from server.errors import ApiError
 
 PURPOSES = ("invite", "reset")
@@ -73,25 +73,25 @@ def _find(db: Session, token: str) -> AccountLink | None:
     return db.scalar(select(AccountLink).where(AccountLink.token_hash == _hash(token)))
 
 
-def _problem(link: AccountLink | None, settings: Settings) -> str | None:
+def _problem(link: AccountLink | None, now: datetime) -> str | None:
     if link is None:
         return f"This link is not valid: it may have been copied incompletely. {GET_NEW}"
     if link.used_at is not None:
         return f"This link has been used already: each link works once. {GET_NEW}"
     if link.voided_at is not None:
         return f"This link was replaced by a newer one: use the newest email. {GET_NEW}"
-    if settings.clock() >= link.expires_at:
+    if now >= link.expires_at:
         lasts = "72 hours" if link.purpose == "invite" else "1 hour"
         return f"This link has expired: links last {lasts}. {GET_NEW}"
     return None
 
 
 def link_problem(db: Session, token: str, settings: Settings | None = None) -> str | None:
-    """Why the link no longer works (and how to get a new one), or None while it is valid."""
-    link = _find(db, token)
-    if settings is None:
-        return _problem(link, Settings(data_dir=Path("."), database_url=""))
-    return _problem(link, settings)
+    """Why the link no longer works (and how to get a new one), or None while it is valid.
+
+    Pass `settings` to judge expiry by its clock (tests move it); otherwise the real time.
+    """
+    return _problem(_find(db, token), settings.clock() if settings else utcnow())
 
 
 def redeem_link(db: Session, settings: Settings, token: str, new_password: str) -> Person:
@@ -102,7 +102,7 @@ def redeem_link(db: Session, settings: Settings, token: str, new_password: str) 
     concurrent uses cannot both succeed.
     """
     link = _find(db, token)
-    problem = _problem(link, settings)
+    problem = _problem(link, settings.clock())
     person = db.get(Person, link.person_id) if link is not None else None
     if problem is not None or link is None or person is None:
         db.rollback()
@@ -126,7 +126,7 @@ def redeem_link(db: Session, settings: Settings, token: str, new_password: str) 
     ).rowcount  # type: ignore[attr-defined]
     if claimed != 1:
         db.rollback()
-        raise ApiError(410, "link_expired", _problem(_find(db, token), settings) or GET_NEW)
+        raise ApiError(410, "link_expired", _problem(_find(db, token), now) or GET_NEW)
     person = db.get(Person, person_id)
     assert person is not None
     person.password_hash = password_hash

@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import delete, false, func, or_, select, tuple_
+from sqlalchemy import delete, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from server import audit, directory, rules
@@ -83,18 +83,22 @@ def list_people(
         stmt = stmt.where(Person.disabled == false())
     if q and q.strip():
         pattern = _like(q.strip())
+        # SQLite's LIKE ignores case already; PostgreSQL needs ILIKE. No lower() per row.
+        sqlite = db.get_bind().dialect.name == "sqlite"
+        columns = (Person.name, Person.username, Person.email)
         stmt = stmt.where(
-            or_(
-                sort_name.like(pattern, escape="\\"),
-                Person.username.like(pattern, escape="\\"),
-                func.lower(Person.email).like(pattern, escape="\\"),
-            )
+            or_(*(c.like(pattern, escape="\\") if sqlite else c.ilike(pattern, escape="\\")
+                  for c in columns))
         )
     if after:
         last = db.get(Person, after)
         if last is None or last.practice_id != practice_id:
             raise invalid("validation_error", "The `after` cursor is not one this list gave.")
-        stmt = stmt.where(tuple_(sort_name, Person.id) > tuple_(last.name.lower(), last.id))
+        # Spelled out rather than a row value, so that SQLite ranges over the index.
+        last_name = last.name.lower()
+        stmt = stmt.where(
+            sort_name >= last_name, or_(sort_name > last_name, Person.id > last.id)
+        )
     rows = list(db.scalars(stmt.order_by(sort_name, Person.id).limit(limit + 1)).all())
     page = rows[:limit]
     return page, (page[-1].id if len(rows) > limit else None)
@@ -199,6 +203,9 @@ def update_person(
     db: Session, actor: Person, person: Person, changes: Json, address: str | None
 ) -> Person:
     """Apply a PATCH; raises the 4xx a person should see. Ends sessions when access goes."""
+    empty = sorted(k for k, v in changes.items() if v is None and k != "assigned_therapist_ids")
+    if empty:
+        raise invalid("validation_error", f"{empty[0]} cannot be null: leave it out instead.")
     if "username" in changes:
         username = str(changes["username"]).strip().lower()
         _check(fields.username_problem(username))

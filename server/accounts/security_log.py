@@ -13,17 +13,20 @@ log = logging.getLogger("practice.security")
 _FORMAT = "%(asctime)s %(message)s"
 
 
-def install(data_dir: Path) -> None:
-    """Add the data folder's security.log as a destination (once per file)."""
+def install(data_dir: Path) -> logging.Handler:
+    """Add the data folder's security.log as a destination; `uninstall` it when serving ends."""
     path = (data_dir / "security.log").resolve()
-    for handler in log.handlers:
-        if isinstance(handler, logging.FileHandler) and Path(handler.baseFilename) == path:
-            return
     path.parent.mkdir(parents=True, exist_ok=True)
-    handler = logging.FileHandler(path, encoding="utf-8")
+    handler = logging.FileHandler(path, encoding="utf-8", delay=True)
     handler.setFormatter(logging.Formatter(_FORMAT))
     log.addHandler(handler)
     log.setLevel(logging.INFO)
+    return handler
+
+
+def uninstall(handler: logging.Handler) -> None:
+    log.removeHandler(handler)
+    handler.close()
 
 
 def unknown_username(username: str, address: str) -> None:

@@ -10,6 +10,7 @@ import pytest
 from tests.support.api_client import Api
 from tests.support.live_server import LiveServer
 from tests.support.postgres import PostgresCluster
+from tests.support.smtp_sink import SmtpSink
 from tests.support.system_tools import missing
 
 
@@ -67,3 +68,11 @@ def shared_server(
 def shared_api(shared_server: LiveServer) -> Api:
     """Signed-in users of the module's server: each person signs in once per module."""
     return Api(shared_server)
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpSink]:
+    """A real SMTP server on loopback that keeps what it receives."""
+    sink = SmtpSink().start()
+    yield sink
+    sink.stop()

@@ -94,6 +94,11 @@ def test_edit_changes_the_fields(api: Api) -> None:
                    "username_taken")
     assert_problem(admin.patch(f"/admin/people/{api.id('dana')}", {"kind": "staff"}), 422,
                    "validation_error")
+    for field in ("username", "name", "has_portal_account", "disabled", "status"):
+        assert_problem(admin.patch(f"/admin/people/{api.id('dana')}", {field: None}), 422,
+                       "validation_error")
+    assert admin.get("/admin/people", params={"q": "dana@new"}).json()["people"][0][
+        "has_portal_account"] is True
 
 
 def test_front_office_cannot_edit_staff(api: Api) -> None:

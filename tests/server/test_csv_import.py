@@ -40,11 +40,12 @@ BAD = (
     "Not A Therapist,nat@example.org,,,frontdesk,\n"                       # 12
     "Portal Maybe,pm@example.org,,,,maybe\n"                               # 13
     "Too,many,fields,here,x,y,z\n"                                         # 14
+    "Nul\x00Name,nul@example.org,,,,\n"                                     # 15
 )
 EXPECTED_ERRORS = [
     (3, "name"), (4, "email"), (7, "username"), (9, "username"), (10, "status"),
     (11, "assigned_therapist"), (12, "assigned_therapist"), (13, "has_portal_account"),
-    (14, None),
+    (14, None), (15, "name"),
 ]
 
 

@@ -26,13 +26,6 @@ from tests.support.smtp_sink import SmtpSink
 
 
 @pytest.fixture
-def smtp() -> Iterator[SmtpSink]:
-    sink = SmtpSink().start()
-    yield sink
-    sink.stop()
-
-
-@pytest.fixture
 def clock() -> MovableClock:
     return MovableClock()
 
@@ -235,3 +228,24 @@ def test_unknown_usernames_go_to_the_security_log(server: LiveServer) -> None:
     assert not [e for e in events if e["target_id"] == "no.such.person"]
     harbor = Api(server).as_("harbor.admin").get("/audit", params={"limit": 1000}).json()
     assert not [e for e in harbor["events"] if e["target_id"] == "no.such.person"]
+
+
+def test_links_are_stored_hashed_and_work_once_even_at_the_same_moment(
+    mail_server: LiveServer, smtp: SmtpSink
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from sqlalchemy import select
+
+    from server.db.accounts import AccountLink
+
+    api = Api(mail_server)
+    invite(api, new_client(api, "twin.use"))
+    token = token_of(mail_to(smtp, "twin.use@mail.example")[0])
+    assert len(token) >= 43  # 32 random bytes, base64url
+    with mail_server.ctx.sessions() as db:
+        stored = db.scalars(select(AccountLink.token_hash)).all()
+    assert token not in stored and all(len(h) == 64 for h in stored)
+    with ThreadPoolExecutor(4) as pool:
+        replies = list(pool.map(lambda _: set_password(mail_server, token), range(4)))
+    assert sorted(r.status_code for r in replies) == [204, 410, 410, 410]

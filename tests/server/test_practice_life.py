@@ -29,13 +29,6 @@ from tests.support.smtp_sink import SmtpSink
 
 
 @pytest.fixture
-def smtp() -> Iterator[SmtpSink]:
-    sink = SmtpSink().start()
-    yield sink
-    sink.stop()
-
-
-@pytest.fixture
 def bare_server(
     tmp_path: Path, smtp: SmtpSink, database_url: str | None
 ) -> Iterator[LiveServer]:

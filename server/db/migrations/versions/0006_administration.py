@@ -82,9 +82,10 @@ def downgrade() -> None:
         op.drop_index(name, table_name="audit_event")
     op.drop_index("ix_person_practice_kind_name", table_name="person")
     op.drop_index("ix_person_practice_name", table_name="person")
-    with op.batch_alter_table("person") as batch:
-        for column in ("last_login_at", "invite_sent_at", "totp_pending_secret", "disabled"):
-            batch.drop_column(column)
-    with op.batch_alter_table("practice") as batch:
-        batch.drop_column("portal_notice")
-        batch.drop_column("require_mfa_for_staff")
+    # Plain DROP COLUMN (SQLite 3.35+): copying `person` anew would break its foreign keys.
+    for table, columns in (
+        ("person", ("last_login_at", "invite_sent_at", "totp_pending_secret", "disabled")),
+        ("practice", ("portal_notice", "require_mfa_for_staff")),
+    ):
+        for column in columns:
+            op.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
