@@ -109,8 +109,9 @@ class Startup(QObject):
             if token:
                 api = ApiClient(server_url, token)
                 try:
-                    user = api.session()["user"]
-                    if _mfa_set_up_if_required(api, self.runner):
+                    answer = api.session()
+                    user = answer["user"]
+                    if _mfa_set_up_if_required(api, self.runner, answer):
                         return server_url, username, api, user, None
                 except NetworkError:
                     user = _cached_user(self.data_root, account) or {"username": username}
@@ -188,12 +189,12 @@ class Startup(QObject):
         self.app.quit()
 
 
-def _mfa_set_up_if_required(api, runner: TaskRunner) -> bool:  # noqa: ANN001
+def _mfa_set_up_if_required(api, runner: TaskRunner, answer: dict) -> bool:  # noqa: ANN001
     """A saved sign-in of a practice that now requires two-step sign-in sets it up first;
     False (signed out) when the person cancels."""
     from desktop.admin.mfa_gate import MfaSetupDialog, setup_required
 
-    if not setup_required(api):
+    if not setup_required(api, answer):
         return True
     if MfaSetupDialog(api, runner).exec() == QDialog.DialogCode.Accepted:
         return True

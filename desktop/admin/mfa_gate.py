@@ -17,9 +17,12 @@ from sync.api import ApiClient
 from sync.errors import ApiError
 
 
-def setup_required(api: ApiClient) -> bool:
+def setup_required(api: ApiClient, answer: dict | None = None) -> bool:
     """Whether the signed-in person must set up two-step sign-in first (runs on a worker).
-    Asks a small endpoint the rule covers; any other failure is left to the inbox to meet."""
+    The sign-in or session answer says so in `mfa_required`; without it a small endpoint
+    the rule covers is asked. Any other failure is left to the inbox to meet."""
+    if answer is not None and isinstance(answer.get("mfa_required"), bool):
+        return bool(answer["mfa_required"])
     try:
         api.folders()
     except ApiError as error:
@@ -58,7 +61,8 @@ class MfaSetupDialog(QDialog):
 
 
 def after_sign_in(parent: QWidget, runner: TaskRunner, api: ApiClient,
-                  ready: Callable[[], None], gave_up: Callable[[], None]) -> None:
+                  ready: Callable[[], None], gave_up: Callable[[], None],
+                  answer: dict | None = None) -> None:
     """Calls ``ready`` once the person may use the inbox, after the set-up if it is needed
     first; ``gave_up`` when they cancel it (signed out again)."""
 
@@ -72,4 +76,4 @@ def after_sign_in(parent: QWidget, runner: TaskRunner, api: ApiClient,
                                                    lambda _e: gave_up()))
         dialog.open()
 
-    runner.run(lambda: setup_required(api), checked, lambda _error: ready())
+    runner.run(lambda: setup_required(api, answer), checked, lambda _error: ready())

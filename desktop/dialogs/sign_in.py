@@ -156,7 +156,7 @@ class SignInDialog(QDialog):
             self.accept()
 
         # A practice that requires two-step sign-in has it set up before the inbox opens.
-        after_sign_in(self, self.runner, api, ready, lambda: self.set_busy(False))
+        after_sign_in(self, self.runner, api, ready, lambda: self.set_busy(False), answer)
 
     def _failed(self, error: BaseException) -> None:
         self.set_busy(False)

@@ -184,3 +184,16 @@ def test_held_back_mid_session_the_set_up_opens_and_syncing_resumes(
     qtbot.waitUntil(lambda: inbox.session.bridge.engine is not stopped_engine
                     and inbox.window.thread_model.row_of(thread["id"]) >= 0, timeout=60_000)
     assert "sync-stopped" not in inbox.session.notices.lasting
+
+
+def test_without_the_flag_the_gate_asks_an_endpoint_the_rule_covers(
+        sign_in: Any) -> None:  # noqa: F811
+    from desktop.admin.mfa_gate import setup_required
+
+    admin = sign_in("admin")
+    rivera = sign_in("dr.rivera")
+    assert not setup_required(rivera.api)
+    admin.update_practice({"require_mfa_for_staff": True})
+    assert setup_required(rivera.api)
+    assert setup_required(rivera.api, {"mfa_required": True})
+    assert not setup_required(rivera.api, {"mfa_required": False})
