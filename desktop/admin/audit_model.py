@@ -36,7 +36,7 @@ class AuditModel(PagedTableModel):
         self.admin = admin
         self.names = names
 
-    def fetch_page(self, query: dict, cursor: Any) -> Page:
+    def fetch_page(self, query: dict, cursor: Any, stale: Callable[[], bool]) -> Page:
         page = self.admin.audit(query, PAGE_SIZE, before=cursor, **NEWEST_FIRST)
         people = self.names()
         events = []

@@ -50,9 +50,13 @@ class PagedTableModel(QAbstractTableModel):
         self.busy = False
 
     # what subclasses give ----------------------------------------------------------------
-    def fetch_page(self, query: dict, cursor: Any) -> Page:
-        """Runs on a worker thread: one page of records and the cursor of the next (or None)."""
+    def fetch_page(self, query: dict, cursor: Any, stale: Callable[[], bool]) -> Page:
+        """Runs on a worker thread: one page of records and the cursor of the next (or None).
+        ``stale()`` turns true once the query has been replaced: long reads may stop early."""
         raise NotImplementedError
+
+    def _stale(self, generation: int) -> Callable[[], bool]:
+        return lambda: generation != self.generation
 
     # reading -------------------------------------------------------------------------------
     def set_query(self, query: dict) -> None:
@@ -62,7 +66,8 @@ class PagedTableModel(QAbstractTableModel):
         self.generation += 1
         generation = self.generation
         self._set_busy(True)
-        self.runner.run(lambda: self.fetch_page(query, None),
+        stale = self._stale(generation)
+        self.runner.run(lambda: self.fetch_page(query, None, stale),
                         lambda page: self._first_page(generation, page),
                         lambda error: self._failed(generation, error))
 
@@ -86,7 +91,8 @@ class PagedTableModel(QAbstractTableModel):
             return
         generation, query, cursor = self.generation, self.query, self.next_cursor
         self._set_busy(True)
-        self.runner.run(lambda: self.fetch_page(query, cursor),
+        stale = self._stale(generation)
+        self.runner.run(lambda: self.fetch_page(query, cursor, stale),
                         lambda page: self._more(generation, page),
                         lambda error: self._failed(generation, error))
 
