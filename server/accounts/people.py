@@ -91,14 +91,14 @@ def list_people(
                   for c in columns))
         )
     if after:
-        last = db.get(Person, after)
-        if last is None or last.practice_id != practice_id:
+        # The database's own lower(): SQLite's folds only ASCII, unlike Python's.
+        last_name = db.scalar(
+            select(sort_name).where(Person.id == after, Person.practice_id == practice_id)
+        )
+        if last_name is None:
             raise invalid("validation_error", "The `after` cursor is not one this list gave.")
         # Spelled out rather than a row value, so that SQLite ranges over the index.
-        last_name = last.name.lower()
-        stmt = stmt.where(
-            sort_name >= last_name, or_(sort_name > last_name, Person.id > last.id)
-        )
+        stmt = stmt.where(sort_name >= last_name, or_(sort_name > last_name, Person.id > after))
     rows = list(db.scalars(stmt.order_by(sort_name, Person.id).limit(limit + 1)).all())
     page = rows[:limit]
     return page, (page[-1].id if len(rows) > limit else None)
