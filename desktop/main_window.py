@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.admin.menu import AdminMenu
 from desktop.dialogs.settings_dialog import SettingsDialog
 from desktop.idle import IdleWatcher
 from desktop.models.conversation_model import ConversationModel
@@ -148,6 +149,8 @@ class MainWindow(FileDropTarget, QMainWindow):
         self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
         self.lock_action.triggered.connect(self.lock)
         bar.addAction(self.lock_action)
+        self.admin_menu = AdminMenu(self, self.session)
+        bar.addWidget(self.admin_menu.button)
         self.settings_action = QAction(icon("settings"), self.tr("Settings"), self)
         self.settings_action.triggered.connect(self.open_settings)
         bar.addAction(self.settings_action)
@@ -186,6 +189,8 @@ class MainWindow(FileDropTarget, QMainWindow):
             lambda reason: self.session.notices.info.emit(
                 self.tr("Fetching everything again from the server: %s") % reason))
         self.idle.idle.connect(self.lock)
+        self.stack.currentChanged.connect(
+            lambda i: self.admin_menu.locked(self.stack.widget(i) is self.lock_screen))
         self.session.settings.changed.connect(self.on_settings_changed)
         self.lock_screen.unlockRequested.connect(self.password_check.check)
         self.password_check.accepted.connect(self.unlock)

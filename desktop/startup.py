@@ -111,8 +111,10 @@ class Startup(QObject):
             if token:
                 api = ApiClient(server_url, token, verify=verify_setting(self.settings))
                 try:
-                    user = api.session()["user"]
-                    return server_url, username, api, user, None
+                    answer = api.session()
+                    user = answer["user"]
+                    if _mfa_set_up_if_required(api, self.runner, answer):
+                        return server_url, username, api, user, None
                 except TlsError as error:
                     # Never carried on unverified: the person sees why and may choose a CA.
                     api.close()
@@ -199,6 +201,23 @@ class Startup(QObject):
         self.tray.hide()
         self.runner.shutdown()
         self.app.quit()
+
+
+def _mfa_set_up_if_required(api, runner: TaskRunner, answer: dict) -> bool:  # noqa: ANN001
+    """A saved sign-in of a practice that now requires two-step sign-in sets it up first;
+    False (signed out) when the person cancels."""
+    from desktop.admin.mfa_gate import MfaSetupDialog, setup_required
+
+    if not setup_required(api, answer):
+        return True
+    if MfaSetupDialog(api, runner).exec() == QDialog.DialogCode.Accepted:
+        return True
+    try:
+        api.logout()
+    except Exception as error:
+        log.info("signing out after a cancelled set-up failed: %s", error)
+    api.close()
+    return False
 
 
 class _KeyringMissing(Exception):
