@@ -46,15 +46,35 @@ class Session:
     server_session: dict = field(default_factory=dict)
     _people: dict[str, dict] | None = None
 
+    _limits: dict | None = None
+
     # what windows ask ------------------------------------------------------------------------
     def limits(self) -> dict:
-        limits = dict(self.server_session.get("limits") or {})
-        if not limits:
-            try:
-                limits = dict(self.cache.limits() or {})
-            except Exception:
-                log.exception("reading the cached limits failed")
-        return limits
+        """The server's limits as known now: from /session once fetched, else as cached; {}
+        before the first sync has fetched them. Editors ask again on ``bridge.limitsChanged``."""
+        if not self._limits:
+            limits = dict(self.server_session.get("limits") or {})
+            if not limits:
+                try:
+                    limits = dict(self.cache.limits() or {})
+                except Exception:
+                    log.exception("reading the cached limits failed")
+            self._limits = limits
+        return dict(self._limits)
+
+    def set_server_session(self, answer: dict) -> None:
+        self.server_session = dict(answer)
+        self._take_limits(answer.get("limits"))
+
+    def refresh_limits(self) -> None:
+        """Reads the limits the engine has just cached (off the GUI thread)."""
+        self.runner.run(self.cache.limits, self._take_limits,
+                        lambda error: log.info("limits not read: %s", error))
+
+    def _take_limits(self, limits: dict | None) -> None:
+        if limits and dict(limits) != self._limits:
+            self._limits = dict(limits)
+            self.bridge.limitsChanged.emit()
 
     def people_by_id(self) -> dict[str, dict]:
         if self._people is None:
@@ -141,6 +161,8 @@ def open_session(
         blob_cache=blob_cache, settings=settings, runner=runner, notices=notices, bridge=bridge,
         key_in_memory=key_in_memory,
     )
+    bridge.cacheChanged.connect(
+        lambda kinds, _ids: session.refresh_limits() if "session" in kinds else None)
     if key_in_memory:
         notices.persistent.emit("memory-key", notices.tr(
             "No keyring service: this demo's cache key is kept in memory only"))

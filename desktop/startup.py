@@ -144,7 +144,7 @@ class Startup(QObject):
             window.show()
         session = self.session
         self.runner.run(session.api.session,
-                        lambda answer: setattr(session, "server_session", answer),
+                        session.set_server_session,
                         lambda error: log.info("limits not refreshed: %s", error))
         session.bridge.start()
         settle_memory()

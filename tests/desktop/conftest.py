@@ -70,7 +70,10 @@ def open_inbox(qtbot: Any, live_server: LiveServer, tmp_path: Path,
     """`open_inbox("dr.rivera")` signs in over HTTP, opens the window and waits for the sync."""
     opened: list[Inbox] = []
 
-    def open_one(username: str = "dr.rivera", tray: Any = None) -> Inbox:
+    def open_one(username: str = "dr.rivera", tray: Any = None,
+                 session_fetched: bool = True) -> Inbox:
+        """`session_fetched=False`: the window opens before /session has answered, as on a
+        first sign-in, and learns the limits only from the engine's first sync."""
         runner = TaskRunner()
         notices = Notices()
         api = ApiClient(live_server.url)
@@ -79,7 +82,8 @@ def open_inbox(qtbot: Any, live_server: LiveServer, tmp_path: Path,
             server_url=live_server.url, username=username, api=api, user=answer["user"],
             data_root=tmp_path / f"inbox-{username}", settings=app_settings, runner=runner,
             notices=notices)
-        session.server_session = api.session()
+        if session_fetched:
+            session.set_server_session(api.session())
         window = MainWindow(session, tray)
         window.password_check.remember(PASSWORD)
         qtbot.addWidget(window)

@@ -81,7 +81,7 @@ def test_attachment_refused_before_upload_with_the_reason(qtbot: Any, open_inbox
     program = tmp_path / "setup.exe"
     program.write_bytes(b"MZ" + b"\0" * 100)
     big = tmp_path / "scan.pdf"
-    limit = composer.limits["max_attachment_bytes"]
+    limit = composer.session.limits()["max_attachment_bytes"]
     with big.open("wb") as handle:
         handle.seek(limit)
         handle.write(b"\0")
