@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server import audit
-from server.api.schemas import LoginIn
+from server.api.schemas import MAX_BULK_IDS, LoginIn
 from server.auth import throttle
 from server.auth.passwords import verify_password
 from server.auth.tokens import issue_token, revoke_token
@@ -107,6 +107,7 @@ def session_info(
             "min_body_chars": s.min_body_chars,
             "max_subject_chars": s.max_subject_chars,
             "allowed_attachment_types": list(ALLOWED_EXTENSIONS),
+            "max_bulk_ids": MAX_BULK_IDS,
         },
         "server_time": rfc3339(utcnow()),
     }

@@ -6,6 +6,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from server.storable_text import UNSTORABLE, is_storable
 
+#: Threads one bulk request may name; published in /session limits as `max_bulk_ids`.
+MAX_BULK_IDS = 10_000
+
 
 class Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -46,7 +49,7 @@ class StateIn(Body):
 
 
 class BulkStateIn(StateIn):
-    thread_ids: list[str] = Field(max_length=10_000)
+    thread_ids: list[str] = Field(max_length=MAX_BULK_IDS)
 
 
 class FolderIn(Body):

@@ -86,6 +86,7 @@ def test_sign_in_and_session(shared_server: LiveServer) -> None:
             ".bmp",
             ".heic",
         ],
+        "max_bulk_ids": 10000,
     }
     assert info["server_time"].endswith("Z")
 
