@@ -32,7 +32,7 @@ from desktop.widgets.composer import ComposerWindow
 from desktop.widgets.conversation_view import ConversationView
 from desktop.widgets.file_drops import FileDropTarget
 from desktop.widgets.folder_pane import FolderPane
-from desktop.widgets.lock_screen import LockScreen
+from desktop.widgets.lock_screen import LockScreen, WindowCovers
 from desktop.widgets.status_bar import InboxStatusBar
 from desktop.widgets.thread_list import ThreadList
 
@@ -100,6 +100,7 @@ class MainWindow(FileDropTarget, QMainWindow):
         self.idle = IdleWatcher(session.settings.get("security/idle_lock_minutes"), self)
         QApplication.instance().installEventFilter(self.idle)
         self.password_check = PasswordCheck(session, self)
+        self.covers = WindowCovers(self.lock_screen.user_name, self.password_check, self)
         self._connect()
         self.update_title()
         self.folder_model.refresh()
@@ -199,13 +200,16 @@ class MainWindow(FileDropTarget, QMainWindow):
     @Slot()
     def update_title(self) -> None:
         unread = self.folder_model.unread("inbox")
+        if self.tray is not None:
+            self.tray.set_unread(unread)
+        if self.locked:  # the taskbar shows this title: no name while locked
+            self.setWindowTitle(self.tr("Practice Inbox (locked)"))
+            return
         user = self.session.user.get("name") or self.session.user.get("username") or ""
         title = self.tr("Practice Inbox")
         if unread:
             title += " " + self.tr("(%n unread)", "", unread)
         self.setWindowTitle(f"{title} — {user}" if user else title)
-        if self.tray is not None:
-            self.tray.set_unread(unread)
 
     # navigation --------------------------------------------------------------------------------
     @Slot(str)
@@ -318,10 +322,25 @@ class MainWindow(FileDropTarget, QMainWindow):
             bar.setVisible(False)
         self.stack.setCurrentWidget(self.lock_screen)
         self.lock_screen.reset()
+        self._show_locked(True)
+
+    def _show_locked(self, locked: bool) -> None:
+        """Everywhere else the program shows itself: the title, the tray, the status bar's
+        notices and the other windows still open (a dialog waiting for an answer)."""
+        self.update_title()
+        self.status.set_locked(locked)
+        if self.tray is not None:
+            self.tray.set_locked(locked)
+        if locked:
+            self.covers.cover([w for w in QApplication.topLevelWidgets()
+                               if w is not self and w not in self.composers])
+        else:
+            self.covers.uncover()
 
     @Slot()
     def unlock(self) -> None:
         self.locked = False
+        self._show_locked(False)
         for bar in self.findChildren(QToolBar):
             bar.setVisible(bar is not self.bulk_bar or bool(self.thread_model.checked_ids()))
         self.stack.setCurrentWidget(self.splitter)

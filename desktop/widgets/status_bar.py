@@ -1,5 +1,7 @@
 """The status bar: online/offline/syncing, messages waiting in the outbox, last sync, the
-initial sync's progress, lasting notices (such as an in-memory demo key) and passing ones."""
+initial sync's progress, lasting notices (such as an in-memory demo key) and passing ones.
+While the window is locked passing notices (which may name a file or a person) are held back
+and the last one is shown once it is unlocked."""
 
 from __future__ import annotations
 
@@ -42,6 +44,8 @@ class InboxStatusBar(QStatusBar):
         for key, text in notices.lasting.items():
             self.on_notices_persistent(key, text)
         self._lasting: dict[str, str] = dict(notices.lasting)
+        self._held: tuple[str, int] | None = None
+        self.locked = False
         self.show_state("offline", 0, None, self.tr("Connecting…"))
 
     def show_state(self, state: str, outbox: int, last_sync: Any, detail: str | None) -> None:
@@ -67,13 +71,27 @@ class InboxStatusBar(QStatusBar):
         self.progress.setValue(int(progress.messages or 0))
         self.progress.setToolTip(self.tr("First sync: %d messages so far") % progress.messages)
 
+    def set_locked(self, locked: bool) -> None:
+        self.locked = locked
+        if locked:
+            self.clearMessage()
+        elif self._held is not None:
+            self.showMessage(*self._held)
+            self._held = None
+
+    def _notice(self, text: str, ms: int) -> None:
+        if self.locked:
+            self._held = (text, ms)
+        else:
+            self.showMessage(text, ms)
+
     @Slot(str)
     def on_notices_info(self, text: str) -> None:
-        self.showMessage(text, NOTICE_MS)
+        self._notice(text, NOTICE_MS)
 
     @Slot(str)
     def on_notices_error(self, text: str) -> None:
-        self.showMessage("⚠ " + text, NOTICE_MS * 2)
+        self._notice("⚠ " + text, NOTICE_MS * 2)
 
     @Slot(str, str)
     def on_notices_persistent(self, key: str, text: str) -> None:
