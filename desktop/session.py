@@ -43,6 +43,7 @@ class Session:
     notices: Notices
     bridge: EngineBridge
     key_in_memory: bool = False
+    key_wrapped: bool = False  # no keyring: the cache key is wrapped with the password
     server_session: dict = field(default_factory=dict)
     _people: dict[str, dict] | None = None
 
@@ -125,11 +126,15 @@ def open_session(
     runner: TaskRunner,
     notices: Notices,
     allow_memory_key: bool = False,
+    key: bytes | None = None,
+    key_created: bool = False,
 ) -> Session:
     """Open (or create) the account's encrypted cache and wire a sync engine to it.
 
-    The cache key comes from the OS keyring. Only ``allow_memory_key`` (the demo) may fall back
-    to a key held in memory when there is no keyring; otherwise KeyringUnavailable propagates.
+    The cache key is `key` when the caller has it (unwrapped with the password where there is
+    no keyring; `key_created` when it was made just now), else it comes from the OS keyring.
+    Only ``allow_memory_key`` (the demo) may fall back to a key held in memory when there is no
+    keyring; otherwise KeyringUnavailable propagates.
     """
     from sync.blobs import BlobCache
     from sync.cache import Cache
@@ -137,15 +142,16 @@ def open_session(
     from sync.keys import KeyringUnavailable, cache_key, existing_cache_key
 
     account = account_name(server_url, username)
-    key_in_memory = key_was_missing = False
-    try:
-        key = existing_cache_key(account)
-        if key is None:
-            key, key_was_missing = cache_key(account), True
-    except KeyringUnavailable:
-        if not allow_memory_key:
-            raise
-        key, key_in_memory, key_was_missing = os.urandom(32), True, True
+    key_in_memory, key_was_missing, key_wrapped = False, key_created, key is not None
+    if key is None:
+        try:
+            key = existing_cache_key(account)
+            if key is None:
+                key, key_was_missing = cache_key(account), True
+        except KeyringUnavailable:
+            if not allow_memory_key:
+                raise
+            key, key_in_memory, key_was_missing = os.urandom(32), True, True
     folder = account_dir(data_root, account)
     folder.mkdir(parents=True, exist_ok=True)
     cache = Cache.open(folder / "cache.db", key, key_was_missing=key_was_missing)
@@ -159,7 +165,7 @@ def open_session(
     session = Session(
         server_url=server_url, account=account, user=dict(user), api=api, cache=cache,
         blob_cache=blob_cache, settings=settings, runner=runner, notices=notices, bridge=bridge,
-        key_in_memory=key_in_memory,
+        key_in_memory=key_in_memory, key_wrapped=key_wrapped,
     )
     bridge.cacheChanged.connect(
         lambda kinds, _ids: session.refresh_limits() if "session" in kinds else None)
