@@ -96,8 +96,13 @@ class Session:
 
     def upload_attachment(self, path: Path, progress: Any = None) -> dict:
         """Keep an encrypted copy and queue its upload (works offline); the engine reports
-        the upload's progress as UploadProgress events under the returned local id."""
-        return dict(self.bridge.engine.attach(path))
+        the upload's progress as UploadProgress events under the returned local id.
+
+        Called on a reader: the copy is made there, and the outbox is written by the single
+        writer, in order with every other command."""
+        engine = self.bridge.engine
+        staged = engine.stage_attachment(path)
+        return dict(self.runner.on_writer(lambda: engine.queue_upload(staged)))
 
     def open_attachment(self, attachment: dict) -> Path:
         return Path(self.blob_cache.open_path(attachment))

@@ -88,6 +88,13 @@ class TaskRunner(QObject):
             if now_idle:
                 self.idle.emit()
 
+    def on_writer(self, fn: Callable[[], Any]) -> Any:
+        """From a task already off the GUI thread: runs ``fn()`` on the single writer, after
+        the writes queued before it, and returns its result (or raises its error)."""
+        if threading.current_thread() is threading.main_thread():
+            raise RuntimeError("on_writer() waits: call it from a task, not the GUI thread")
+        return self._writer.submit(fn).result()
+
     def wait_for(self, fn: Callable[[], Any]) -> Any:
         """Runs ``fn()`` on a reader while the GUI thread goes on handling events, and returns
         its result (or raises its error): for the steps of starting up that have nothing to

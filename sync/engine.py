@@ -181,16 +181,25 @@ class SyncEngine:
         """Keeps an encrypted copy of a file and queues its upload; returns an Attachment
         with a local id to pass to send_new/reply. Refused at once (AttachmentRefused) if
         the server's limits forbid it."""
+        return self.queue_upload(self.stage_attachment(path))
+
+    def stage_attachment(self, path: Path | str) -> Json:
+        """The slow half of `attach`, which writes nothing to the cache: checks the file and
+        keeps an encrypted copy; returns the Attachment to give `queue_upload`."""
         path = Path(path)
         refusal = check_attachment(path, self.cache.limits())
         if refusal:
             raise AttachmentRefused(refusal)
         local_id = outbox.new_local_id()
         size = self.blobs.stage(path, local_id)
-        attachment = {"id": local_id, "filename": path.name, "size": size,
-                      "content_type": content_type_of(path), "sha256": ""}
-        self._enqueue("upload", {"local_attachment_id": local_id, "filename": path.name,
-                                 "size": size}, f"Upload {path.name}")
+        return {"id": local_id, "filename": path.name, "size": size,
+                "content_type": content_type_of(path), "sha256": ""}
+
+    def queue_upload(self, attachment: Json) -> Json:
+        """The outbox half of `attach`: queues the upload of a staged attachment."""
+        self._enqueue("upload", {"local_attachment_id": attachment["id"],
+                                 "filename": attachment["filename"],
+                                 "size": attachment["size"]}, f"Upload {attachment['filename']}")
         return attachment
 
     def _attachments(self, attachment_ids: list[str],
