@@ -234,7 +234,19 @@ class MainWindow(FileDropTarget, QMainWindow):
 
     @Slot(dict)
     def on_thread_list_draftOpened(self, draft: dict) -> None:
-        self.open_composer(draft=draft)
+        thread_id = draft.get("thread_id")
+        if not thread_id:
+            self.open_composer(draft=draft)
+            return
+        # A reply's draft opens in a reply composer: its thread is read off the GUI thread.
+        cache = self.session.cache
+
+        def thread_of() -> dict | None:
+            conversation = cache.conversation(thread_id)
+            return conversation["thread"] if conversation else None
+
+        self.session.runner.run(thread_of,
+                                lambda thread: self.open_composer(thread=thread, draft=draft))
 
     @Slot(list, str)
     def on_folder_model_threadsDropped(self, ids: list, folder_id: str) -> None:
@@ -268,9 +280,6 @@ class MainWindow(FileDropTarget, QMainWindow):
     # composing ---------------------------------------------------------------------------------
     def open_composer(self, thread: dict | None = None, draft: dict | None = None,
                       subject: str = "", files: list[Path] | None = None) -> ComposerWindow:
-        if draft and draft.get("thread_id") and not thread:
-            conversation = self.session.cache.conversation(draft["thread_id"])
-            thread = conversation["thread"] if conversation else None
         composer = ComposerWindow(self.session, thread=thread, draft=draft)
         if subject and not thread:
             composer.subject.setText(subject)

@@ -32,8 +32,20 @@ def no_keyring() -> Any:
 
 
 def test_saved_token_opens_the_inbox_and_sign_out_forgets_it(
-        qtbot: Any, live_server: Any, app_settings: Any, tmp_path: Path) -> None:
+        qtbot: Any, live_server: Any, app_settings: Any, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The session check at start and the logout at sign-out are made off the GUI thread."""
+    import threading
+
     from sync.keys import save_token
+
+    calls: list[tuple[str, str]] = []
+    for name in ("session", "logout"):
+        def recorded(self: ApiClient, *args: Any, _name: str = name,
+                     _real: Any = getattr(ApiClient, name), **kwargs: Any) -> Any:
+            calls.append((_name, threading.current_thread().name))
+            return _real(self, *args, **kwargs)
+        monkeypatch.setattr(ApiClient, name, recorded)
 
     account = account_name(live_server.url, "frontdesk")
     save_token(account, live_server.token("frontdesk"))
@@ -50,6 +62,8 @@ def test_saved_token_opens_the_inbox_and_sign_out_forgets_it(
         startup.sign_out()
     assert cancel.answered and "Sign in" in cancel.text
     assert load_token(account) is None
+    assert {name for name, _ in calls} == {"session", "logout"}
+    assert all(thread != threading.main_thread().name for _, thread in calls)
 
 
 def test_without_a_keyring_the_cache_key_needs_the_keyring_or_a_key_given(
@@ -95,3 +109,43 @@ def test_command_line_refuses_demo_options_without_demo(capsys: Any) -> None:
     assert app_module.main(["--as", "frontdesk"]) == 2
     assert "--demo" in capsys.readouterr().err
     assert app_module.main(["--demo", "--as", "alex"]) == 2
+
+
+def test_sign_out_in_the_demo_shows_the_sign_in_dialog(
+        qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Outside the demo, signing out brings the sign-in dialog; the demo does the same (and
+    another demo person can sign in there) instead of quitting without a word."""
+    seen: dict[str, Any] = {}
+
+    def sign_out_when_shown() -> None:
+        windows = [w for w in QApplication.topLevelWidgets()
+                   if isinstance(w, MainWindow) and w.isVisible()]
+        if not windows or not windows[0].thread_model.total():
+            QTimer.singleShot(200, sign_out_when_shown)
+            return
+
+        def as_front_desk(dialog: Any) -> None:
+            seen["dialog"] = dialog.windowTitle()
+            seen["server"] = dialog.server.text()
+            dialog.username.setText("frontdesk")
+            dialog.password.setText(PASSWORD)
+
+        seen["answer"] = DialogAnswer("sign in", before=as_front_desk)
+        windows[0].sign_out_action.trigger()
+        QTimer.singleShot(200, look_again)
+
+    def look_again() -> None:
+        windows = [w for w in QApplication.topLevelWidgets()
+                   if isinstance(w, MainWindow) and w.isVisible()]
+        if not windows or windows[0].session.user.get("username") != "frontdesk":
+            QTimer.singleShot(200, look_again)
+            return
+        seen["user"] = windows[0].session.user["username"]
+        QApplication.instance().quit()
+
+    QTimer.singleShot(200, sign_out_when_shown)
+    code = app_module.main(["--demo", "--data-dir", str(tmp_path / "d"), "--quit-after", "90"])
+    assert code == 0
+    assert seen["answer"].answered and "Sign in" in seen["dialog"]
+    assert seen["server"].startswith("http://127.0.0.1:")
+    assert seen["user"] == "frontdesk"
