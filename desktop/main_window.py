@@ -31,6 +31,7 @@ from desktop.widgets.bulk_toolbar import BulkToolBar
 from desktop.widgets.composer import ComposerWindow
 from desktop.widgets.conversation_view import ConversationView
 from desktop.widgets.file_drops import FileDropTarget
+from desktop.widgets.first_sync_notice import FirstSyncNotice
 from desktop.widgets.folder_pane import FolderPane
 from desktop.widgets.lock_screen import LockScreen, WindowCovers
 from desktop.widgets.status_bar import InboxStatusBar
@@ -68,6 +69,7 @@ class MainWindow(FileDropTarget, QMainWindow):
 
         self.folder_pane = FolderPane(session, self.folder_model)
         self.thread_list = ThreadList(self.thread_model)
+        self.first_sync = FirstSyncNotice(self.thread_list, self.thread_model, session.bridge)
         self.bulk_bar = BulkToolBar(session, self.thread_model, self.folder_model)
         self.conversation = ConversationView(session, self.conversation_model)
 

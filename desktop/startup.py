@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QApplication, QDialog
 
 from desktop.dialogs.previous_password import PreviousPasswordDialog
@@ -53,7 +53,13 @@ class SignedIn:
 
 
 class Startup(QObject):
-    """Owns the running session and its window; brings up sign-in again after sign-out."""
+    """Owns the running session and its window; brings up sign-in again after sign-out.
+
+    Signals:
+        demoReady(): the demo's embedded server is up and the inbox signed in to it.
+    """
+
+    demoReady = Signal()
 
     def __init__(self, app: QApplication, settings: AppSettings, data_root: Path | None = None,
                  demo: Any = None, demo_user: str = "dr.rivera") -> None:
@@ -74,6 +80,8 @@ class Startup(QObject):
     # starting ----------------------------------------------------------------------------------
     def start(self) -> bool:
         """Sign in and show the inbox; False when the user gave up or startup failed."""
+        if self.demo is not None and not self.demo.started:
+            return self._start_demo()
         signed_in = self._sign_in_demo() if self.demo is not None else self._sign_in()
         if signed_in is None:
             return False
@@ -91,6 +99,42 @@ class Startup(QObject):
             runner=self.runner, notices=self.notices, allow_memory_key=self.demo is not None,
             key=key, key_created=created)
         self._show_window(signed_in.password)
+        return True
+
+    def _start_demo(self) -> bool:
+        """The window at once, saying what is going on, while the demo's server is seeded and
+        started and the inbox signs in to it in the background; then the sync begins."""
+        from desktop.demo.conversations import DEMO_PASSWORD
+        from sync.api import ApiClient
+
+        demo, username = self.demo, self.demo_user
+        api = ApiClient(demo.url)
+        self.session = session = open_session(
+            server_url=demo.url, username=username, api=api, user={"username": username},
+            data_root=self.data_root, settings=self.settings, runner=self.runner,
+            notices=self.notices, allow_memory_key=True)
+        self._show_window(DEMO_PASSWORD, begin_sync=False)
+        self.notices.info.emit(self.tr("Starting the demo practice…"))
+
+        def up() -> dict:
+            demo.start()
+            return api.login(username, DEMO_PASSWORD)
+
+        def signed_in(answer: dict) -> None:
+            if self.session is not session:
+                return
+            session.user.update(answer["user"])
+            if self.window is not None:
+                self.window.update_title()
+            self._begin_sync(session)
+            self.demoReady.emit()
+
+        def failed(error: BaseException) -> None:
+            log.error("the demo practice did not start", exc_info=error)
+            self.notices.persistent.emit("demo", self.tr(
+                "The demo practice did not start: %s") % error)
+
+        self.runner.run(up, signed_in, failed)
         return True
 
     def _sign_in_demo(self) -> SignedIn | None:
@@ -179,7 +223,7 @@ class Startup(QObject):
         return self.runner.wait_for(
             lambda: wrapped_key.open_or_create(folder, account, password))
 
-    def _show_window(self, password: str | None) -> None:
+    def _show_window(self, password: str | None, begin_sync: bool = True) -> None:
         assert self.session is not None
         window = MainWindow(self.session, self.tray)
         if password:
@@ -192,13 +236,16 @@ class Startup(QObject):
             window.hide()
         else:
             window.show()
-        session = self.session
-        if session.key_wrapped:
+        if self.session.key_wrapped:
             self.notices.info.emit(self.tr(NO_KEYRING_NOTE))
+        if begin_sync:
+            self._begin_sync(self.session)
+        settle_memory()
+
+    def _begin_sync(self, session: Session) -> None:
         self.runner.run(session.api.session, session.set_server_session,
                         lambda error: log.info("limits not refreshed: %s", error))
         session.bridge.start()
-        settle_memory()
 
     # stopping ----------------------------------------------------------------------------------
     def _close_session(self) -> None:

@@ -46,12 +46,13 @@ class InboxStatusBar(QStatusBar):
         self._lasting: dict[str, str] = dict(notices.lasting)
         self._held: tuple[str, int] | None = None
         self.locked = False
-        self.show_state("offline", 0, None, self.tr("Connecting…"))
+        self.show_state("connecting", 0, None, None)
 
     def show_state(self, state: str, outbox: int, last_sync: Any, detail: str | None) -> None:
         names = {"online": self.tr("Online"), "offline": self.tr("Offline"),
-                 "syncing": self.tr("Syncing…")}
-        self.state_icon.setPixmap(icon(state if state in names else "offline").pixmap(16, 16))
+                 "syncing": self.tr("Syncing…"), "connecting": self.tr("Connecting…")}
+        shown = {"connecting": "syncing"}.get(state, state)
+        self.state_icon.setPixmap(icon(shown if shown in names else "offline").pixmap(16, 16))
         self.state_label.setText(names.get(state, state))
         self.state_label.setToolTip(detail or "")
         self.state_icon.setToolTip(detail or "")

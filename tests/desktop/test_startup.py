@@ -149,3 +149,51 @@ def test_sign_out_in_the_demo_shows_the_sign_in_dialog(
     assert seen["answer"].answered and "Sign in" in seen["dialog"]
     assert seen["server"].startswith("http://127.0.0.1:")
     assert seen["user"] == "frontdesk"
+
+
+def test_the_demo_shows_its_window_at_once_with_the_first_syncs_progress(
+        qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The window is up before the demo's server even listens, saying it is connecting and
+    downloading; never "Offline" while that first connection is being made."""
+    import socket
+    from urllib.parse import urlsplit
+
+    from desktop.widgets.status_bar import InboxStatusBar
+
+    states: list[str] = []
+    show_state = InboxStatusBar.show_state
+
+    def recorded(self: InboxStatusBar, state: str, *args: Any) -> None:
+        states.append(state)
+        show_state(self, state, *args)
+
+    monkeypatch.setattr(InboxStatusBar, "show_state", recorded)
+    seen: dict[str, Any] = {}
+    show = MainWindow.show
+
+    def first_look(window: MainWindow) -> None:
+        port = urlsplit(window.session.server_url).port
+        with socket.socket() as probe:
+            seen["server_listening"] = probe.connect_ex(("127.0.0.1", port)) == 0
+        seen["state"] = window.status.state_label.text()
+        seen["notice"] = window.first_sync.text() if window.first_sync.isVisibleTo(window) \
+            else ""
+        show(window)
+        QTimer.singleShot(100, lambda: wait_for_rows(window))
+
+    def wait_for_rows(window: MainWindow) -> None:
+        if not window.thread_model.total():
+            QTimer.singleShot(100, lambda: wait_for_rows(window))
+            return
+        seen["notice_after"] = window.first_sync.isVisible()
+        window.grab().save(str(tmp_path / "demo-synced.png"))
+        QApplication.instance().quit()
+
+    monkeypatch.setattr(MainWindow, "show", first_look)
+    code = app_module.main(["--demo", "--data-dir", str(tmp_path / "d"), "--quit-after", "90"])
+    assert code == 0
+    assert seen["server_listening"] is False
+    assert seen["state"] == "Connecting…"
+    assert seen["notice"].startswith("Downloading your messages…")
+    assert seen["notice_after"] is False
+    assert "offline" not in states and states[0] == "connecting"
