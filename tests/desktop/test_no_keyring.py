@@ -87,16 +87,22 @@ def start(app_settings: Any, data_root: Path) -> Startup:
     return startup
 
 
+@pytest.fixture
+def places(live_server: Any, tmp_path: Path) -> tuple[Path, Path]:
+    """The data folder and dr.rivera's folder in it, with a message waiting for her."""
+    Someone(live_server, "alex").send(["dr.rivera"], "Tuesday", "Can we meet on Tuesday?")
+    data_root = tmp_path / "inbox"
+    return data_root, account_dir(data_root, account_name(live_server.url, "dr.rivera"))
+
+
 def stop(startup: Startup) -> None:
     startup._close_session()
 
 
 def test_a_computer_without_a_keyring_signs_in_and_keeps_its_cache(
-        qtbot: Any, live_server: Any, app_settings: Any, tmp_path: Path,
+        qtbot: Any, live_server: Any, app_settings: Any, places: tuple[Path, Path],
         no_keyring: None) -> None:
-    data_root = tmp_path / "inbox"
-    folder = account_dir(data_root, account_name(live_server.url, "dr.rivera"))
-    Someone(live_server, "alex").send(["dr.rivera"], "Tuesday", "Can we meet on Tuesday?")
+    data_root, folder = places
 
     # First sign-in: no dialog quitting the program, the address remembered.
     person = Answers(sign_in_with(PASSWORD, live_server.url, "dr.rivera"))
@@ -142,11 +148,9 @@ def test_a_computer_without_a_keyring_signs_in_and_keeps_its_cache(
 
 
 def test_a_changed_password_wraps_the_key_again_at_the_next_sign_in(
-        qtbot: Any, live_server: Any, app_settings: Any, tmp_path: Path,
+        qtbot: Any, live_server: Any, app_settings: Any, places: tuple[Path, Path],
         no_keyring: None) -> None:
-    data_root = tmp_path / "inbox"
-    folder = account_dir(data_root, account_name(live_server.url, "dr.rivera"))
-    Someone(live_server, "alex").send(["dr.rivera"], "Tuesday", "Can we meet on Tuesday?")
+    data_root, folder = places
     Answers(sign_in_with(PASSWORD, live_server.url, "dr.rivera"))
     startup = start(app_settings, data_root)
     qtbot.waitUntil(lambda: startup.window.thread_model.total() > 0, timeout=30_000)
