@@ -29,11 +29,6 @@ def sanitize(fragment: str) -> str:
     )
 
 
-def plain_length(text: str) -> int:
-    """Characters the server counts: trimmed of whitespace, non-breaking spaces included."""
-    return len(text.replace("\u00a0", " ").replace("\u2029", "\n").strip())
-
-
 def document_to_html(document: QTextDocument, base_point_size: float | None = None) -> str:
     base = base_point_size or document.defaultFont().pointSizeF() or DEFAULT_POINT_SIZE
     parts: list[str] = []

@@ -96,7 +96,6 @@ class Settings:
     max_body_html_bytes: int = 256 * 1024
     max_body_depth: int = 64
     max_body_elements: int = 20_000
-    max_bulk_ids: int = 10_000
     # Database connections: a request that waits longer than this for one gets 503.
     db_pool_size: int = 20
     db_pool_overflow: int = 20

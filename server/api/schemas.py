@@ -8,6 +8,8 @@ from server.storable_text import UNSTORABLE, is_storable
 
 USERNAME_CHARS = 100  # Person.username and LoginFailure.username
 ID_CHARS = 36  # every id column
+#: Threads one bulk request may name; published in /session limits as `max_bulk_ids`.
+MAX_BULK_IDS = 10_000
 
 
 class Body(BaseModel):
@@ -58,7 +60,7 @@ class StateIn(Body):
 
 
 class BulkStateIn(StateIn):
-    thread_ids: list[str] = Field(max_length=10_000)
+    thread_ids: list[str] = Field(max_length=MAX_BULK_IDS)
 
 
 class FolderIn(Body):

@@ -7,7 +7,8 @@ from typing import Any
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QTextEdit
 
-from desktop.rich_text import document_to_html, plain_length
+from desktop.rich_text import document_to_html
+from desktop.widgets.body_checks import document_length
 from desktop.widgets.format_toolbar import FormatToolBar
 
 
@@ -49,5 +50,11 @@ def test_disallowed_content_is_removed(qtbot: Any) -> None:
     assert "hi" in html
 
 
-def test_plain_length_counts_like_the_server() -> None:
-    assert plain_length("  \u00a0hello\u00a0 ") == 5
+def test_the_document_is_counted_as_the_server_counts_it(qtbot: Any) -> None:
+    """Runs of spaces count once, and non-breaking spaces at the ends not at all."""
+    editor = QTextEdit()
+    qtbot.addWidget(editor)
+    editor.setPlainText("ok          .")
+    assert document_length(editor.document()) == 4
+    editor.setPlainText("  \u00a0hello\u00a0 ")
+    assert document_length(editor.document()) == 5
