@@ -19,6 +19,7 @@ from server.api import (
     folders,
     threads,
 )
+from server.compression import CompressAnswers
 from server.config import Settings
 from server.context import AppContext
 from server.deps import refuse_unstorable_text
@@ -71,4 +72,5 @@ def create_app(settings: Settings) -> FastAPI:
     install_handlers(app)
     for module in (auth, directory, threads, folders, drafts, blobs, changes, clients, audit_log):
         app.include_router(module.router, prefix=API_PREFIX)
+    app.add_middleware(CompressAnswers, skip_prefix=f"{API_PREFIX}/blobs/")
     return app
