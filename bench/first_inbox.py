@@ -25,7 +25,6 @@ import argparse
 import json
 import os
 import resource
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -37,7 +36,7 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.sync_initial import FLOOR_SCHEMA  # noqa: E402
+from bench.sync_initial import insert_page, open_floor_db  # noqa: E402
 from bench.sync_server import PASSWORD, BenchServer  # noqa: E402
 
 PAGE_LIMIT = 500
@@ -140,35 +139,10 @@ def save_pages(url: str, folder: Path) -> list[Path]:
 def floor(files: list[Path], folder: Path) -> tuple[float, int]:
     """Pages read from disk, parsed, and inserted with plain sqlite3 (with full-text index)."""
     started = time.perf_counter()
-    db = sqlite3.connect(folder / "floor.db", isolation_level=None)
-    db.execute("PRAGMA journal_mode = WAL")
-    db.execute("PRAGMA synchronous = NORMAL")
-    for statement in FLOOR_SCHEMA:
-        db.execute(statement)
+    db = open_floor_db(folder / "floor.db")
     messages = 0
     for path in files:
-        page = orjson.loads(path.read_bytes())
-        subjects = {t["id"]: t["subject"] for t in page["threads"]}
-        message_rows = [(m["id"], m["thread_id"], m["sender_id"], m["sent_at"], m["body_html"],
-                         m["body_text"], orjson.dumps(m["attachments"]).decode(),
-                         " ".join(a["filename"] for a in m["attachments"]))
-                        for m in page["messages"]]
-        db.execute("BEGIN")
-        db.executemany("INSERT OR REPLACE INTO threads VALUES (?, ?, ?, ?, ?, ?, ?)",
-                       [(t["id"], t["subject"], t["created_by"], t["created_at"],
-                         t["last_message_at"], orjson.dumps(t["participants"]).decode(),
-                         t["message_count"]) for t in page["threads"]])
-        db.executemany("INSERT INTO messages (id, thread_id, sender_id, sent_at, body_html, "
-                       "body_text, attachments, attachment_names) "
-                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", message_rows)
-        db.executemany("INSERT INTO message_fts (subject, body_text, sender_name, "
-                       "attachment_names) VALUES (?, ?, '', ?)",
-                       [(subjects.get(r[1], ""), r[5], r[7]) for r in message_rows])
-        db.executemany("INSERT OR REPLACE INTO states VALUES (?, ?, ?, ?)",
-                       [(s["thread_id"], s["folder"], s["unread"], s["starred"])
-                        for s in page["states"]])
-        db.execute("COMMIT")
-        messages += len(message_rows)
+        messages += insert_page(db, orjson.loads(path.read_bytes()))
     db.close()
     return time.perf_counter() - started, messages
 
