@@ -69,7 +69,7 @@ def signed_in(
     ctx: AppContext = Depends(get_ctx),
 ) -> Client:
     """The client of this request, or a redirect to sign in (or to their own practice)."""
-    live = sessions.resolve(db, ctx.settings, request)
+    live = sessions.resolve(db, ctx.settings, request, ctx.sessions)
     if live is None:
         raise Redirect(portal_root(request, practice) + "?expired=1"
                        if request.cookies.get(sessions.cookie_name(request)) else
