@@ -21,6 +21,7 @@ from server.portal.headers import SecurityHeaders
 from server.portal.pages import attachments, compose, messages, passwords, sign_in, thread
 from server.portal.pages.common import Redirect, StaffMember
 from server.portal.render import STATIC_DIR, render
+from server.transport.body_limit import BodyLimit, is_portal_upload
 
 log = logging.getLogger(__name__)
 
@@ -58,11 +59,21 @@ def _error_page(request: Request, status: int, detail: str) -> Response:
                   heading=HEADINGS.get(status, "Something went wrong"), detail=detail)
 
 
+# Files one form without scripts may carry (with scripts each file is sent on its own).
+FILES_PER_FORM = 10
+
+
 def create_portal(ctx: AppContext) -> FastAPI:
     portal = FastAPI(openapi_url=None, docs_url=None, redoc_url=None,
                      dependencies=[Depends(refuse_unstorable_text)])
     portal.state.ctx = ctx
     portal.add_middleware(SecurityHeaders)
+    # A form may carry several files (pages work without scripts); the script's uploads are
+    # one raw file a request, streamed under the attachment limit.
+    portal.add_middleware(
+        BodyLimit, exempt=is_portal_upload, what="form data",
+        max_bytes=FILES_PER_FORM * ctx.settings.max_attachment_bytes + ctx.settings.max_json_bytes,
+    )
     portal.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for module in (sign_in, passwords, compose, messages, thread, attachments):
         portal.include_router(module.router)

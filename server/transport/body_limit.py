@@ -17,13 +17,15 @@ from server.errors import problem_body
 CODE = "request_too_large"
 
 
-def _detail(limit: int) -> str:
-    return f"The request is too large: at most {limit // 1024:,} KB of JSON."
+def _detail(limit: int, what: str) -> str:
+    return f"The request is too large: at most {limit // 1024:,} KB of {what}."
 
 
 class BodyLimit:
-    def __init__(self, app: ASGIApp, max_bytes: int, exempt: Callable[[Scope], bool]) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, exempt: Callable[[Scope], bool],
+                 what: str = "JSON") -> None:
         self.app = app
+        self.what = what
         self.max_bytes = max_bytes
         self.exempt = exempt
 
@@ -72,7 +74,7 @@ class BodyLimit:
             await self._refuse(send)
 
     async def _refuse(self, send: Send) -> None:
-        body = json.dumps(problem_body(413, CODE, _detail(self.max_bytes))).encode()
+        body = json.dumps(problem_body(413, CODE, _detail(self.max_bytes, self.what))).encode()
         await send(
             {
                 "type": "http.response.start",
@@ -96,5 +98,13 @@ def _content_length(scope: Scope) -> int | None:
 
 
 def is_raw_upload(scope: Scope) -> bool:
-    """`POST /api/v1/blobs` streams its body to disk under its own limit."""
-    return scope.get("method") == "POST" and scope.get("path") == "/api/v1/blobs"
+    """`POST /api/v1/blobs` streams its body to disk under its own limit; the portal's pages
+    (forms with files) are bounded by the portal itself (server.portal.app)."""
+    path = scope.get("path") or ""
+    return (scope.get("method") == "POST" and path == "/api/v1/blobs") or path.startswith(
+        "/portal/")
+
+
+def is_portal_upload(scope: Scope) -> bool:
+    """The portal's upload script sends one raw file a request, streamed under its own limit."""
+    return scope.get("method") == "POST" and (scope.get("path") or "").endswith("/attachments")

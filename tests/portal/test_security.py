@@ -30,7 +30,9 @@ def portal_server(
     url = None
     if request.param == "postgres":
         url = request.getfixturevalue("pg_cluster").create_database()
-    live = LiveServer(tmp_path_factory.mktemp("portal-security"), database_url=url).start()
+    # Behind its proxy on this machine (Caddy terminating TLS), as packaging/server runs it.
+    live = LiveServer(tmp_path_factory.mktemp("portal-security"), database_url=url,
+                      trusted_proxies=("127.0.0.1",)).start()
     try:
         yield live
     finally:
