@@ -15,6 +15,7 @@ from server.api import (
     changes,
     clients,
     directory,
+    document,
     drafts,
     folders,
     threads,
@@ -71,4 +72,5 @@ def create_app(settings: Settings) -> FastAPI:
     install_handlers(app)
     for module in (auth, directory, threads, folders, drafts, blobs, changes, clients, audit_log):
         app.include_router(module.router, prefix=API_PREFIX)
+    document.install(app, API_PREFIX)
     return app
