@@ -51,6 +51,10 @@ SETTINGS: tuple[Setting, ...] = (
             shown=False),
     Setting("account/username", str, "", "Username", "The last username signed in with.",
             shown=False),
+    Setting("account/ca_file", str, "", "Practice certificate authority",
+            "A CA certificate file (PEM) to trust for the server, for practices with their own "
+            "certificate authority; empty trusts this computer's usual authorities.",
+            shown=False),
 )
 
 SETTINGS_BY_KEY = {setting.key: setting for setting in SETTINGS}

@@ -12,9 +12,10 @@ import platformdirs
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
-from desktop.dialogs.sign_in import SignInDialog
+from desktop.dialogs.sign_in import SignInDialog, certificate_error_text
 from desktop.main_window import MainWindow
 from desktop.notices import Notices
+from desktop.server_trust import verify_setting
 from desktop.session import Session, account_name, open_session
 from desktop.settings import AppSettings
 from desktop.tasks import TaskRunner
@@ -95,11 +96,12 @@ class Startup(QObject):
 
     def _sign_in(self) -> tuple | None:
         from sync.api import ApiClient
-        from sync.errors import ApiError, NetworkError
+        from sync.errors import ApiError, NetworkError, TlsError
         from sync.keys import KeyringUnavailable, load_token, save_token
 
         server_url = self.settings.get("account/server_url")
         username = self.settings.get("account/username")
+        certificate_problem: str | None = None
         if server_url and username:
             account = account_name(server_url, username)
             try:
@@ -107,16 +109,23 @@ class Startup(QObject):
             except KeyringUnavailable as error:
                 raise _KeyringMissing() from error
             if token:
-                api = ApiClient(server_url, token)
+                api = ApiClient(server_url, token, verify=verify_setting(self.settings))
                 try:
                     user = api.session()["user"]
                     return server_url, username, api, user, None
+                except TlsError as error:
+                    # Never carried on unverified: the person sees why and may choose a CA.
+                    api.close()
+                    certificate_problem = certificate_error_text(error, server_url)
                 except NetworkError:
                     user = _cached_user(self.data_root, account) or {"username": username}
                     return server_url, username, api, user, None
                 except ApiError:
                     api.close()  # token expired or revoked: sign in again
-        dialog = SignInDialog(self.runner, server_url, username)
+        dialog = SignInDialog(self.runner, server_url, username,
+                              ca_file=self.settings.get("account/ca_file"))
+        if certificate_problem:
+            dialog.show_error(certificate_problem)
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.result_login is None:
             return None
         server_url, username = dialog.server_url(), dialog.username_text()
@@ -126,6 +135,7 @@ class Startup(QObject):
             raise _KeyringMissing() from error
         self.settings.set("account/server_url", server_url)
         self.settings.set("account/username", username)
+        self.settings.set("account/ca_file", dialog.ca_file_text())
         return (server_url, username, dialog.api, dialog.result_login["user"],
                 dialog.password.text())
 

@@ -42,7 +42,8 @@ class PasswordCheck(QObject):
 
     def _verify(self, password: str) -> bool:
         username = self.session.user.get("username") or ""
-        client = ApiClient(self.session.server_url)
+        client = ApiClient(self.session.server_url,
+                           verify=getattr(self.session.api, "verify", True))
         try:
             client.login(username, password)
         except NetworkError:

@@ -27,6 +27,7 @@ from server.errors import install_handlers
 from server.feed.pg_listen import PgListener
 from server.maintenance import MaintenanceWorker
 from server.notify import EmailWorker
+from server.transport import install as install_transport
 
 API_PREFIX = "/api/v1"
 
@@ -70,6 +71,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.ctx = ctx
     install_handlers(app)
+    install_transport(app, settings)
     for module in (auth, directory, threads, folders, drafts, blobs, changes, clients, audit_log):
         app.include_router(module.router, prefix=API_PREFIX)
     document.install(app, API_PREFIX)

@@ -57,8 +57,6 @@ class Settings:
     login_max_failures_per_address: int = 100
     # Devices remembered per person for sign-in; the least recently used go first.
     login_devices_per_person: int = 20
-    # Addresses of reverse proxies whose X-Forwarded-For/-Proto are believed (none: off).
-    trusted_proxies: tuple[str, ...] = ()
     max_pending_upload_bytes: int = 200 * 1024 * 1024
     idempotency_seconds: int = 48 * 3600
     unreferenced_blob_seconds: int = 24 * 3600
@@ -69,9 +67,20 @@ class Settings:
     # The address clients and staff reach this server at (scheme, host, port): the base of every
     # portal link. Unset, it is the address the server listens on (set when serving starts).
     public_url: str | None = None
+    # How long a process may hold an outbox row it is sending before another may take it;
+    # renewed before each email, so longer than one SMTP delivery can take.
+    email_lease_seconds: float = 300
     run_workers: bool = True
     # Read the next page of a feed while the client takes in the last (server.feed.read_ahead).
     feed_read_ahead: bool = True
+    # Addresses whose X-Forwarded-For/-Proto are believed (uvicorn's forwarded_allow_ips);
+    # empty means forwarded headers are ignored.
+    trusted_proxies: tuple[str, ...] = ()
+    # Behind a TLS-terminating proxy: requests that did not come over HTTPS are refused.
+    behind_proxy: bool = False
+    # Served over TLS directly (`serve --tls-cert/--tls-key`).
+    tls_cert: Path | None = None
+    tls_key: Path | None = None
 
     def portal_url(self, slug: str) -> str:
         """The practice's client portal: {public URL}/portal/{slug}/ (PORTAL.md)."""

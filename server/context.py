@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from server.blobs import BlobStore
+from server.blob_rows import DatabaseBlobStore
+from server.blobs import BlobStore, FileBlobStore
 from server.config import Settings
 from server.db.engine import make_engine, make_read_session_factory, make_session_factory
 from server.feed import record
@@ -37,7 +38,8 @@ class AppContext:
             settings=settings,
             engine=engine,
             sessions=sessions,
-            blobs=BlobStore(settings.blob_dir),
+            blobs=(DatabaseBlobStore(sessions) if engine.dialect.name == "postgresql"
+                   else FileBlobStore(settings.blob_dir)),
             read_sessions=make_read_session_factory(engine),
             hub=hub,
             read_ahead=FeedReadAhead(hub) if settings.feed_read_ahead else None,

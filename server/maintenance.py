@@ -69,6 +69,7 @@ def run_once(sessions: sessionmaker[Session], settings: Settings, store: BlobSto
         throttle.prune(db, settings)
         db.commit()
         remove_unreferenced_blobs(db, store, settings.unreferenced_blob_seconds)
+        store.sweep(settings.unreferenced_blob_seconds)
         prune_tombstones(db, settings.tombstone_seconds)
 
 

@@ -24,7 +24,6 @@ from server.db.types import utcnow
 log = logging.getLogger(__name__)
 
 SUBJECT = "You have a new secure message"
-LEASE = timedelta(seconds=60)
 
 
 def notification_text(practice: Practice, portal_url: str) -> str:
@@ -78,6 +77,10 @@ class EmailWorker:
             self._wake.wait(timeout=1.0)
             self._wake.clear()
 
+    @property
+    def _lease(self) -> timedelta:
+        return timedelta(seconds=self._settings.email_lease_seconds)
+
     def _claim(self) -> list[EmailOutbox]:
         """Lease due rows so a second server process does not send them too."""
         now = utcnow()
@@ -92,13 +95,32 @@ class EmailWorker:
                 ).all()
             )
             for row in rows:
-                row.next_attempt_at = now + LEASE
+                row.next_attempt_at = now + self._lease
             db.commit()
             return rows
+
+    def _renew(self, row: EmailOutbox) -> bool:
+        """Just before delivering: a fresh lease on the row, unless another process took it
+        after this one's lease ran out (the rows before it were slow to send), in which case
+        that process sends it and this one must not."""
+        until = utcnow() + self._lease
+        with self._sessions() as db:
+            renewed = db.execute(
+                update(EmailOutbox)
+                .where(EmailOutbox.id == row.id, EmailOutbox.sent_at.is_(None),
+                       EmailOutbox.next_attempt_at == row.next_attempt_at)
+                .values(next_attempt_at=until)
+            ).rowcount  # type: ignore[attr-defined]
+            db.commit()
+        if renewed:
+            row.next_attempt_at = until
+        return bool(renewed)
 
     def drain(self) -> int:
         sent = 0
         for row in self._claim():
+            if not self._renew(row):
+                continue
             try:
                 self._deliver(row)
             except (OSError, smtplib.SMTPException) as exc:

@@ -18,6 +18,7 @@ from fastapi import FastAPI
 from server.app import create_app
 from server.config import Settings
 from server.context import AppContext
+from server.transport import uvicorn_options
 
 
 class _Server(uvicorn.Server):
@@ -33,28 +34,27 @@ class _Server(uvicorn.Server):
 def _config(app: FastAPI, **options: Any) -> uvicorn.Config:
     settings: Settings = app.state.ctx.settings
     return uvicorn.Config(app, lifespan="on", access_log=False, timeout_graceful_shutdown=3,
-                          **_proxy_options(settings), **options)
+                          **uvicorn_options(settings), **options)
 
 
-def _proxy_options(settings: Settings) -> dict[str, Any]:
-    """Believe X-Forwarded-For/-Proto only from the configured proxies (uvicorn's default
-    would believe them from loopback, letting anyone on the machine pick their address)."""
-    if not settings.trusted_proxies:
-        return {"proxy_headers": False}
-    return {"proxy_headers": True, "forwarded_allow_ips": list(settings.trusted_proxies)}
-
-
-def _default_public_url(settings: Settings, host: str, port: int) -> None:
+def default_public_url(settings: Settings, host: str, port: int) -> None:
     """Portal links point at the address served on unless a public URL was configured."""
     if settings.public_url is None:
         shown = f"[{host}]" if ":" in host else host
-        settings.public_url = f"http://{shown}:{port}"
+        scheme = "https" if settings.tls_cert else "http"
+        settings.public_url = f"{scheme}://{shown}:{port}"
 
 
 def serve_forever(settings: Settings, host: str, port: int, log_level: str) -> None:
-    _default_public_url(settings, host, port)
+    default_public_url(settings, host, port)
     app = create_app(settings)
     _Server(_config(app, host=host, port=port, log_level=log_level), app.state.ctx).run()
+
+
+def serve_on(settings: Settings, sockets: list[socket.socket], log_level: str) -> None:
+    """One worker of `serve --workers N`: the app on sockets its supervisor bound."""
+    app = create_app(settings)
+    _Server(_config(app, log_level=log_level), app.state.ctx).run(sockets=sockets)
 
 
 class BackgroundServer:
@@ -87,7 +87,7 @@ class BackgroundServer:
 
     def start(self, timeout: float = 30) -> BackgroundServer:
         sock = self._socket()
-        _default_public_url(self.settings, "127.0.0.1", self.port)
+        default_public_url(self.settings, "127.0.0.1", self.port)
         self.app = create_app(self.settings)
         server = _Server(_config(self.app, log_level="warning"), self.ctx)
         thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True,

@@ -135,8 +135,7 @@ def seed_volume(db: Session, store: BlobStore, count: int, seed: int = 2026) -> 
         sha256=hashlib.sha256(PNG_1PX).hexdigest(),
         created_at=utcnow(),
     )
-    store.root.mkdir(parents=True, exist_ok=True)
-    store.path(blob.id).write_bytes(PNG_1PX)
+    store.put(blob.id, PNG_1PX)
     db.add(blob)
     db.flush()
     start = utcnow() - timedelta(minutes=count * 3)

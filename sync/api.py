@@ -24,6 +24,7 @@ from requests.adapters import HTTPAdapter
 from sync.device_tokens import DeviceTokens
 from sync.errors import ApiError, InsecureServerAddress, NetworkError, ProtocolError
 from sync.poll_line import PollLine
+from sync.tls import tls_error
 
 __all__ = ["ApiClient", "ApiError", "NetworkError", "ProtocolError", "InsecureServerAddress"]
 
@@ -116,13 +117,13 @@ class ApiClient:
         self.connect_timeout = connect_timeout
         self.read_timeout = read_timeout
         self.poll_grace = poll_grace
-        self._verify = verify
+        self.verify = verify  # True (the system's CAs) or the path of a CA file to trust
         self._session = requests.Session()
         self._configure(self._session,
                         HTTPAdapter(pool_connections=4, pool_maxsize=8, max_retries=0))
 
     def _configure(self, session: requests.Session, adapter: HTTPAdapter) -> None:
-        session.verify = self._verify
+        session.verify = self.verify
         session.trust_env = False
         session.headers["User-Agent"] = USER_AGENT
         session.mount("http://", adapter)
@@ -171,7 +172,7 @@ class ApiClient:
                 allow_redirects=False,
             )
         except requests.exceptions.SSLError as exc:
-            raise NetworkError(f"The secure connection to the server failed: {exc}") from exc
+            raise tls_error(exc) from exc
         except requests.exceptions.Timeout as exc:
             raise NetworkError("The server did not answer in time.") from exc
         except (

@@ -32,6 +32,16 @@ class NetworkError(Exception):
         self.reason = reason
 
 
+class TlsError(NetworkError):
+    """The server's certificate was not accepted; `kind` (a sync.tls.TlsProblem) says why.
+
+    Never answered by retrying over plain HTTP or without verification."""
+
+    def __init__(self, reason: str, kind: object) -> None:
+        super().__init__(reason)
+        self.kind = kind
+
+
 class ProtocolError(Exception):
     """The server answered, but not in the shape API.md describes (bad JSON, missing fields)."""
 

@@ -5,30 +5,55 @@ from __future__ import annotations
 
 import math
 from typing import Any
+from urllib.parse import urlsplit
 
-import requests
 from PySide6.QtCore import QCoreApplication, Qt, Slot
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop.resources import app_icon
+from desktop.server_trust import ca_file_problem, verify_for
 from desktop.tasks import TaskRunner
 from sync.api import ApiClient
-from sync.errors import ApiError, InsecureServerAddress, NetworkError, ProtocolError
+from sync.errors import ApiError, InsecureServerAddress, NetworkError, ProtocolError, TlsError
+from sync.tls import TlsProblem
 
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("SignInDialog", text)
 
 
-def sign_in_error_text(error: BaseException) -> str:
+def certificate_error_text(error: TlsError, server_url: str = "") -> str:
+    """What is wrong with the server's certificate, in plain words; nothing was sent."""
+    if error.kind is TlsProblem.EXPIRED:
+        return _tr("The server's security certificate has expired (or is not valid yet), so "
+                   "nothing was sent. Ask your administrator to renew it, and check that this "
+                   "computer's date and time are right.")
+    if error.kind is TlsProblem.WRONG_NAME:
+        host = urlsplit(server_url.strip()).hostname or _tr("this address")
+        return _tr("The server's security certificate is made out to another name than %s, "
+                   "so nothing was sent. Check the server address, or ask your administrator "
+                   "for the right one.") % host
+    if error.kind is TlsProblem.UNKNOWN_AUTHORITY:
+        return _tr("The server's security certificate was issued by an authority this computer "
+                   "does not trust, so nothing was sent. If your practice has its own "
+                   "certificate authority, choose its file under \u201cPractice CA\u201d; "
+                   "otherwise ask your administrator.")
+    return _tr("The secure connection to the server could not be set up, so nothing was sent. "
+               "Ask your administrator to check the server's certificate and HTTPS settings.")
+
+
+def sign_in_error_text(error: BaseException, server_url: str = "") -> str:
     """A sentence for the user for any failure of a sign-in attempt."""
     if isinstance(error, ApiError):
         if error.code == "invalid_credentials":
@@ -45,10 +70,9 @@ def sign_in_error_text(error: BaseException) -> str:
                    "practice's server.")
     if isinstance(error, ValueError):
         return _tr("That is not a server address. It looks like https://inbox.example.org")
+    if isinstance(error, TlsError):
+        return certificate_error_text(error, server_url)
     if isinstance(error, NetworkError):
-        if isinstance(error.__cause__, requests.exceptions.SSLError):
-            return _tr("The server's security certificate could not be verified, so nothing "
-                       "was sent. Ask your administrator to check the server's certificate.")
         if "did not answer in time" in error.reason:
             return _tr("The server did not answer in time. Check your connection and try again.")
         return _tr("The server cannot be reached. Check the address and your network "
@@ -71,7 +95,7 @@ class SignInDialog(QDialog):
     """On success ``result_login`` holds the server's answer and ``api`` the signed-in client."""
 
     def __init__(self, runner: TaskRunner, server_url: str = "", username: str = "",
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, ca_file: str = "") -> None:
         super().__init__(parent)
         self.runner = runner
         self.api: ApiClient | None = None
@@ -97,6 +121,17 @@ class SignInDialog(QDialog):
         self.totp.setPlaceholderText(self.tr("6-digit code from your authenticator app"))
         self.totp.setMaxLength(8)
         form.addRow(self.totp_label, self.totp)
+        self.ca_file = QLineEdit(ca_file)
+        self.ca_file.setPlaceholderText(self.tr("Optional: its CA file"))
+        self.ca_file.setToolTip(self.tr(
+            "The certificate file of your practice's own certificate authority, if your "
+            "administrator gave you one. Leave it empty otherwise."))
+        self.choose_ca = QPushButton(self.tr("Choose\u2026"))
+        self.choose_ca.clicked.connect(self.on_choose_ca_clicked)
+        ca_row = QHBoxLayout()
+        ca_row.addWidget(self.ca_file, 1)
+        ca_row.addWidget(self.choose_ca)
+        form.addRow(self.tr("Practice CA:"), ca_row)
         self.totp_label.setVisible(False)
         self.totp.setVisible(False)
         layout.addLayout(form)
@@ -122,10 +157,18 @@ class SignInDialog(QDialog):
 
     def set_busy(self, busy: bool) -> None:
         for widget in (self.server, self.username, self.password, self.totp,
-                       self.sign_in_button):
+                       self.ca_file, self.choose_ca, self.sign_in_button):
             widget.setEnabled(not busy)
         if busy:
             self.show_error("")
+
+    @Slot()
+    def on_choose_ca_clicked(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(
+            self, self.tr("Choose the practice's certificate authority"), "",
+            self.tr("Certificates (*.crt *.pem *.cer);;All files (*)"))
+        if path:
+            self.ca_file.setText(path)
 
     @Slot()
     def on_buttons_accepted(self) -> None:
@@ -134,10 +177,15 @@ class SignInDialog(QDialog):
         if not server or not username or not password:
             self.show_error(self.tr("Enter the server address, your username and password."))
             return
+        problem = ca_file_problem(self.ca_file_text())
+        if problem:
+            self.show_error(problem)
+            self.ca_file.setFocus()
+            return
         try:
-            api = ApiClient(server)
+            api = ApiClient(server, verify=verify_for(self.ca_file_text()))
         except ValueError as error:
-            self.show_error(sign_in_error_text(error))
+            self.show_error(sign_in_error_text(error, server))
             return
         self.set_busy(True)
         self.runner.run(lambda: api.login(username, password, code),
@@ -154,7 +202,7 @@ class SignInDialog(QDialog):
             self.totp_label.setVisible(True)
             self.totp.setVisible(True)
             self.totp.setFocus()
-        self.show_error(sign_in_error_text(error))
+        self.show_error(sign_in_error_text(error, self.server_url()))
         if not (isinstance(error, ApiError) and error.code == "totp_required"):
             self.password.selectAll()
             self.password.setFocus()
@@ -164,3 +212,6 @@ class SignInDialog(QDialog):
 
     def username_text(self) -> str:
         return self.username.text().strip()
+
+    def ca_file_text(self) -> str:
+        return self.ca_file.text().strip()

@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote, unquote
 
-from fastapi import APIRouter, Depends, Request, Response
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from server import idempotency, upload_quota
-from server.blobs import too_large, type_refused
+from server.blobs import FileBlobStore, too_large, type_refused
 from server.context import AppContext
 from server.db.models import Blob, Message, MessageAttachment, Person, ThreadParticipant
 from server.db.types import new_id, utcnow
@@ -125,21 +125,26 @@ def download(
     user: Person = Depends(current_user),
     db: Session = Depends(get_db),
     ctx: AppContext = Depends(get_ctx),
-) -> FileResponse:
+) -> Response:
     blob = readable_blob(db, user, blob_id)
-    path = ctx.blobs.path(blob.id)
-    if not path.exists():
+    headers = {
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(blob.filename)}",
+        "X-Content-Type-Options": "nosniff",
+        "ETag": blob.sha256,
+        "Cache-Control": "private, no-store",
+    }
+    store = ctx.blobs
+    if isinstance(store, FileBlobStore):
+        path = store.path(blob.id)
+        if not path.exists():
+            raise not_found("That attachment")
+        return FileResponse(path, media_type=blob.content_type, headers=headers)
+    db.close()  # the chunks are read with sessions of their own, one per chunk
+    chunks = store.read(blob.id)
+    if chunks is None:
         raise not_found("That attachment")
-    return FileResponse(
-        path,
-        media_type=blob.content_type,
-        headers={
-            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(blob.filename)}",
-            "X-Content-Type-Options": "nosniff",
-            "ETag": blob.sha256,
-            "Cache-Control": "private, no-store",
-        },
-    )
+    headers["Content-Length"] = str(blob.size)
+    return StreamingResponse(chunks, media_type=blob.content_type, headers=headers)
 
 
 @router.delete("/blobs/{blob_id}", status_code=204)

@@ -243,4 +243,5 @@ class FeedCounter(Base):
     pruned_below: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
+from server.db import blob_chunks as _blob_chunks  # noqa: E402, F401  (registers its tables)
 from server.db.signin_models import LoginDevice, LoginPair  # noqa: E402, F401

@@ -102,7 +102,7 @@ def test_exactly_the_limit_is_accepted_streamed(shared_api: Api, shared_server: 
     body = reply.json()
     assert body["size"] == LIMIT
     assert body["sha256"] == hashlib.sha256(b"a" * LIMIT).hexdigest()
-    assert (shared_server.settings.blob_dir / body["id"]).stat().st_size == LIMIT
+    assert shared_server.ctx.blobs.stored_size(body["id"]) == LIMIT
 
 
 def test_one_byte_more_is_refused(shared_api: Api, shared_server: LiveServer) -> None:
@@ -113,7 +113,7 @@ def test_one_byte_more_is_refused(shared_api: Api, shared_server: LiveServer) ->
     streamed = rivera.upload("over.txt", repeated(LIMIT + 1), "text/plain")  # chunked
     assert_problem(streamed, 413, "attachment_too_large")
     assert blob_rows(shared_server) == rows
-    assert not list(shared_server.settings.blob_dir.glob("*.part"))
+    assert shared_server.ctx.blobs.partial_count() == 0
 
 
 def test_a_huge_stream_is_refused_without_holding_it(
@@ -128,7 +128,7 @@ def test_a_huge_stream_is_refused_without_holding_it(
     assert b'"code":"attachment_too_large"' in answer
     assert sent < offered / 4, f"the server read {sent} bytes before refusing"
     assert growth < offered / 8, f"memory grew by {growth} bytes"
-    assert not list(shared_server.settings.blob_dir.glob("*.part"))
+    assert shared_server.ctx.blobs.partial_count() == 0
 
 
 def test_sha256_etag_and_download_headers(shared_api: Api) -> None:

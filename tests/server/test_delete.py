@@ -110,16 +110,20 @@ def test_attachment_files_removed_only_when_unused(
     doomed = rivera.reply(
         keep, attachment_ids=[only_here["id"], shared["id"], in_draft["id"]]
     ).json()["message"]["id"]
-    blob_dir = shared_server.settings.blob_dir
-    assert all((blob_dir / b["id"]).exists() for b in (only_here, shared, in_draft))
+    store = shared_server.ctx.blobs
+
+    def kept(blob: dict) -> bool:
+        return store.stored_size(blob["id"]) is not None
+
+    assert all(kept(b) for b in (only_here, shared, in_draft))
 
     assert rivera.delete(f"/messages/{doomed}").status_code == 204
     # a draft listing a deleted message's file does not keep it (API.md: whatever drafts say)
     for gone in (only_here, in_draft):
-        assert not (blob_dir / gone["id"]).exists()
+        assert not kept(gone)
         for user in (rivera, shared_api.as_("alex")):
             assert_problem(user.get(f"/blobs/{gone['id']}"), 404, "not_found")
-    assert (blob_dir / shared["id"]).exists()
+    assert kept(shared)
     assert shared_api.as_("alex").get(f"/blobs/{shared['id']}").status_code == 200
 
     # a whole thread: its own file goes, the one another thread also carries stays
@@ -127,8 +131,8 @@ def test_attachment_files_removed_only_when_unused(
     own = rivera.uploaded("own.pdf", sample_files.pdf("only in this thread"))
     rivera.reply(whole, attachment_ids=[own["id"]])
     assert rivera.delete(f"/threads/{whole}").status_code == 204
-    assert not (blob_dir / own["id"]).exists()
-    assert (blob_dir / elsewhere["id"]).exists()
+    assert not kept(own)
+    assert kept(elsewhere)
     assert shared_api.as_("frontdesk").get(f"/blobs/{elsewhere['id']}").status_code == 200
 
 

@@ -147,12 +147,12 @@ def test_drafts_keep_their_blobs(shared_api: Api, shared_server: LiveServer) -> 
     draft_id = str(uuid.uuid4())
     rivera.put(f"/drafts/{draft_id}", {"attachment_ids": [kept["id"]]})
     sweep(shared_server)
-    blob_dir = shared_server.settings.blob_dir
-    assert (blob_dir / kept["id"]).exists()
+    store = shared_server.ctx.blobs
+    assert store.stored_size(kept["id"]) == len(b"referred to by a draft")
     assert rivera.get(f"/blobs/{kept['id']}").content == b"referred to by a draft"
-    assert not (blob_dir / loose["id"]).exists()
+    assert store.stored_size(loose["id"]) is None
     assert_problem(rivera.get(f"/blobs/{loose['id']}"), 404, "not_found")
     assert rivera.delete(f"/drafts/{draft_id}").status_code == 204
     sweep(shared_server)
-    assert not (blob_dir / kept["id"]).exists()
+    assert store.stored_size(kept["id"]) is None
     assert_problem(rivera.get(f"/blobs/{kept['id']}"), 404, "not_found")

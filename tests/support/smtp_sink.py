@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import threading
@@ -14,12 +15,15 @@ from tests.support.postgres import free_port
 
 
 class _Keeper:
-    def __init__(self) -> None:
+    def __init__(self, delay: float = 0.0) -> None:
+        self.delay = delay
         self.messages: list[EmailMessage] = []
         self.envelopes: list[tuple[str, list[str]]] = []
         self.lock = threading.Lock()
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        if self.delay:
+            await asyncio.sleep(self.delay)  # a slow mail server
         parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.lock:
             self.messages.append(parsed)  # type: ignore[arg-type]
@@ -28,9 +32,10 @@ class _Keeper:
 
 
 class SmtpSink:
-    def __init__(self, port: int | None = None) -> None:
+    def __init__(self, port: int | None = None, delay: float = 0.0) -> None:
+        """`delay`: seconds the sink takes to accept each message."""
         self.port = port or free_port()
-        self.keeper = _Keeper()
+        self.keeper = _Keeper(delay)
         self._controller: Controller | None = None
 
     def start(self) -> SmtpSink:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from sync.api import ApiClient
 from tests.support import sample_files
@@ -29,6 +31,17 @@ def pdf_bytes(marker: str = "") -> bytes:
 
 def upload_pdf(api: ApiClient, name: str, marker: str = "") -> dict:
     return api.upload_blob(io.BytesIO(pdf_bytes(marker)), name, "application/pdf")
+
+
+def send_with_report(engine: Any, folder: Path, to_id: str, subject: str, marker: str) -> None:
+    """Through the engine: a new thread to `to_id` with a PDF made from `marker`; returns once
+    the engine has pushed it."""
+    report = folder / f"{marker}.pdf"
+    report.write_bytes(pdf_bytes(marker))
+    local = engine.attach(report)
+    engine.send_new([f"person:{to_id}"], subject, "<p>The report is attached.</p>",
+                    [local["id"]])
+    assert engine.wait_until_synced(60)
 
 
 def key() -> str:

@@ -1,7 +1,7 @@
 """sign-in devices and per-pair failure counts
 
 Revision ID: 0004_hardening_abuse
-Revises: 0001
+Revises: 0002_practice_slug
 """
 
 import sqlalchemy as sa
