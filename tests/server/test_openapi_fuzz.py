@@ -31,8 +31,8 @@ CHECKS = [
     checks.content_type_conformance,
     checks.response_schema_conformance,
 ]
-# Who the requests are made as: a therapist (staff) and an active client of theirs.
 MAX_EXAMPLES = int(os.environ.get("PRACTICE_FUZZ_EXAMPLES") or 15)
+# Who the requests are made as: a therapist (staff) and an active client of theirs.
 SIGNED_IN_AS = {"staff": "dr.rivera", "client": "alex"}
 
 
