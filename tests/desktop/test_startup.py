@@ -7,6 +7,8 @@ from typing import Any
 
 import keyring
 import pytest
+import requests
+import shiboken6
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
@@ -36,7 +38,8 @@ def test_saved_token_opens_the_inbox_and_sign_out_forgets_it(
     from sync.keys import save_token
 
     account = account_name(live_server.url, "frontdesk")
-    save_token(account, live_server.token("frontdesk"))
+    token = live_server.token("frontdesk")
+    save_token(account, token)
     app_settings.set("account/server_url", live_server.url)
     app_settings.set("account/username", "frontdesk")
     startup = Startup(QApplication.instance(), app_settings, data_root=tmp_path / "inbox")
@@ -46,10 +49,19 @@ def test_saved_token_opens_the_inbox_and_sign_out_forgets_it(
     assert window.session.user["username"] == "frontdesk"
 
     cancel = DialogAnswer("cancel")  # the sign-in dialog that follows a sign-out
-    with qtbot.waitSignal(QApplication.instance().aboutToQuit, timeout=15_000, raising=False):
-        startup.sign_out()
+    startup.sign_out()  # the dialog runs, and is cancelled, inside the call
     assert cancel.answered and "Sign in" in cancel.text
     assert load_token(account) is None
+    # Signed out on the server too: the token opens no session any more.
+    again = requests.get(
+        f"{live_server.api}/session", headers={"Authorization": f"Bearer {token}"}, timeout=30
+    )
+    assert again.status_code == 401
+    # Cancelling quits: the inbox is closed and deleted, and no background work is taken on.
+    assert startup.window is None and startup.session is None
+    qtbot.waitUntil(lambda: not shiboken6.isValid(window))
+    startup.runner.run(lambda: None)
+    assert startup.runner.pending == 0
 
 
 def test_missing_keyring_is_a_clear_error_outside_the_demo(
