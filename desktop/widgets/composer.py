@@ -168,7 +168,7 @@ class ComposerWindow(FileDropTarget, QMainWindow):
         return document_to_html(self.body.document())
 
     def body_length(self) -> int:
-        return plain_length(self.body.toPlainText())
+        return plain_length(self.body.document())
 
     def problems(self) -> list[str]:
         """What keeps the message from being sent, in the words shown under the body."""

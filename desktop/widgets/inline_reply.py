@@ -215,7 +215,7 @@ class InlineReply(FileDropTarget, QFrame):
     def problems(self) -> list[str]:
         if not self.can_reply():
             return [(self.thread or {}).get("reply_blocked_reason") or ""]
-        return body_problems(self.limits, plain_length(self.body.toPlainText()),
+        return body_problems(self.limits, plain_length(self.body.document()),
                              self.attachments)
 
     def validate(self) -> bool:
