@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import io
 import json
 import os
 import random
@@ -32,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import orjson
+from pypdf import PdfWriter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -91,8 +93,14 @@ def body_html(rng: random.Random) -> str:
 
 
 def pdf(rng: random.Random) -> bytes:
+    """A real one-page PDF of 20–300 KB (the server checks an upload's structure)."""
     size = rng.randint(20_000, 300_000)
-    return b"%PDF-1.4\n" + rng.randbytes(size)
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    writer.add_metadata({"/Subject": rng.randbytes(size // 2).hex()})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def auth(person: dict[str, str]) -> dict[str, str]:

@@ -8,7 +8,11 @@ from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
 
+from server.accounts import security_log
 from server.api import (
+    account,
+    admin_people,
+    admin_practice,
     audit_log,
     auth,
     blobs,
@@ -43,6 +47,7 @@ def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         ctx.hub.bind_loop(asyncio.get_running_loop())
+        security_file = security_log.install(settings.data_dir)
         workers: list[EmailWorker | MaintenanceWorker | PgListener] = []
         if settings.run_workers:
             ctx.email_worker = EmailWorker(ctx.sessions, settings)
@@ -59,6 +64,7 @@ def create_app(settings: Settings) -> FastAPI:
             if ctx.read_ahead is not None:
                 ctx.read_ahead.close()
             ctx.engine.dispose()
+            security_log.uninstall(security_file)
 
     app = FastAPI(
         title="Practice Inbox server",
@@ -74,5 +80,7 @@ def create_app(settings: Settings) -> FastAPI:
     install_transport(app, settings)
     for module in (auth, directory, threads, folders, drafts, blobs, changes, clients, audit_log):
         app.include_router(module.router, prefix=API_PREFIX)
+    for admin in (admin_people, admin_practice, account):
+        app.include_router(admin.router, prefix=API_PREFIX)
     document.install(app, API_PREFIX)
     return app

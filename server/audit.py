@@ -16,6 +16,18 @@ ACTIONS = (
     "delete_thread",
     "quick_note",
     "client_status",
+    # Accounts and administration
+    "person_create",
+    "person_update",
+    "person_disable",
+    "invite",
+    "password_reset",
+    "password_set",
+    "mfa_enable",
+    "mfa_disable",
+    "mfa_reset",
+    "import",
+    "practice_update",
 )
 
 

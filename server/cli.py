@@ -1,4 +1,5 @@
-"""`practice-server`: serve, seed-demo, migrate, backup, restore and verify-backup."""
+"""`practice-server`: serve, seed-demo, migrate, backup, restore, verify-backup, and the
+administration commands (server.admin_cli)."""
 
 from __future__ import annotations
 
@@ -218,6 +219,9 @@ def build_parser() -> argparse.ArgumentParser:
     verify = sub.add_parser("verify-backup", help="check a backup without restoring it")
     verify.add_argument("folder", metavar="DIR")
     verify.set_defaults(func=cmd_verify_backup)
+    from server.admin_cli import add_commands
+
+    add_commands(sub, common)
     return parser
 
 

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
+
+from server.db.types import utcnow
 
 
 def _env(name: str, default: str | None = None) -> str | None:
@@ -81,6 +85,10 @@ class Settings:
     # Served over TLS directly (`serve --tls-cert/--tls-key`).
     tls_cert: Path | None = None
     tls_key: Path | None = None
+    # Lifetimes of the links to set a password, and the clock they are judged by (tests move it).
+    invite_link_seconds: int = 72 * 3600
+    reset_link_seconds: int = 3600
+    clock: Callable[[], datetime] = utcnow
 
     def portal_url(self, slug: str) -> str:
         """The practice's client portal: {public URL}/portal/{slug}/ (PORTAL.md)."""

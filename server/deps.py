@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
+from server.accounts import mfa_gate
 from server.auth.tokens import resolve_token
 from server.context import AppContext
 from server.db.models import Person
@@ -62,7 +63,9 @@ def current_user(
     db: Session = Depends(get_db),
     ctx: AppContext = Depends(get_ctx),
 ) -> Person:
-    return authenticate(db, ctx, bearer_token(request))
+    person = authenticate(db, ctx, bearer_token(request))
+    mfa_gate.check(db, person, request.url.path)
+    return person
 
 
 UNKNOWN_ADDRESS = "unknown"
@@ -89,5 +92,6 @@ def authenticate_request(ctx: AppContext, request: Request) -> Person:
     token = bearer_token(request)
     with ctx.sessions() as db:
         person = authenticate(db, ctx, token)
+        mfa_gate.check(db, person, request.url.path)
         db.expunge(person)
         return person

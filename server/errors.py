@@ -27,12 +27,14 @@ class ApiError(Exception):
         code: str,
         detail: str,
         headers: dict[str, str] | None = None,
+        extra: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(detail)
         self.status = status
         self.code = code
         self.detail = detail
         self.headers = headers or {}
+        self.extra = extra or {}  # more members of the problem object, e.g. "errors"
 
 
 def enforce(decision: Decision) -> None:
@@ -99,6 +101,10 @@ def _describe_validation(exc: RequestValidationError) -> str:
 def install_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
+        if exc.extra:
+            body = {**problem_body(exc.status, exc.code, exc.detail), **exc.extra}
+            return JSONResponse(body, status_code=exc.status, media_type=PROBLEM,
+                                headers=exc.headers)
         return problem_response(exc.status, exc.code, exc.detail, exc.headers)
 
     @app.exception_handler(RequestValidationError)

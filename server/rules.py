@@ -192,3 +192,57 @@ def visible_participants(viewer: Who, participants: Sequence[Who]) -> list[Who]:
     if viewer.is_staff:
         return list(participants)
     return [p for p in participants if p.is_staff or p.id == viewer.id]
+
+
+# --- Administration: who may manage whom (role x target kind x action) ----------------------
+
+ADMIN_ACTIONS = ("list", "create", "edit", "disable", "invite", "reset_mfa", "import")
+# Front office manages clients (not their second factor); admins manage everyone.
+FRONT_OFFICE_CLIENT_ACTIONS = ("list", "create", "edit", "disable", "invite", "import")
+ADMIN_ONLY_REASON = "Only administrators can manage staff accounts."
+NOT_ADMIN_REASON = "Only administrators and the front office can manage people."
+
+
+def may_manage_person(actor: Who, target_kind: str, action: str) -> Decision:
+    """May `actor` do `action` (one of ADMIN_ACTIONS) to people of `target_kind`?"""
+    assert action in ADMIN_ACTIONS, action
+    if not actor.is_staff:
+        return deny("forbidden", NOT_ADMIN_REASON)
+    if actor.role == "admin":
+        return ALLOW
+    if actor.role == "front_office":
+        if target_kind == "client" and action in FRONT_OFFICE_CLIENT_ACTIONS:
+            return ALLOW
+        if target_kind == "client":
+            return deny("forbidden", "Only administrators can reset a client's two-step sign-in.")
+        return deny("forbidden", ADMIN_ONLY_REASON)
+    return deny("forbidden", NOT_ADMIN_REASON)
+
+
+def may_manage_practice(actor: Who) -> Decision:
+    if actor.is_staff and actor.role == "admin":
+        return ALLOW
+    return deny("forbidden", "Only administrators can change the practice's settings.")
+
+
+def capabilities(actor: Who) -> dict[str, bool]:
+    """What the desktop may offer this person: the same decisions the endpoints enforce."""
+    return {
+        "manage_staff": may_manage_person(actor, "staff", "edit").allowed,
+        "manage_clients": may_manage_person(actor, "client", "edit").allowed,
+        "import_clients": may_manage_person(actor, "client", "import").allowed,
+        "reset_mfa": may_manage_person(actor, "staff", "reset_mfa").allowed,
+        "view_audit": may_read_audit(actor).allowed,
+        "manage_practice": may_manage_practice(actor).allowed,
+    }
+
+
+def may_change_admin_set(enabled_admins_after: int) -> Decision:
+    """A practice always keeps at least one enabled administrator."""
+    if enabled_admins_after >= 1:
+        return ALLOW
+    return deny(
+        "last_admin",
+        "This is the practice's last enabled administrator: make someone else an administrator "
+        "first.",
+    )

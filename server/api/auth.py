@@ -5,6 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request, Response
 from sqlalchemy.orm import Session
 
+from server import rules
+from server.accounts import mfa_gate
 from server.api.schemas import LoginIn
 from server.auth.sign_in import Credentials, sign_in
 from server.auth.tokens import revoke_token
@@ -13,7 +15,7 @@ from server.db.models import Person, Practice
 from server.db.types import rfc3339, utcnow
 from server.deps import bearer_token, client_address, current_user, get_ctx, get_db
 from server.filetypes import ALLOWED_EXTENSIONS
-from server.serialize import person_json
+from server.serialize import person_json, who
 
 router = APIRouter()
 
@@ -24,11 +26,14 @@ def login(
 ) -> dict[str, object]:
     credentials = Credentials(body.username, body.password, body.totp_code, body.device_token)
     done = sign_in(ctx, credentials, client_address(request))
+    with ctx.read_sessions() as db:
+        mfa_required = mfa_gate.setup_required(db, done.person)
     return {
         "token": done.token,
         "expires_at": rfc3339(done.expires_at),
         "user": person_json(done.person),
         "device_token": done.device_token,
+        "mfa_required": mfa_required,
     }
 
 
@@ -65,4 +70,7 @@ def session_info(
             "allowed_attachment_types": list(ALLOWED_EXTENSIONS),
         },
         "server_time": rfc3339(utcnow()),
+        "capabilities": rules.capabilities(who(user)),
+        "mfa_enabled": bool(user.totp_secret),
+        "mfa_required": mfa_gate.setup_required(db, user),
     }

@@ -63,6 +63,8 @@ async def changes(
                 await asyncio.wait_for(event.wait(), timeout=wait)
             except TimeoutError:
                 return render(page)
+            # Woken, perhaps because this person's sessions were ended: the token again.
+            await run_in_threadpool(authenticate_request, ctx, request)
             page = await run_in_threadpool(read_from, cursor)
         return render(page)
     finally:

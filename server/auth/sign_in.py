@@ -8,16 +8,20 @@ the SQLite write lock nor a pooled connection.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from server import audit
+from server.accounts import sign_in_checks
+from server.accounts.second_factor import second_factor_ok
 from server.auth import devices, throttle
 from server.auth.passwords import verify_password
 from server.auth.tokens import issue_token
-from server.auth.totp import verify_totp
+from server.config import Settings
 from server.context import AppContext
 from server.db.models import Person
 from server.errors import ApiError
@@ -55,9 +59,16 @@ def normalize_username(raw: str) -> str:
     return raw.strip().lower()
 
 
-def sign_in(ctx: AppContext, credentials: Credentials, address: str) -> SignedIn:
+def sign_in(
+    ctx: AppContext,
+    credentials: Credentials,
+    address: str,
+    issue: Callable[[Session, Settings, Person], tuple[str, datetime]] = issue_token,
+) -> SignedIn:
     """Sign in, or raise 429 `too_many_attempts`, 401 `invalid_credentials` or
-    `totp_required`. Every refusal but 429 counts as a failure of its pair."""
+    `totp_required`. Every refusal but 429 counts as a failure of its pair.
+
+    `issue` makes the credential: an API token, or the portal's browser session."""
     username = normalize_username(credentials.username)
     with ctx.read_sessions() as db:
         device_id = devices.device_for(db, username, credentials.device_token)
@@ -72,25 +83,29 @@ def sign_in(ctx: AppContext, credentials: Credentials, address: str) -> SignedIn
             select(Person).where(Person.username == username).with_for_update()
         ).first()
         ok = password_ok and person is not None and person.password_hash == stored
-        if ok and person is not None and person.kind == "client":
-            ok = bool(person.has_portal_account)
+        if ok and person is not None:
+            ok = sign_in_checks.may_sign_in(person)
         if ok and person is not None and person.totp_secret:
             if not credentials.totp_code:
                 db.rollback()
                 raise ApiError(
                     401, "totp_required", "Enter the 6-digit code from your authenticator."
                 )
-            ok = verify_totp(person, credentials.totp_code)
+            ok = second_factor_ok(db, person, credentials.totp_code)
         if not ok or person is None:
             wait = throttle.record_failure(db, ctx.settings, attempt)
-            audit.record(db, person.practice_id if person else "", person.id if person else None,
-                         "login_failed", "person", attempt.key, address)
+            if person is None:
+                sign_in_checks.failed_for_nobody(username, address)
+            else:
+                audit.record(db, person.practice_id, person.id, "login_failed", "person",
+                             attempt.key, address)
             db.commit()
             if wait:
                 raise locked_out(wait)
             raise ApiError(401, "invalid_credentials", BAD_LOGIN)
         throttle.record_success(db, attempt)
-        token, expires = issue_token(db, ctx.settings, person)
+        sign_in_checks.signed_in(person)
+        token, expires = issue(db, ctx.settings, person)
         device_token = devices.remember(
             db, person, credentials.device_token, ctx.settings.login_devices_per_person
         )

@@ -32,6 +32,8 @@ class Practice(Base):
     name: Mapped[str] = mapped_column(String(200))
     # The portal's address is {public URL}/portal/{slug}/ (server.config.Settings.portal_url).
     slug: Mapped[str] = mapped_column(String(64), unique=True)
+    require_mfa_for_staff: Mapped[bool] = mapped_column(Boolean, default=False)
+    portal_notice: Mapped[str] = mapped_column(String(300), default="")
 
 
 class Person(Base):
@@ -49,6 +51,11 @@ class Person(Base):
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # Administration (server.accounts): a disabled person cannot sign in; their messages stay.
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    totp_pending_secret: Mapped[str | None] = mapped_column(String(64))
+    invite_sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class ClientTherapist(Base):
@@ -243,5 +250,6 @@ class FeedCounter(Base):
     pruned_below: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
+from server.db import accounts as _accounts  # noqa: E402,F401  (links, recovery codes)
 from server.db import blob_chunks as _blob_chunks  # noqa: E402, F401  (registers its tables)
 from server.db.signin_models import LoginDevice, LoginPair  # noqa: E402, F401

@@ -11,6 +11,7 @@ import pytest
 from tests.support.api_client import Api
 from tests.support.live_server import LiveServer
 from tests.support.postgres import PostgresCluster
+from tests.support.smtp_sink import SmtpSink
 from tests.support.system_tools import missing
 
 
@@ -87,3 +88,11 @@ def make_server(tmp_path: Path, database_url: str | None) -> Iterator[ServerFact
     yield make
     for live in started:
         live.stop()
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpSink]:
+    """A real SMTP server on loopback that keeps what it receives."""
+    sink = SmtpSink().start()
+    yield sink
+    sink.stop()

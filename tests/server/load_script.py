@@ -11,6 +11,7 @@ from typing import Any
 import requests
 
 from server.seed import DEMO_PASSWORD
+from tests.support import sample_files
 
 
 def sign_in(api: str, username: str, verify: bool | str = True) -> dict[str, str]:
@@ -21,7 +22,7 @@ def sign_in(api: str, username: str, verify: bool | str = True) -> dict[str, str
 
 
 def report(n: int) -> bytes:
-    return b"%PDF-1.4\n" + f"% report {n}\n".encode() * (2000 + n)
+    return sample_files.pdf(f"report {n} " + "of the week " * (200 + n))
 
 
 class SendingScript:

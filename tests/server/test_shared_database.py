@@ -14,10 +14,11 @@ from sqlalchemy import create_engine, func, select
 from server.db.engine import normalize_url
 from server.db.models import EmailOutbox
 from server.seed import DEMO_PASSWORD
+from tests.support import sample_files
 from tests.support.postgres import PostgresCluster, free_port
 from tests.support.server_process import ServerProcess
 
-PDF = b"%PDF-1.4\n" + b"".join(f"% line {i} of a long report\n".encode() for i in range(40_000))
+PDF = sample_files.pdf("".join(f"line {i} of a long report; " for i in range(40_000)))
 
 
 def sign_in(api: str, username: str) -> dict[str, str]:

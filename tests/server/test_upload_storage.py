@@ -119,11 +119,11 @@ def test_pending_uploads_have_a_quota(make_server: ServerFactory) -> None:
 def test_deleting_ones_own_upload(shared_api: Api, shared_server: LiveServer) -> None:
     rivera, chen = shared_api.as_("dr.rivera"), shared_api.as_("dr.chen")
     loose = rivera.uploaded("taken-off.pdf", sample_files.pdf("taken off a draft"))
-    path = shared_server.settings.blob_dir / loose["id"]
-    assert path.exists()
+    store = shared_server.ctx.blobs
+    assert store.stored_size(loose["id"]) is not None
     assert_problem(chen.delete(f"/blobs/{loose['id']}"), 404, "not_found")
     assert rivera.delete(f"/blobs/{loose['id']}").status_code == 204
-    assert not path.exists()
+    assert store.stored_size(loose["id"]) is None
     assert_problem(rivera.get(f"/blobs/{loose['id']}"), 404, "not_found")
     assert_problem(rivera.delete(f"/blobs/{loose['id']}"), 404, "not_found")
     # a sent file stays: it goes with its message
@@ -168,6 +168,6 @@ def test_a_permanent_delete_removes_files_whatever_drafts_list_them(
     stored_draft(moss, [blob["id"]])
     stored_draft(rivera, [blob["id"]])
     assert rivera.delete(f"/threads/{thread_id}").status_code == 204
-    assert not (shared_server.settings.blob_dir / blob["id"]).exists()
+    assert shared_server.ctx.blobs.stored_size(blob["id"]) is None
     for user in (rivera, alex, moss):
         assert_problem(user.get(f"/blobs/{blob['id']}"), 404, "not_found")

@@ -1,0 +1,1 @@
+"""Account administration: people, links to set a password, password policy, second factor."""
