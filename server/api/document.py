@@ -24,7 +24,10 @@ SOME_ROUTES_REFUSE: dict[tuple[str, str], tuple[int, ...]] = {
     ("post", "/auth/login"): (429,),
     ("get", "/changes"): (410,),
     ("delete", "/blobs/{blob_id}"): (409,),
+    ("post", "/auth/set-password"): (410,),  # the link has expired or was used
 }
+# Success answers with no body (FastAPI would describe them as JSON).
+BODYLESS: set[tuple[str, str]] = {("post", "/auth/password-reset")}
 _FASTAPI_ERROR_SCHEMAS = ("HTTPValidationError", "ValidationError")
 
 
@@ -57,7 +60,9 @@ def describe(doc: dict[str, Any], prefix: str) -> dict[str, Any]:
             responses: dict[str, Any] = operation.setdefault("responses", {})
             model = SUCCESS.get((method, route))
             for status, answer in responses.items():
-                if model is not None and status.startswith("2"):
+                if (method, route) in BODYLESS and status.startswith("2"):
+                    answer.pop("content", None)
+                elif model is not None and status.startswith("2"):
                     schema = {"$ref": REF.format(model=model.__name__)}
                     answer["content"] = {"application/json": {"schema": schema}}
             for code in EVERY_ROUTE_MAY_REFUSE + SOME_ROUTES_REFUSE.get((method, route), ()):
