@@ -14,11 +14,12 @@ from starlette.concurrency import run_in_threadpool
 from server import idempotency, upload_quota
 from server.blobs import FileBlobStore, too_large, type_refused
 from server.context import AppContext
-from server.db.models import Blob, Message, MessageAttachment, Person, ThreadParticipant
+from server.db.models import Blob, MessageAttachment, Person
 from server.db.types import new_id, utcnow
 from server.deps import authenticate_request, current_user, get_ctx, get_db
 from server.errors import ApiError, invalid, not_found
 from server.filetypes import ALLOWED_EXTENSIONS, CONTENT_TYPES, clean_filename, extension
+from server.messaging import validate
 from server.serialize import attachment_json
 
 router = APIRouter()
@@ -102,19 +103,9 @@ async def upload(request: Request, ctx: AppContext = Depends(get_ctx)) -> JSONRe
 
 
 def readable_blob(db: Session, user: Person, blob_id: str) -> Blob:
-    blob = db.get(Blob, blob_id)
-    if blob is None or blob.practice_id != user.practice_id:
-        raise not_found("That attachment")
-    if blob.uploader_id == user.id:
-        return blob
-    shared = db.scalar(
-        select(MessageAttachment.blob_id)
-        .join(Message, Message.id == MessageAttachment.message_id)
-        .join(ThreadParticipant, ThreadParticipant.thread_id == Message.thread_id)
-        .where(MessageAttachment.blob_id == blob_id, ThreadParticipant.person_id == user.id)
-        .limit(1)
-    )
-    if shared is None:
+    """The blob, if `user` may read it (the rule is `validate.referable_blobs`); else 404."""
+    blob = validate.referable_blobs(db, user, [blob_id]).get(blob_id)
+    if blob is None:
         raise not_found("That attachment")
     return blob
 

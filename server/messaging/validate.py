@@ -5,11 +5,12 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from server import directory
+from server import directory, rules
 from server.config import Settings
 from server.db.models import Blob, Message, MessageAttachment, Person, ThreadParticipant
-from server.errors import ApiError, invalid
+from server.errors import ApiError, enforce, invalid
 from server.sanitize import html_to_text, sanitize_html
+from server.serialize import who
 
 
 def subject(raw: str, settings: Settings) -> str:
@@ -89,8 +90,8 @@ def recipients(db: Session, sender: Person, addresses: list[str]) -> tuple[list[
             people[person.id] = person
         elif kind == "group" and ident:
             used_groups = True
-            if sender.kind != "staff":
-                raise ApiError(403, "recipient_not_allowed", "Clients cannot write to a group.")
+            if not rules.may_address_groups(who(sender)):  # before the group is looked up
+                enforce(rules.GROUPS_REFUSED)
             members = directory.group_members(db, sender.practice_id, ident)
             if members is None:
                 raise _unknown(address)
