@@ -94,10 +94,10 @@ def main(argv: list[str] | None = None) -> int:
 
         follow_setting(settings, startup.notices)
     try:
+        if activity is not None:
+            startup.demoReady.connect(activity.start)
         if not startup.start():
             return startup.exit_code or 1
-        if activity is not None:
-            activity.start()
         if args.quit_after is not None:
             QTimer.singleShot(int(args.quit_after * 1000), startup.quit)
         code = app.exec()
@@ -127,14 +127,14 @@ def _report_unexpected_errors(startup) -> None:  # noqa: ANN001
 
 def _start_demo(args: argparse.Namespace, data_root: Path | None):  # noqa: ANN202
     from desktop.demo.activity import DemoActivity
-    from desktop.demo.conversations import write_starter_conversations
     from desktop.demo.embedded_server import EmbeddedServer
 
-    print("Starting the demo practice server…", file=sys.stderr)
-    demo = EmbeddedServer().start()
-    write_starter_conversations(demo.url)
+    # The server is seeded and started by the inbox, behind its window (Startup.start).
+    demo = EmbeddedServer(starter_conversations=True)
     print(f"Demo server on {demo.url} (signed in as {args.demo_user}; password "
           "lakeside-demo-2026 for everyone).", file=sys.stderr)
+    print(f"Client portal: {demo.portal_url} (sign in as alex to answer as a client).",
+          file=sys.stderr)
     activity = DemoActivity(demo.url, args.demo_user) if args.demo_activity else None
     return demo, activity, data_root or demo.data_dir / "inbox"
 

@@ -29,6 +29,7 @@ class EngineBridge(QObject):
     cacheRebuilt(str reason)
     uploadProgress(str local_id, object done, object total)
     syncStopped(str code, str detail): syncing stopped for good (signed out elsewhere…).
+    limitsChanged(): the server's limits became known or changed (Session.limits()).
     """
 
     cacheChanged = Signal(object, object)
@@ -39,6 +40,7 @@ class EngineBridge(QObject):
     cacheRebuilt = Signal(str)
     uploadProgress = Signal(str, object, object)
     syncStopped = Signal(str, str)
+    limitsChanged = Signal()
 
     def __init__(self, runner: TaskRunner, notices: Notices, parent: QObject | None = None):
         super().__init__(parent)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.admin.menu import AdminMenu
 from desktop.dialogs.settings_dialog import SettingsDialog
 from desktop.idle import IdleWatcher
 from desktop.models.conversation_model import ConversationModel
@@ -31,9 +32,10 @@ from desktop.widgets.bulk_toolbar import BulkToolBar
 from desktop.widgets.composer import ComposerWindow
 from desktop.widgets.conversation_view import ConversationView
 from desktop.widgets.file_drops import FileDropTarget
+from desktop.widgets.first_sync_notice import FirstSyncNotice
 from desktop.widgets.folder_pane import FolderPane
 from desktop.widgets.list_header import ListHeader
-from desktop.widgets.lock_screen import LockScreen
+from desktop.widgets.lock_screen import LockScreen, WindowCovers
 from desktop.widgets.search_field import SearchField
 from desktop.widgets.status_bar import InboxStatusBar
 from desktop.widgets.thread_list import ThreadList
@@ -75,6 +77,7 @@ class MainWindow(FileDropTarget, QMainWindow):
         self.bulk_bar = BulkToolBar(session, self.thread_model, self.folder_model, self.mover)
         self.list_header = ListHeader(self.thread_model, self.folder_model, self.bulk_bar,
                                       self.thread_list)
+        self.first_sync = FirstSyncNotice(self.thread_list, self.thread_model, session.bridge)
         self.conversation = ConversationView(session, self.conversation_model)
 
         list_host = QWidget()
@@ -113,6 +116,7 @@ class MainWindow(FileDropTarget, QMainWindow):
         self.idle = IdleWatcher(session.settings.get("security/idle_lock_minutes"), self)
         QApplication.instance().installEventFilter(self.idle)
         self.password_check = PasswordCheck(session, self)
+        self.covers = WindowCovers(self.lock_screen.user_name, self.password_check, self)
         self._connect()
         self.update_title()
         self.folder_model.refresh()
@@ -148,6 +152,8 @@ class MainWindow(FileDropTarget, QMainWindow):
         self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
         self.lock_action.triggered.connect(self.lock)
         bar.addAction(self.lock_action)
+        self.admin_menu = AdminMenu(self, self.session)
+        bar.addWidget(self.admin_menu.button)
         self.settings_action = QAction(icon("settings"), self.tr("Settings"), self)
         self.settings_action.triggered.connect(self.open_settings)
         bar.addAction(self.settings_action)
@@ -186,6 +192,8 @@ class MainWindow(FileDropTarget, QMainWindow):
             lambda reason: self.session.notices.info.emit(
                 self.tr("Fetching everything again from the server: %s") % reason))
         self.idle.idle.connect(self.lock)
+        self.stack.currentChanged.connect(
+            lambda i: self.admin_menu.locked(self.stack.widget(i) is self.lock_screen))
         self.session.settings.changed.connect(self.on_settings_changed)
         self.lock_screen.unlockRequested.connect(self.password_check.check)
         self.password_check.accepted.connect(self.unlock)
@@ -214,13 +222,16 @@ class MainWindow(FileDropTarget, QMainWindow):
     @Slot()
     def update_title(self) -> None:
         unread = self.folder_model.unread("inbox")
+        if self.tray is not None:
+            self.tray.set_unread(unread)
+        if self.locked:  # the taskbar shows this title: no name while locked
+            self.setWindowTitle(self.tr("Practice Inbox (locked)"))
+            return
         user = self.session.user.get("name") or self.session.user.get("username") or ""
         title = self.tr("Practice Inbox")
         if unread:
             title += " " + self.tr("(%n unread)", "", unread)
         self.setWindowTitle(f"{title} — {user}" if user else title)
-        if self.tray is not None:
-            self.tray.set_unread(unread)
 
     # navigation --------------------------------------------------------------------------------
     @Slot(str)
@@ -245,7 +256,19 @@ class MainWindow(FileDropTarget, QMainWindow):
 
     @Slot(dict)
     def on_thread_list_draftOpened(self, draft: dict) -> None:
-        self.open_composer(draft=draft)
+        thread_id = draft.get("thread_id")
+        if not thread_id:
+            self.open_composer(draft=draft)
+            return
+        # A reply's draft opens in a reply composer: its thread is read off the GUI thread.
+        cache = self.session.cache
+
+        def thread_of() -> dict | None:
+            conversation = cache.conversation(thread_id)
+            return conversation["thread"] if conversation else None
+
+        self.session.runner.run(thread_of,
+                                lambda thread: self.open_composer(thread=thread, draft=draft))
 
     @Slot(list, str)
     def on_folder_model_threadsDropped(self, ids: list, folder_id: str) -> None:
@@ -279,9 +302,6 @@ class MainWindow(FileDropTarget, QMainWindow):
     # composing ---------------------------------------------------------------------------------
     def open_composer(self, thread: dict | None = None, draft: dict | None = None,
                       subject: str = "", files: list[Path] | None = None) -> ComposerWindow:
-        if draft and draft.get("thread_id") and not thread:
-            conversation = self.session.cache.conversation(draft["thread_id"])
-            thread = conversation["thread"] if conversation else None
         composer = ComposerWindow(self.session, thread=thread, draft=draft)
         if subject and not thread:
             composer.subject.setText(subject)
@@ -334,10 +354,25 @@ class MainWindow(FileDropTarget, QMainWindow):
                 bar.setVisible(False)
         self.stack.setCurrentWidget(self.lock_screen)
         self.lock_screen.reset()
+        self._show_locked(True)
+
+    def _show_locked(self, locked: bool) -> None:
+        """Everywhere else the program shows itself: the title, the tray, the status bar's
+        notices and the other windows still open (a dialog waiting for an answer)."""
+        self.update_title()
+        self.status.set_locked(locked)
+        if self.tray is not None:
+            self.tray.set_locked(locked)
+        if locked:
+            self.covers.cover([w for w in QApplication.topLevelWidgets()
+                               if w is not self and w not in self.composers])
+        else:
+            self.covers.uncover()
 
     @Slot()
     def unlock(self) -> None:
         self.locked = False
+        self._show_locked(False)
         for bar in self.findChildren(QToolBar):
             if bar is not self.bulk_bar:
                 bar.setVisible(True)

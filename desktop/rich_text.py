@@ -8,7 +8,6 @@ result through the same kind of allowlist the server uses.
 from __future__ import annotations
 
 import html
-import re
 
 import nh3
 from PySide6.QtGui import QFont, QTextBlock, QTextCharFormat, QTextDocument, QTextListFormat
@@ -28,27 +27,6 @@ def sanitize(fragment: str) -> str:
         filter_style_properties={"font-size"},
         link_rel="noopener noreferrer",
     )
-
-
-_SPACE_RUN = re.compile(r"[ \t\r\f\v]+")
-_BLANK_LINES = re.compile(r"\n{3,}")
-_EDGE_SPACE = " \t\n\r\f\v\u00a0\u202f\u2007\ufeff"
-
-
-def plain_length(document: QTextDocument) -> int:
-    """Characters the server counts in the body: the text of each paragraph with its runs of
-    spaces as one, a blank line between paragraphs, "• " before a list item, trimmed."""
-    blocks: list[str] = []
-    block = document.begin()
-    while block.isValid():
-        lines = block.text().replace("\u2028", "\n").split("\n")
-        text = "\n".join(_SPACE_RUN.sub(" ", line).strip(" ") for line in lines)
-        if block.textList() is not None:
-            text = "• " + text
-        blocks.append(text)
-        block = block.next()
-    text = _BLANK_LINES.sub("\n\n", "\n\n".join(blocks))
-    return len(text.strip(_EDGE_SPACE))
 
 
 def document_to_html(document: QTextDocument, base_point_size: float | None = None) -> str:

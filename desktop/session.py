@@ -43,18 +43,39 @@ class Session:
     notices: Notices
     bridge: EngineBridge
     key_in_memory: bool = False
+    key_wrapped: bool = False  # no keyring: the cache key is wrapped with the password
     server_session: dict = field(default_factory=dict)
     _people: dict[str, dict] | None = None
 
+    _limits: dict | None = None
+
     # what windows ask ------------------------------------------------------------------------
     def limits(self) -> dict:
-        limits = dict(self.server_session.get("limits") or {})
-        if not limits:
-            try:
-                limits = dict(self.cache.limits() or {})
-            except Exception:
-                log.exception("reading the cached limits failed")
-        return limits
+        """The server's limits as known now: from /session once fetched, else as cached; {}
+        before the first sync has fetched them. Editors ask again on ``bridge.limitsChanged``."""
+        if not self._limits:
+            limits = dict(self.server_session.get("limits") or {})
+            if not limits:
+                try:
+                    limits = dict(self.cache.limits() or {})
+                except Exception:
+                    log.exception("reading the cached limits failed")
+            self._limits = limits
+        return dict(self._limits)
+
+    def set_server_session(self, answer: dict) -> None:
+        self.server_session = dict(answer)
+        self._take_limits(answer.get("limits"))
+
+    def refresh_limits(self) -> None:
+        """Reads the limits the engine has just cached (off the GUI thread)."""
+        self.runner.run(self.cache.limits, self._take_limits,
+                        lambda error: log.info("limits not read: %s", error))
+
+    def _take_limits(self, limits: dict | None) -> None:
+        if limits and dict(limits) != self._limits:
+            self._limits = dict(limits)
+            self.bridge.limitsChanged.emit()
 
     def people_by_id(self) -> dict[str, dict]:
         if self._people is None:
@@ -75,8 +96,13 @@ class Session:
 
     def upload_attachment(self, path: Path, progress: Any = None) -> dict:
         """Keep an encrypted copy and queue its upload (works offline); the engine reports
-        the upload's progress as UploadProgress events under the returned local id."""
-        return dict(self.bridge.engine.attach(path))
+        the upload's progress as UploadProgress events under the returned local id.
+
+        Called on a reader: the copy is made there, and the outbox is written by the single
+        writer, in order with every other command."""
+        engine = self.bridge.engine
+        staged = engine.stage_attachment(path)
+        return dict(self.runner.on_writer(lambda: engine.queue_upload(staged)))
 
     def discard_attachment(self, attachment_id: str) -> None:
         """An attachment taken off a draft: its upload is removed from the server, in the
@@ -111,11 +137,15 @@ def open_session(
     runner: TaskRunner,
     notices: Notices,
     allow_memory_key: bool = False,
+    key: bytes | None = None,
+    key_created: bool = False,
 ) -> Session:
     """Open (or create) the account's encrypted cache and wire a sync engine to it.
 
-    The cache key comes from the OS keyring. Only ``allow_memory_key`` (the demo) may fall back
-    to a key held in memory when there is no keyring; otherwise KeyringUnavailable propagates.
+    The cache key is `key` when the caller has it (unwrapped with the password where there is
+    no keyring; `key_created` when it was made just now), else it comes from the OS keyring.
+    Only ``allow_memory_key`` (the demo) may fall back to a key held in memory when there is no
+    keyring; otherwise KeyringUnavailable propagates.
     """
     from sync.blobs import BlobCache
     from sync.cache import Cache
@@ -123,15 +153,16 @@ def open_session(
     from sync.keys import KeyringUnavailable, cache_key, existing_cache_key
 
     account = account_name(server_url, username)
-    key_in_memory = key_was_missing = False
-    try:
-        key = existing_cache_key(account)
-        if key is None:
-            key, key_was_missing = cache_key(account), True
-    except KeyringUnavailable:
-        if not allow_memory_key:
-            raise
-        key, key_in_memory, key_was_missing = os.urandom(32), True, True
+    key_in_memory, key_was_missing, key_wrapped = False, key_created, key is not None
+    if key is None:
+        try:
+            key = existing_cache_key(account)
+            if key is None:
+                key, key_was_missing = cache_key(account), True
+        except KeyringUnavailable:
+            if not allow_memory_key:
+                raise
+            key, key_in_memory, key_was_missing = os.urandom(32), True, True
     folder = account_dir(data_root, account)
     folder.mkdir(parents=True, exist_ok=True)
     cache = Cache.open(folder / "cache.db", key, key_was_missing=key_was_missing)
@@ -145,8 +176,10 @@ def open_session(
     session = Session(
         server_url=server_url, account=account, user=dict(user), api=api, cache=cache,
         blob_cache=blob_cache, settings=settings, runner=runner, notices=notices, bridge=bridge,
-        key_in_memory=key_in_memory,
+        key_in_memory=key_in_memory, key_wrapped=key_wrapped,
     )
+    bridge.cacheChanged.connect(
+        lambda kinds, _ids: session.refresh_limits() if "session" in kinds else None)
     if key_in_memory:
         notices.persistent.emit("memory-key", notices.tr(
             "No keyring service: this demo's cache key is kept in memory only"))

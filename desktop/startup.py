@@ -1,36 +1,38 @@
 """Starting and stopping the inbox: sign in (token from the keyring, the sign-in dialog, or the
-demo's embedded server), open the session, show the main window and the tray, and quit."""
+demo's embedded server), open the session, show the main window and the tray, and quit.
+
+Where the computer has no keyring service the token is not kept and the cache key is wrapped
+with the password (sync.wrapped_key): each start shows the sign-in dialog, and the password
+opens the same cache again.
+"""
 
 from __future__ import annotations
 
 import gc
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import platformdirs
-from PySide6.QtCore import QObject, Slot
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtWidgets import QApplication, QDialog
 
+from desktop.dialogs.previous_password import PreviousPasswordDialog
 from desktop.dialogs.sign_in import SignInDialog, certificate_error_text
 from desktop.main_window import MainWindow
 from desktop.notices import Notices
 from desktop.server_trust import verify_setting
-from desktop.session import Session, account_name, open_session
+from desktop.session import Session, account_dir, account_name, open_session
 from desktop.settings import AppSettings
 from desktop.tasks import TaskRunner
 from desktop.tray import Tray
 
 log = logging.getLogger(__name__)
 
-KEYRING_HELP = (
-    "Practice Inbox keeps the key of its encrypted cache and your sign-in in the system "
-    "keyring, and none is available on this computer.\n\n"
-    "To fix this, install and unlock a keyring service: GNOME Keyring or KWallet on Linux "
-    "(for example `sudo apt install gnome-keyring`, then sign in to the desktop again); "
-    "Windows and macOS have one built in. Your messages are never stored unencrypted, so the "
-    "inbox cannot start without it."
-)
+NO_KEYRING_NOTE = (
+    "This computer has no keyring, so Practice Inbox does not stay signed in: your password "
+    "opens the messages saved here each time it starts.")
 
 
 def settle_memory() -> None:
@@ -41,8 +43,24 @@ def settle_memory() -> None:
     gc.set_threshold(50_000, 50, 1000)
 
 
+@dataclass
+class SignedIn:
+    server_url: str
+    username: str
+    api: Any
+    user: dict
+    password: str | None = None
+    keyring: bool = True  # False: the token is not kept and the cache key is wrapped
+
+
 class Startup(QObject):
-    """Owns the running session and its window; brings up sign-in again after sign-out."""
+    """Owns the running session and its window; brings up sign-in again after sign-out.
+
+    Signals:
+        demoReady(): the demo's embedded server is up and the inbox signed in to it.
+    """
+
+    demoReady = Signal()
 
     def __init__(self, app: QApplication, settings: AppSettings, data_root: Path | None = None,
                  demo: Any = None, demo_user: str = "dr.rivera") -> None:
@@ -63,38 +81,72 @@ class Startup(QObject):
     # starting ----------------------------------------------------------------------------------
     def start(self) -> bool:
         """Sign in and show the inbox; False when the user gave up or startup failed."""
-        try:
-            signed_in = self._sign_in_demo() if self.demo is not None else self._sign_in()
-        except _KeyringMissing:
-            QMessageBox.critical(None, self.tr("Practice Inbox"), self.tr(KEYRING_HELP))
-            self.exit_code = 2
-            return False
+        if self.demo is not None and not self.demo.started:
+            return self._start_demo()
+        signed_in = self._sign_in_demo() if self.demo is not None else self._sign_in()
         if signed_in is None:
             return False
-        server_url, username, api, user, password = signed_in
-        from sync.keys import KeyringUnavailable
-
-        try:
-            self.session = open_session(
-                server_url=server_url, username=username, api=api, user=user,
-                data_root=self.data_root, settings=self.settings, runner=self.runner,
-                notices=self.notices, allow_memory_key=self.demo is not None)
-        except KeyringUnavailable:
-            QMessageBox.critical(None, self.tr("Practice Inbox"), self.tr(KEYRING_HELP))
-            self.exit_code = 2
-            return False
-        self._show_window(password)
+        key: bytes | None = None
+        created = False
+        if not signed_in.keyring:
+            opened = self._wrapped_key(signed_in)
+            if opened is None:
+                signed_in.api.close()
+                return False
+            key, created = opened
+        self.session = open_session(
+            server_url=signed_in.server_url, username=signed_in.username, api=signed_in.api,
+            user=signed_in.user, data_root=self.data_root, settings=self.settings,
+            runner=self.runner, notices=self.notices, allow_memory_key=self.demo is not None,
+            key=key, key_created=created)
+        self._show_window(signed_in.password)
         return True
 
-    def _sign_in_demo(self) -> tuple | None:
+    def _start_demo(self) -> bool:
+        """The window at once, saying what is going on, while the demo's server is seeded and
+        started and the inbox signs in to it in the background; then the sync begins."""
+        from desktop.demo.conversations import DEMO_PASSWORD
+        from sync.api import ApiClient
+
+        demo, username = self.demo, self.demo_user
+        api = ApiClient(demo.url)
+        self.session = session = open_session(
+            server_url=demo.url, username=username, api=api, user={"username": username},
+            data_root=self.data_root, settings=self.settings, runner=self.runner,
+            notices=self.notices, allow_memory_key=True)
+        self._show_window(DEMO_PASSWORD, begin_sync=False)
+        self.notices.info.emit(self.tr("Starting the demo practice…"))
+
+        def up() -> dict:
+            demo.start()
+            return api.login(username, DEMO_PASSWORD)
+
+        def signed_in(answer: dict) -> None:
+            if self.session is not session:
+                return
+            session.user.update(answer["user"])
+            if self.window is not None:
+                self.window.update_title()
+            self._begin_sync(session)
+            self.demoReady.emit()
+
+        def failed(error: BaseException) -> None:
+            log.error("the demo practice did not start", exc_info=error)
+            self.notices.persistent.emit("demo", self.tr(
+                "The demo practice did not start: %s") % error)
+
+        self.runner.run(up, signed_in, failed)
+        return True
+
+    def _sign_in_demo(self) -> SignedIn | None:
         from desktop.demo.conversations import DEMO_PASSWORD
         from sync.api import ApiClient
 
         api = ApiClient(self.demo.url)
-        answer = api.login(self.demo_user, DEMO_PASSWORD)
-        return self.demo.url, self.demo_user, api, answer["user"], DEMO_PASSWORD
+        answer = self.runner.wait_for(lambda: api.login(self.demo_user, DEMO_PASSWORD))
+        return SignedIn(self.demo.url, self.demo_user, api, answer["user"], DEMO_PASSWORD)
 
-    def _sign_in(self) -> tuple | None:
+    def _sign_in(self) -> SignedIn | None:
         from sync.api import ApiClient
         from sync.errors import ApiError, NetworkError, TlsError
         from sync.keys import KeyringUnavailable, load_token, save_token
@@ -102,24 +154,27 @@ class Startup(QObject):
         server_url = self.settings.get("account/server_url")
         username = self.settings.get("account/username")
         certificate_problem: str | None = None
+        keyring = True
         if server_url and username:
             account = account_name(server_url, username)
             try:
                 token = load_token(account)
-            except KeyringUnavailable as error:
-                raise _KeyringMissing() from error
+            except KeyringUnavailable:
+                token, keyring = None, False
             if token:
                 api = ApiClient(server_url, token, verify=verify_setting(self.settings))
                 try:
-                    user = api.session()["user"]
-                    return server_url, username, api, user, None
+                    answer = self.runner.wait_for(api.session)
+                    user = answer["user"]
+                    if _mfa_set_up_if_required(api, self.runner, answer):
+                        return SignedIn(server_url, username, api, user)
                 except TlsError as error:
                     # Never carried on unverified: the person sees why and may choose a CA.
                     api.close()
                     certificate_problem = certificate_error_text(error, server_url)
                 except NetworkError:
                     user = _cached_user(self.data_root, account) or {"username": username}
-                    return server_url, username, api, user, None
+                    return SignedIn(server_url, username, api, user)
                 except ApiError:
                     api.close()  # token expired or revoked: sign in again
         dialog = SignInDialog(self.runner, server_url, username,
@@ -129,35 +184,84 @@ class Startup(QObject):
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.result_login is None:
             return None
         server_url, username = dialog.server_url(), dialog.username_text()
-        try:
-            save_token(account_name(server_url, username), dialog.result_login["token"])
-        except KeyringUnavailable as error:
-            raise _KeyringMissing() from error
         self.settings.set("account/server_url", server_url)
         self.settings.set("account/username", username)
         self.settings.set("account/ca_file", dialog.ca_file_text())
-        return (server_url, username, dialog.api, dialog.result_login["user"],
-                dialog.password.text())
+        if keyring:
+            try:
+                save_token(account_name(server_url, username), dialog.result_login["token"])
+            except KeyringUnavailable:
+                keyring = False
+        return SignedIn(server_url, username, dialog.api, dialog.result_login["user"],
+                        dialog.password.text(), keyring)
 
-    def _show_window(self, password: str | None) -> None:
+    def _wrapped_key(self, signed_in: SignedIn) -> tuple[bytes, bool] | None:
+        """The cache key wrapped with the password (made on first use); after a password
+        change, unwrapped once with the previous one and wrapped with the new. None: the user
+        gave up."""
+        from sync import wrapped_key
+        from sync.cache.set_aside import move_aside
+
+        account = account_name(signed_in.server_url, signed_in.username)
+        folder = account_dir(self.data_root, account)
+        password = signed_in.password or ""
+        try:
+            return self.runner.wait_for(
+                lambda: wrapped_key.open_or_create(folder, account, password))
+        except wrapped_key.WrongPassword:
+            pass  # the server took this password: it changed since the key was wrapped
+        except wrapped_key.DamagedKeyFile as error:
+            log.warning("%s", error)
+            move_aside(wrapped_key.key_file(folder))
+            return self.runner.wait_for(
+                lambda: wrapped_key.open_or_create(folder, account, password))
+        opened: list[bytes] = []
+
+        def try_previous(previous: str) -> str | None:
+            try:
+                opened.append(self.runner.wait_for(
+                    lambda: wrapped_key.rewrap(folder, account, previous, password)))
+            except wrapped_key.WrongPassword:
+                return self.tr("That is not your previous password either.")
+            return None
+
+        dialog = PreviousPasswordDialog(try_previous)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        if opened:
+            return opened[0], False
+        # A fresh copy: the old one (and its key) are set aside for a week, not deleted.
+        move_aside(wrapped_key.key_file(folder))
+        return self.runner.wait_for(
+            lambda: wrapped_key.open_or_create(folder, account, password))
+
+    def _show_window(self, password: str | None, begin_sync: bool = True) -> None:
         assert self.session is not None
         window = MainWindow(self.session, self.tray)
         if password:
             window.password_check.remember(password)
         window.signOutRequested.connect(self.sign_out)
         window.quitRequested.connect(self.quit)
+        if self.demo is not None:
+            from desktop.demo.portal_help import add_portal_help
+
+            add_portal_help(window, self.demo.portal_url)
         self.window = window
         self.tray.show()
         if self.settings.get("startup/start_minimized") and self.tray.available():
             window.hide()
         else:
             window.show()
-        session = self.session
-        self.runner.run(session.api.session,
-                        lambda answer: setattr(session, "server_session", answer),
+        if self.session.key_wrapped:
+            self.notices.info.emit(self.tr(NO_KEYRING_NOTE))
+        if begin_sync:
+            self._begin_sync(self.session)
+        settle_memory()
+
+    def _begin_sync(self, session: Session) -> None:
+        self.runner.run(session.api.session, session.set_server_session,
                         lambda error: log.info("limits not refreshed: %s", error))
         session.bridge.start()
-        settle_memory()
 
     # stopping ----------------------------------------------------------------------------------
     def _close_session(self) -> None:
@@ -171,23 +275,44 @@ class Startup(QObject):
 
     @Slot()
     def sign_out(self) -> None:
+        """Ends the session on the server (off the GUI thread), forgets the token and shows
+        the sign-in dialog again — in the demo too."""
         session = self.session
         if session is None:
             return
         from sync.errors import ApiError, NetworkError
         from sync.keys import KeyringUnavailable, forget_token
 
-        try:
-            session.api.logout()
-        except (ApiError, NetworkError) as error:
-            log.info("signing out on the server failed: %s", error)
-        try:
-            forget_token(session.account)
-        except KeyringUnavailable:
-            log.warning("the keyring could not forget the token")
-        self._close_session()
-        if self.demo is not None or not self.start():
-            self.quit()
+        def signed_out(error: BaseException | None = None) -> None:
+            if isinstance(error, (ApiError, NetworkError)):
+                log.info("signing out on the server failed: %s", error)
+            elif error is not None:
+                log.error("signing out failed", exc_info=error)
+            if not session.key_wrapped and not session.key_in_memory:
+                try:
+                    forget_token(session.account)
+                except KeyringUnavailable:
+                    log.warning("the keyring could not forget the token")
+            self._close_session()
+            if not self._sign_in_again():
+                self.quit()
+
+        self.runner.run(session.api.logout, lambda _: signed_out(), signed_out)
+
+    def _sign_in_again(self) -> bool:
+        if self.demo is None:
+            return self.start()
+        # The demo signs in by itself only at its start; after a sign-out it asks as anywhere.
+        dialog = SignInDialog(self.runner, self.demo.url, self.demo_user)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.result_login is None:
+            return False
+        self.demo_user = dialog.username_text()
+        self.session = open_session(
+            server_url=self.demo.url, username=self.demo_user, api=dialog.api,
+            user=dialog.result_login["user"], data_root=self.data_root, settings=self.settings,
+            runner=self.runner, notices=self.notices, allow_memory_key=True)
+        self._show_window(dialog.password.text())
+        return True
 
     @Slot()
     def quit(self) -> None:
@@ -197,8 +322,21 @@ class Startup(QObject):
         self.app.quit()
 
 
-class _KeyringMissing(Exception):
-    pass
+def _mfa_set_up_if_required(api, runner: TaskRunner, answer: dict) -> bool:  # noqa: ANN001
+    """A saved sign-in of a practice that now requires two-step sign-in sets it up first;
+    False (signed out) when the person cancels."""
+    from desktop.admin.mfa_gate import MfaSetupDialog, setup_required
+
+    if not setup_required(api, answer):
+        return True
+    if MfaSetupDialog(api, runner).exec() == QDialog.DialogCode.Accepted:
+        return True
+    try:
+        runner.wait_for(api.logout)
+    except Exception as error:
+        log.info("signing out after a cancelled set-up failed: %s", error)
+    api.close()
+    return False
 
 
 def _cached_user(data_root: Path, account: str) -> dict | None:

@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QEventLoop, QObject, Signal, Slot
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +87,37 @@ class TaskRunner(QObject):
         finally:
             if now_idle:
                 self.idle.emit()
+
+    def on_writer(self, fn: Callable[[], Any]) -> Any:
+        """From a task already off the GUI thread: runs ``fn()`` on the single writer, after
+        the writes queued before it, and returns its result (or raises its error)."""
+        if threading.current_thread() is threading.main_thread():
+            raise RuntimeError("on_writer() waits: call it from a task, not the GUI thread")
+        return self._writer.submit(fn).result()
+
+    def wait_for(self, fn: Callable[[], Any]) -> Any:
+        """Runs ``fn()`` on a reader while the GUI thread goes on handling events, and returns
+        its result (or raises its error): for the steps of starting up that have nothing to
+        show until they end (a sign-in, unwrapping a key)."""
+        if self._closed:
+            raise RuntimeError("the task runner has been shut down")
+        loop = QEventLoop()
+        outcome: dict[str, Any] = {}
+
+        def done(result: Any) -> None:
+            outcome["result"] = result
+            loop.quit()
+
+        def failed(error: BaseException) -> None:
+            outcome["error"] = error
+            loop.quit()
+
+        self.run(fn, done, failed)
+        if not outcome:
+            loop.exec()
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome.get("result")
 
     def shutdown(self) -> None:
         """Wait for running tasks and refuse new ones (called once at quit)."""

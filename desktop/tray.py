@@ -1,5 +1,6 @@
 """The tray icon: unread count on the icon, an alert per new message (no PHI unless the user
-opted in), a click on the alert opens that thread, and Quit lives in its menu."""
+opted in, and none at all while the window is locked), a click on the alert opens that thread,
+and Quit lives in its menu."""
 
 from __future__ import annotations
 
@@ -52,6 +53,7 @@ class Tray(QObject):
         super().__init__(parent)
         self.settings = settings
         self.unread = 0
+        self.locked = False
         self.last_alert: tuple[str, str] | None = None
         self.last_alert_icon: QIcon | None = None
         self.alert_thread_id = ""
@@ -85,12 +87,24 @@ class Tray(QObject):
             return
         self.unread = unread
         self.icon.setIcon(badge_icon(unread))
-        self.icon.setToolTip(self.tr("Practice Inbox — %n unread", "", unread) if unread
-                             else self.tr("Practice Inbox"))
+        self._update_tooltip()
+
+    def set_locked(self, locked: bool) -> None:
+        """While the window is locked the tray names nobody, whatever the settings say."""
+        self.locked = locked
+        self._update_tooltip()
+
+    def _update_tooltip(self) -> None:
+        if self.locked:
+            self.icon.setToolTip(self.tr("Practice Inbox (locked)"))
+        else:
+            self.icon.setToolTip(self.tr("Practice Inbox — %n unread", "", self.unread)
+                                 if self.unread else self.tr("Practice Inbox"))
 
     def alert_text(self, sender_name: str, subject: str) -> tuple[str, str]:
-        """(title, body) of an alert: only "New secure message" unless details are allowed."""
-        if self.settings.get("notifications/show_details"):
+        """(title, body) of an alert: only "New secure message" unless details are allowed
+        and the window is not locked."""
+        if self.settings.get("notifications/show_details") and not self.locked:
             return (self.tr("New secure message from %s") % sender_name, subject)
         return (self.tr(NO_PHI_TEXT), self.tr("Open Practice Inbox to read it."))
 

@@ -24,6 +24,7 @@ from server.api import (
     folders,
     threads,
 )
+from server.busy import install_busy_handlers
 from server.config import Settings
 from server.context import AppContext
 from server.deps import refuse_unstorable_text
@@ -31,7 +32,11 @@ from server.errors import install_handlers
 from server.feed.pg_listen import PgListener
 from server.maintenance import MaintenanceWorker
 from server.notify import EmailWorker
-from server.transport import install as install_transport
+from server.portal.app import create_portal
+from server.query_numbers import refuse_odd_numbers
+from server.transport.body_limit import BodyLimit, is_raw_upload
+from server.transport.https import install as install_transport
+from server.transport.write_gate import WriteGate
 
 API_PREFIX = "/api/v1"
 
@@ -56,9 +61,11 @@ def create_app(settings: Settings) -> FastAPI:
             workers.append(PgListener(_conninfo(ctx), ctx.hub))
         for worker in workers:
             worker.start()
+        ctx.token_touches.start(ctx.sessions)
         try:
             yield
         finally:
+            ctx.token_touches.stop()
             for worker in reversed(workers):
                 worker.stop()
             if ctx.read_ahead is not None:
@@ -73,14 +80,25 @@ def create_app(settings: Settings) -> FastAPI:
         docs_url=f"{API_PREFIX}/docs",
         redoc_url=None,
         lifespan=lifespan,
-        dependencies=[Depends(refuse_unstorable_text)],
+        dependencies=[Depends(refuse_unstorable_text), Depends(refuse_odd_numbers)],
     )
     app.state.ctx = ctx
     install_handlers(app)
+    install_busy_handlers(app)
+    app.add_middleware(
+        WriteGate,
+        slots=settings.write_slots,
+        wait_seconds=settings.db_wait_seconds,
+        exempt=is_raw_upload,
+    )
+    # A body over the limit is refused before it waits for anything.
+    app.add_middleware(BodyLimit, max_bytes=settings.max_json_bytes, exempt=is_raw_upload)
+    # Outermost of all: HTTPS required behind a proxy, and HSTS on every answer.
     install_transport(app, settings)
     for module in (auth, directory, threads, folders, drafts, blobs, changes, clients, audit_log):
         app.include_router(module.router, prefix=API_PREFIX)
     for admin in (admin_people, admin_practice, account):
         app.include_router(admin.router, prefix=API_PREFIX)
+    app.mount("/portal", create_portal(ctx))
     document.install(app, API_PREFIX)
     return app

@@ -12,7 +12,7 @@ from pathlib import Path
 from server.config import Settings
 from server.db.engine import make_engine
 from server.db.migrate import upgrade
-from server.transport import LOOPBACK_PROXIES, listen_refusal, tls_files_problem
+from server.transport.https import LOOPBACK_PROXIES, listen_refusal, tls_files_problem
 
 
 def _settings(args: argparse.Namespace) -> Settings:

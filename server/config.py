@@ -50,6 +50,8 @@ class Settings:
     max_subject_chars: int = 200
     token_idle_seconds: int = 72 * 3600
     token_max_seconds: int = 30 * 24 * 3600
+    portal_idle_seconds: int = 15 * 60
+    portal_max_seconds: int = 12 * 3600
     # Sign-in throttling (server.auth.throttle): per (username, address or device) pair the
     # 10th failure inside the window starts a wait that doubles with each further failure.
     login_window_seconds: int = 15 * 60
@@ -89,6 +91,24 @@ class Settings:
     invite_link_seconds: int = 72 * 3600
     reset_link_seconds: int = 3600
     clock: Callable[[], datetime] = utcnow
+    # Hostile input and load (API.md "Limits, throttling and hostile input").
+    max_json_bytes: int = 1024 * 1024
+    max_body_html_bytes: int = 256 * 1024
+    max_body_depth: int = 64
+    max_body_elements: int = 20_000
+    # Database connections: a request that waits longer than this for one gets 503.
+    db_pool_size: int = 20
+    db_pool_overflow: int = 20
+    db_wait_seconds: float = 5.0
+    # Requests that may write, handled at once (server.transport.write_gate).
+    write_slots: int = 4
+    # Connections (server.http.guard).
+    header_seconds: float = 10.0
+    body_seconds: float = 60.0
+    upload_min_bytes_per_second: int = 64 * 1024
+    keep_alive_seconds: float = 30.0
+    max_connections_per_address: int = 200
+    over_cap_grace_seconds: float = 10.0
 
     def portal_url(self, slug: str) -> str:
         """The practice's client portal: {public URL}/portal/{slug}/ (PORTAL.md)."""

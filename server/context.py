@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from server.auth.token_touch import TokenTouches
 from server.blob_rows import DatabaseBlobStore
 from server.blobs import BlobStore, FileBlobStore
 from server.config import Settings
@@ -27,10 +28,11 @@ class AppContext:
     hub: FeedHub
     read_ahead: FeedReadAhead | None
     email_worker: EmailWorker | None = None
+    token_touches: TokenTouches = field(default_factory=TokenTouches)
 
     @classmethod
     def create(cls, settings: Settings) -> AppContext:
-        engine = make_engine(settings.database_url)
+        engine = make_engine(settings.database_url, pool=settings)
         hub = FeedHub()
         sessions = make_session_factory(engine)
         record.install(sessions, hub.wake)

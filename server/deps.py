@@ -28,7 +28,18 @@ async def refuse_unstorable_text(request: Request) -> None:
         raise ApiError(422, "validation_error", f"The address {UNSTORABLE}.")
 
 
-def get_db(ctx: AppContext = Depends(get_ctx)) -> Iterator[Session]:
+def get_db(request: Request, ctx: AppContext = Depends(get_ctx)) -> Iterator[Session]:
+    """A session for the endpoint: GET reads without the SQLite write lock, others may write.
+
+    Its connection is taken at the first query, so work done before that holds none.
+    """
+    factory = ctx.read_sessions if request.method in ("GET", "HEAD") else ctx.sessions
+    with factory() as db:
+        yield db
+
+
+def get_write_db(ctx: AppContext = Depends(get_ctx)) -> Iterator[Session]:
+    """A session that writes, for the few reads that record something (a thread opened)."""
     with ctx.sessions() as db:
         yield db
 
@@ -47,7 +58,7 @@ def bearer_token(request: Request) -> str:
 
 
 def authenticate(db: Session, ctx: AppContext, token: str) -> Person:
-    person = resolve_token(db, ctx.settings, token)
+    person = resolve_token(db, ctx.settings, token, ctx.token_touches)
     if person is None:
         raise ApiError(
             401,
@@ -58,13 +69,19 @@ def authenticate(db: Session, ctx: AppContext, token: str) -> Person:
     return person
 
 
-def current_user(
-    request: Request,
-    db: Session = Depends(get_db),
-    ctx: AppContext = Depends(get_ctx),
-) -> Person:
-    person = authenticate(db, ctx, bearer_token(request))
-    mfa_gate.check(db, person, request.url.path)
+def current_user(request: Request, ctx: AppContext = Depends(get_ctx)) -> Person:
+    """The signed-in person, looked up in a short read of its own (no write lock, no
+    connection held afterwards)."""
+    return authenticate_request(ctx, request)
+
+
+def own_row(db: Session, user: Person) -> Person:
+    """The signed-in person as a row of `db`, for an endpoint that changes them: `current_user`
+    is read in a session of its own, so changes made to it would not be saved."""
+    person = db.get(Person, user.id)
+    if person is None:
+        raise ApiError(401, "unauthenticated", "Your sign-in has ended. Sign in again.",
+                       {"WWW-Authenticate": "Bearer"})
     return person
 
 
@@ -90,7 +107,7 @@ def client_address(request: Request) -> str:
 def authenticate_request(ctx: AppContext, request: Request) -> Person:
     """For async endpoints: authenticate in a short session that holds nothing afterwards."""
     token = bearer_token(request)
-    with ctx.sessions() as db:
+    with ctx.read_sessions() as db:
         person = authenticate(db, ctx, token)
         mfa_gate.check(db, person, request.url.path)
         db.expunge(person)

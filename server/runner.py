@@ -18,7 +18,8 @@ from fastapi import FastAPI
 from server.app import create_app
 from server.config import Settings
 from server.context import AppContext
-from server.transport import uvicorn_options
+from server.transport.guard import ConnectionLimits, guarded_protocol
+from server.transport.https import uvicorn_options
 
 
 class _Server(uvicorn.Server):
@@ -33,7 +34,17 @@ class _Server(uvicorn.Server):
 
 def _config(app: FastAPI, **options: Any) -> uvicorn.Config:
     settings: Settings = app.state.ctx.settings
+    limits = ConnectionLimits(
+        header_seconds=settings.header_seconds,
+        body_seconds=settings.body_seconds,
+        upload_bytes=settings.max_attachment_bytes,
+        upload_min_bytes_per_second=settings.upload_min_bytes_per_second,
+        per_address=settings.max_connections_per_address,
+        over_cap_grace_seconds=settings.over_cap_grace_seconds,
+    )
     return uvicorn.Config(app, lifespan="on", access_log=False, timeout_graceful_shutdown=3,
+                          http=guarded_protocol(limits),
+                          timeout_keep_alive=int(settings.keep_alive_seconds),
                           **uvicorn_options(settings), **options)
 
 

@@ -109,7 +109,13 @@ def _body(rng: random.Random) -> tuple[str, str]:
     return html, "\n\n".join(paragraphs)
 
 
-def seed_volume(db: Session, store: BlobStore, count: int, seed: int = 2026) -> int:
+PARTNERS = ("alex", "casey", "dana", "frontdesk", "dr.chen", "billing", "admin")
+
+
+def seed_volume(
+    db: Session, store: BlobStore, count: int, seed: int = 2026,
+    partners: tuple[str, ...] = PARTNERS,
+) -> int:
     rng = random.Random(seed)
     rivera = db.scalar(select(Person).where(Person.username == "dr.rivera"))
     if rivera is None:
@@ -119,9 +125,7 @@ def seed_volume(db: Session, store: BlobStore, count: int, seed: int = 2026) -> 
             select(Person).where(
                 Person.practice_id == rivera.practice_id,
                 Person.id != rivera.id,
-                Person.username.in_(
-                    ["alex", "casey", "dana", "frontdesk", "dr.chen", "billing", "admin"]
-                ),
+                Person.username.in_(list(partners)),
             )
         ).all()
     )

@@ -17,7 +17,7 @@ from types import FrameType
 
 from server.config import Settings
 from server.runner import default_public_url
-from server.transport import is_loopback
+from server.transport.https import is_loopback
 
 log = logging.getLogger(__name__)
 

@@ -85,7 +85,7 @@ def _error_from(response: requests.Response) -> ApiError:
         detail = body.get("detail")
         if not isinstance(detail, str) or not detail:
             detail = f"The server refused the request ({body['code']})."
-        return ApiError(response.status_code, body["code"], detail, retry_after)
+        return ApiError(response.status_code, body["code"], detail, retry_after, body)
     reason = response.reason or "error"
     return ApiError(
         response.status_code,

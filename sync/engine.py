@@ -28,6 +28,8 @@ Json = dict[str, Any]
 Listener = Callable[[Any], None]
 DEFAULT_BLOB_CAP = 512 * 1024 * 1024
 PULL_JOIN_SECONDS = 0.3
+#: Threads per bulk command when the server has not said its limit (an older server).
+DEFAULT_BULK_IDS = 1000
 
 
 def _short(text: str, n: int = 60) -> str:
@@ -160,29 +162,44 @@ class SyncEngine:
 
     def _enqueue(self, kind: str, payload: Json, summary: str,
                  thread_ids: Iterable[str] = ()) -> outbox.Command:
+        return self._enqueue_all(kind, [(payload, summary)], thread_ids)[0]
+
+    def _enqueue_all(self, kind: str, commands: list[tuple[Json, str]],
+                     thread_ids: Iterable[str] = ()) -> list[outbox.Command]:
+        """Queues commands of one action in one transaction: all of them or none."""
         with self.cache.write() as conn:
-            command = outbox.enqueue(conn, kind, payload, summary)
+            queued = [outbox.enqueue(conn, kind, payload, summary)
+                      for payload, summary in commands]
             size = outbox.count(conn)
         self._wake.set()
         self.status.outbox_size(size)
         kinds = {"outbox", "threads", "states", "messages", "drafts", "folders", "people"}
         self.emit(CacheChanged(frozenset(kinds), frozenset(thread_ids)))
-        return command
+        return queued
 
     def attach(self, path: Path | str) -> Json:
         """Keeps an encrypted copy of a file and queues its upload; returns an Attachment
         with a local id to pass to send_new/reply. Refused at once (AttachmentRefused) if
         the server's limits forbid it."""
+        return self.queue_upload(self.stage_attachment(path))
+
+    def stage_attachment(self, path: Path | str) -> Json:
+        """The slow half of `attach`, which writes nothing to the cache: checks the file and
+        keeps an encrypted copy; returns the Attachment to give `queue_upload`."""
         path = Path(path)
         refusal = check_attachment(path, self.cache.limits())
         if refusal:
             raise AttachmentRefused(refusal)
         local_id = outbox.new_local_id()
         size = self.blobs.stage(path, local_id)
-        attachment = {"id": local_id, "filename": path.name, "size": size,
-                      "content_type": content_type_of(path), "sha256": ""}
-        self._enqueue("upload", {"local_attachment_id": local_id, "filename": path.name,
-                                 "size": size}, f"Upload {path.name}")
+        return {"id": local_id, "filename": path.name, "size": size,
+                "content_type": content_type_of(path), "sha256": ""}
+
+    def queue_upload(self, attachment: Json) -> Json:
+        """The outbox half of `attach`: queues the upload of a staged attachment."""
+        self._enqueue("upload", {"local_attachment_id": attachment["id"],
+                                 "filename": attachment["filename"],
+                                 "size": attachment["size"]}, f"Upload {attachment['filename']}")
         return attachment
 
     def discard_upload(self, attachment_id: str) -> None:
@@ -236,9 +253,16 @@ class SyncEngine:
         what = [f"move to {folder}" if folder else "", "" if unread is None else
                 ("mark unread" if unread else "mark read"),
                 "" if starred is None else ("star" if starred else "unstar")]
-        self._enqueue("set_state", {"thread_ids": ids, "folder": folder, "unread": unread,
-                                    "starred": starred},
-                      f"{', '.join(w for w in what if w).capitalize()} ({len(ids)})", ids)
+        action = ", ".join(w for w in what if w).capitalize()
+        # The server takes at most max_bulk_ids threads a request: each chunk is its own
+        # command, with its own idempotency key, so each can be repeated safely alone.
+        size = max(1, int(self.cache.limits().get("max_bulk_ids") or DEFAULT_BULK_IDS))
+        chunks = [ids[i:i + size] for i in range(0, len(ids), size)]
+        self._enqueue_all("set_state", [
+            ({"thread_ids": part, "folder": folder, "unread": unread, "starred": starred},
+             f"{action} ({len(part)})" if len(chunks) == 1 else
+             f"{action} ({len(part)}, part {n} of {len(chunks)})")
+            for n, part in enumerate(chunks, 1)], ids)
 
     def mark_thread_read(self, thread_id: str) -> None:
         """Marks a thread read (GET /threads/{id} in the background, which also records

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 
 class ApiError(Exception):
-    """The server refused (problem+json): `code` is stable, `detail` is a sentence for people."""
+    """The server refused (problem+json): `code` is stable, `detail` is a sentence for people,
+    `problem` the whole answer (some carry more, such as an import's bad lines)."""
 
     def __init__(
-        self, status: int, code: str, detail: str, retry_after: float | None = None
+        self, status: int, code: str, detail: str, retry_after: float | None = None,
+        problem: dict | None = None,
     ) -> None:
         super().__init__(detail)
         self.status = status
         self.code = code
         self.detail = detail
         self.retry_after = retry_after
+        self.problem = problem or {}
 
     @property
     def retryable(self) -> bool:

@@ -25,6 +25,7 @@ from sync.errors import ApiError, NetworkError, ProtocolError
 from sync.events import CacheChanged, CommandFailed, UploadProgress
 from sync.outbox import Command
 from sync.status import Emitter, StatusTracker
+from sync.unsent_text import KEPT_NOTE, keep_as_draft
 
 log = logging.getLogger(__name__)
 Json = dict[str, Any]
@@ -226,6 +227,10 @@ class Pusher:
     def _refuse(self, command: Command, code: str, detail: str) -> None:
         with self.cache.write() as conn:
             keys = outbox.rollback(conn, command)
+            kept = keep_as_draft(conn, command)
+        if kept is not None:
+            keys.add(f"draft:{kept}")
+            detail = f"{detail} {KEPT_NOTE}".strip()
         if command.kind == "upload":
             self.blobs.drop_staged(command.payload["local_attachment_id"])
         self._changed(keys)

@@ -5,13 +5,48 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import keyring
 import pytest
 
 from sync.memory_keyring import MemoryKeyring
+from tests.support.browser import browser  # noqa: F401  (one chromium for every folder)
 from tests.support.live_server import LiveServer
+from tests.support.qt_libraries import qt_problem, require_qt
 from tests.support.system_tools import tools_required
+
+
+def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginManager) -> None:
+    """Without Qt's system libraries pytest-qt cannot even start, which would stop every suite:
+    it is left out then, and the suites that need Qt skip themselves (tests.support.qt_libraries).
+    """
+    if qt_problem():
+        pluginmanager.set_blocked("pytest-qt")
+        for name, help_text in (("qt_log_level_fail", "pytest-qt (left out: no Qt here)"),
+                                ("qt_api", "pytest-qt (left out: no Qt here)")):
+            parser.addini(name, help_text)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if qt_problem():
+        config.addinivalue_line("markers", "qt_log_ignore: pytest-qt's (left out: no Qt here)")
+
+
+class _NeedsQt(pytest.Module):
+    """A test module that uses Qt: skipped with the reason where Qt cannot load."""
+
+    def collect(self):  # noqa: ANN201
+        require_qt()
+        return super().collect()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pycollect_makemodule(module_path: Path, parent: pytest.Collector) -> Any:
+    if qt_problem() and any(word in module_path.read_text(encoding="utf-8")
+                            for word in ("PySide6", "qtbot", "qapp")):
+        return _NeedsQt.from_parent(parent, path=module_path)
+    return None
 
 
 @pytest.fixture(autouse=True)

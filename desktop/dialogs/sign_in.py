@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.admin.forgot_password import ForgotPassword
+from desktop.admin.mfa_gate import after_sign_in
 from desktop.resources import app_icon
 from desktop.server_trust import ca_file_problem, verify_for
 from desktop.tasks import TaskRunner
@@ -62,6 +64,8 @@ def sign_in_error_text(error: BaseException, server_url: str = "") -> str:
             return too_many_attempts_text(error.retry_after)
         if error.code == "totp_required":
             return _tr("Enter the 6-digit code from your authenticator app.")
+        if error.code == "mfa_required":
+            return _tr("Your practice requires two-step sign-in: set it up to continue.")
         if error.code in ("invalid_totp", "totp_invalid"):
             return _tr("That code is not right or has expired. Enter the current code.")
         return error.detail or _tr("The server refused the sign-in.")
@@ -116,6 +120,8 @@ class SignInDialog(QDialog):
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         form.addRow(self.tr("Password:"), self.password)
+        self.forgot = ForgotPassword(runner, self.server, self.username)
+        form.addRow("", self.forgot)
         self.totp_label = QLabel(self.tr("Code:"))
         self.totp = QLineEdit()
         self.totp.setPlaceholderText(self.tr("6-digit code from your authenticator app"))
@@ -192,9 +198,13 @@ class SignInDialog(QDialog):
                         lambda answer: self._signed_in(api, answer), self._failed)
 
     def _signed_in(self, api: ApiClient, answer: dict) -> None:
-        self.set_busy(False)
-        self.api, self.result_login = api, answer
-        self.accept()
+        def ready() -> None:
+            self.set_busy(False)
+            self.api, self.result_login = api, answer
+            self.accept()
+
+        # A practice that requires two-step sign-in has it set up before the inbox opens.
+        after_sign_in(self, self.runner, api, ready, lambda: self.set_busy(False), answer)
 
     def _failed(self, error: BaseException) -> None:
         self.set_busy(False)

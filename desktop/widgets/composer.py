@@ -25,10 +25,10 @@ from desktop.display import clock_time_now
 from desktop.engine_bridge import describe_error
 from desktop.models.recipient_model import RecipientModel
 from desktop.resources import icon
-from desktop.rich_text import document_to_html, plain_length
+from desktop.rich_text import document_to_html
 from desktop.widgets.attach_dialog import pick_files
 from desktop.widgets.attachment_strip import AttachmentStrip
-from desktop.widgets.body_checks import body_problems
+from desktop.widgets.body_checks import body_problems, document_length, show_problems
 from desktop.widgets.body_editor import BodyEditor
 from desktop.widgets.draft_files import draft_attachments
 from desktop.widgets.file_drops import FileDropTarget
@@ -56,7 +56,6 @@ class ComposerWindow(FileDropTarget, QMainWindow):
         super().__init__(parent)
         self.session = session
         self.thread = thread or None
-        self.limits = session.limits()
         self.draft_id = (draft or {}).get("id") or str(uuid.uuid4())
         self._draft_exists = draft is not None
         self._loading = True
@@ -84,7 +83,7 @@ class ComposerWindow(FileDropTarget, QMainWindow):
         else:
             form.addRow(self.tr("To:"), self.recipients)
         self.subject = QLineEdit()
-        self.subject.setMaxLength(int(self.limits.get("max_subject_chars") or 200))
+        self._apply_subject_limit()
         self.subject.setPlaceholderText(self.tr("What is this about? (required)"))
         if self.thread:
             self.subject.setText(self.thread.get("subject") or "")
@@ -138,6 +137,7 @@ class ComposerWindow(FileDropTarget, QMainWindow):
         self.body.textChanged.connect(self.on_content_changed)
         self.attachments.changed.connect(self.on_content_changed)
         self.body.filesAdded.connect(self.add_files)
+        session.bridge.limitsChanged.connect(self.on_bridge_limitsChanged)
 
         if draft:
             self._load_draft(draft)
@@ -168,7 +168,16 @@ class ComposerWindow(FileDropTarget, QMainWindow):
         return document_to_html(self.body.document())
 
     def body_length(self) -> int:
-        return plain_length(self.body.document())
+        return document_length(self.body.document())
+
+    def _apply_subject_limit(self) -> None:
+        self.subject.setMaxLength(int(self.session.limits().get("max_subject_chars") or 200))
+
+    @Slot()
+    def on_bridge_limitsChanged(self) -> None:
+        if not self.thread:
+            self._apply_subject_limit()
+        self.validate()
 
     def problems(self) -> list[str]:
         """What keeps the message from being sent, in the words shown under the body."""
@@ -180,13 +189,12 @@ class ComposerWindow(FileDropTarget, QMainWindow):
                 found.append(self.tr("Add at least one recipient."))
             if not self.subject.text().strip():
                 found.append(self.tr("A subject is required."))
-        return found + body_problems(self.limits, self.body_length(), self.attachments)
+        return found + body_problems(self.session.limits(), self.body_length(),
+                                     self.attachments)
 
     def validate(self) -> bool:
         problems = self.problems()
-        self.hint.setText("  ".join(problems))
-        self.hint.setVisible(bool(problems))
-        self.send_button.setEnabled(not problems and not self._sending)
+        show_problems(problems, self.send_button, self.hint, sending=self._sending)
         return not problems
 
     @Slot()

@@ -28,10 +28,10 @@ from PySide6.QtWidgets import (
 from desktop.display import clock_time_now
 from desktop.engine_bridge import describe_error
 from desktop.resources import icon
-from desktop.rich_text import document_to_html, plain_length
+from desktop.rich_text import document_to_html
 from desktop.widgets.attach_dialog import pick_files
 from desktop.widgets.attachment_strip import AttachmentStrip
-from desktop.widgets.body_checks import body_problems
+from desktop.widgets.body_checks import body_problems, document_length, show_problems
 from desktop.widgets.body_editor import BodyEditor
 from desktop.widgets.draft_files import draft_attachments
 from desktop.widgets.file_drops import FileDropTarget
@@ -53,7 +53,6 @@ class InlineReply(FileDropTarget, QFrame):
     def __init__(self, session: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self.limits = session.limits()
         self.thread: dict | None = None
         self.draft_id = str(uuid.uuid4())
         self._draft_exists = False
@@ -126,6 +125,8 @@ class InlineReply(FileDropTarget, QFrame):
         self.body.textChanged.connect(self.on_content_changed)
         self.attachments.changed.connect(self.on_content_changed)
         self.body.filesAdded.connect(self.add_files)
+        session.bridge.limitsChanged.connect(self.validate)
+        session.bridge.commandFailed.connect(self.on_bridge_commandFailed)
         self._apply_flags()
 
     def _scope_shortcuts(self) -> None:
@@ -166,7 +167,6 @@ class InlineReply(FileDropTarget, QFrame):
         self.composer_button.setVisible(allowed)
         self.blocked_reason.setText(reason)
         self.blocked_reason.setVisible(not allowed)
-        self.send_button.setToolTip(self.tr("Send (Ctrl+Enter)") if allowed else reason)
         self.title.setText(self._title())
         self.validate()
 
@@ -215,15 +215,17 @@ class InlineReply(FileDropTarget, QFrame):
     def problems(self) -> list[str]:
         if not self.can_reply():
             return [(self.thread or {}).get("reply_blocked_reason") or ""]
-        return body_problems(self.limits, plain_length(self.body.document()),
+        return body_problems(self.session.limits(), document_length(self.body.document()),
                              self.attachments)
 
-    def validate(self) -> bool:
+    @Slot()
+    def validate(self, tell: bool = False) -> bool:
+        """Send follows the problems as the user types; the hint shows them once something is
+        typed (or `tell`: Send was asked for), the button's tooltip always."""
         problems = self.problems()
-        shown = self.can_reply() and not self.is_empty() and bool(problems)
-        self.hint.setText("  ".join(problems) if shown else "")
-        self.hint.setVisible(shown)
-        self.send_button.setEnabled(not problems and not self._sending)
+        shown = self.can_reply() and (tell or not self.is_empty())
+        show_problems(problems, self.send_button, self.hint, sending=self._sending,
+                      hint_shown=shown)
         return not problems
 
     @Slot()
@@ -294,7 +296,7 @@ class InlineReply(FileDropTarget, QFrame):
     # sending -----------------------------------------------------------------------------------
     @Slot()
     def send(self) -> None:
-        if not self.thread or not self.validate():
+        if not self.thread or not self.validate(tell=True):
             return
         self._autosave.stop()
         self._sending = True
@@ -318,6 +320,22 @@ class InlineReply(FileDropTarget, QFrame):
             self._start_over()
             self.validate()
         self.sent.emit(str(local_id or ""))
+
+    @Slot(str, str, str)
+    def on_bridge_commandFailed(self, kind: str, _code: str, detail: str) -> None:
+        """A reply the server refused comes back as its thread's draft (sync.unsent_text):
+        shown here again, with the server's reason, when this box is on that thread."""
+        if kind != "reply" or not self.thread or not self.is_empty():
+            return
+        thread_id = self.thread["id"]
+
+        def restored(drafts: list[dict]) -> None:
+            self._restore(thread_id, drafts)
+            if not self.is_empty():
+                self.hint.setText(self.tr("Not sent: %s") % detail)
+                self.hint.setVisible(True)
+
+        self.session.runner.run(self.session.cache.drafts, restored, serial=True)
 
     def _not_queued(self, draft: dict, error: BaseException) -> None:
         if not self._still_showing(draft):

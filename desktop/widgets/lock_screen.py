@@ -1,8 +1,12 @@
-"""The lock screen that covers the window after an idle time and asks for the password."""
+"""The lock screen that covers the window after an idle time and asks for the password, and
+the same screen laid over any other window left open (a dialog waiting for an answer), so
+nothing stays readable and the password can be typed wherever the focus is."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal, Slot
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from desktop.resources import app_icon
@@ -17,6 +21,7 @@ class LockScreen(QWidget):
 
     def __init__(self, user_name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.user_name = user_name
         self.setObjectName("lockScreen")
         self.setAutoFillBackground(True)
         outer = QVBoxLayout(self)
@@ -74,3 +79,48 @@ class LockScreen(QWidget):
         if self.password.text():
             self.set_busy(True)
             self.unlockRequested.emit(self.password.text())
+
+
+class WindowCovers(QObject):
+    """Lays a lock screen over each given window, and its title to the program's name, until
+    `uncover()`; a password typed on any cover goes to `password_check` (a PasswordCheck)."""
+
+    def __init__(self, user_name: str, password_check: Any, parent: QObject | None = None):
+        super().__init__(parent)
+        self.user_name = user_name
+        self.password_check = password_check
+        self.covered: list[tuple[QWidget, LockScreen, str]] = []
+        password_check.refused.connect(self.on_password_check_refused)
+
+    def cover(self, windows: list[QWidget]) -> None:
+        for window in windows:
+            if not window.isVisible() or any(w is window for w, _, _ in self.covered):
+                continue
+            screen = LockScreen(self.user_name, window)
+            screen.unlockRequested.connect(self.password_check.check)
+            screen.setGeometry(window.rect())
+            screen.show()
+            screen.raise_()
+            window.installEventFilter(self)
+            self.covered.append((window, screen, window.windowTitle()))
+            window.setWindowTitle(self.tr("Practice Inbox (locked)"))
+            screen.reset()
+
+    def uncover(self) -> None:
+        for window, screen, title in self.covered:
+            window.removeEventFilter(self)
+            window.setWindowTitle(title)
+            screen.deleteLater()
+        self.covered = []
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            for window, screen, _ in self.covered:
+                if window is watched:
+                    screen.setGeometry(window.rect())
+        return False
+
+    @Slot(str)
+    def on_password_check_refused(self, text: str) -> None:
+        for _, screen, _ in self.covered:
+            screen.show_error(text)

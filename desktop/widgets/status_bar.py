@@ -1,5 +1,7 @@
 """The status bar: online/offline/syncing, messages waiting in the outbox, last sync, the
-initial sync's progress, lasting notices (such as an in-memory demo key) and passing ones."""
+initial sync's progress, lasting notices (such as an in-memory demo key) and passing ones.
+While the window is locked passing notices (which may name a file or a person) are held back
+and the last one is shown once it is unlocked."""
 
 from __future__ import annotations
 
@@ -42,12 +44,15 @@ class InboxStatusBar(QStatusBar):
         for key, text in notices.lasting.items():
             self.on_notices_persistent(key, text)
         self._lasting: dict[str, str] = dict(notices.lasting)
-        self.show_state("offline", 0, None, self.tr("Connecting…"))
+        self._held: tuple[str, int] | None = None
+        self.locked = False
+        self.show_state("connecting", 0, None, None)
 
     def show_state(self, state: str, outbox: int, last_sync: Any, detail: str | None) -> None:
         names = {"online": self.tr("Online"), "offline": self.tr("Offline"),
-                 "syncing": self.tr("Syncing…")}
-        self.state_icon.setPixmap(icon(state if state in names else "offline").pixmap(16, 16))
+                 "syncing": self.tr("Syncing…"), "connecting": self.tr("Connecting…")}
+        shown = {"connecting": "syncing"}.get(state, state)
+        self.state_icon.setPixmap(icon(shown if shown in names else "offline").pixmap(16, 16))
         self.state_label.setText(names.get(state, state))
         self.state_label.setToolTip(detail or "")
         self.state_icon.setToolTip(detail or "")
@@ -67,13 +72,27 @@ class InboxStatusBar(QStatusBar):
         self.progress.setValue(int(progress.messages or 0))
         self.progress.setToolTip(self.tr("First sync: %d messages so far") % progress.messages)
 
+    def set_locked(self, locked: bool) -> None:
+        self.locked = locked
+        if locked:
+            self.clearMessage()
+        elif self._held is not None:
+            self.showMessage(*self._held)
+            self._held = None
+
+    def _notice(self, text: str, ms: int) -> None:
+        if self.locked:
+            self._held = (text, ms)
+        else:
+            self.showMessage(text, ms)
+
     @Slot(str)
     def on_notices_info(self, text: str) -> None:
-        self.showMessage(text, NOTICE_MS)
+        self._notice(text, NOTICE_MS)
 
     @Slot(str)
     def on_notices_error(self, text: str) -> None:
-        self.showMessage("⚠ " + text, NOTICE_MS * 2)
+        self._notice("⚠ " + text, NOTICE_MS * 2)
 
     @Slot(str, str)
     def on_notices_persistent(self, key: str, text: str) -> None:

@@ -27,7 +27,7 @@ from server.api.admin_schemas import (
 from server.auth.passwords import hash_password, verify_password
 from server.context import AppContext
 from server.db.models import Person
-from server.deps import bearer_token, client_address, current_user, get_ctx, get_db
+from server.deps import bearer_token, client_address, current_user, get_ctx, get_db, own_row
 from server.errors import ApiError
 
 router = APIRouter()
@@ -88,7 +88,7 @@ def change_password(
 
 @router.post("/account/totp")
 def start_totp(user: Person = Depends(current_user), db: Session = Depends(get_db)) -> Any:
-    started = second_factor.start_enrolment(db, user)
+    started = second_factor.start_enrolment(db, own_row(db, user))
     db.commit()
     return started
 
@@ -100,6 +100,7 @@ def confirm_totp(
     user: Person = Depends(current_user),
     db: Session = Depends(get_db),
 ) -> dict[str, Any]:
+    user = own_row(db, user)
     if not user.totp_pending_secret:
         raise ApiError(422, "validation_error",
                        "Start setting up two-step sign-in first (POST /account/totp).")

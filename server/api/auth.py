@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from server import rules
 from server.accounts import mfa_gate
-from server.api.schemas import LoginIn
+from server.api.schemas import MAX_BULK_IDS, LoginIn
 from server.auth.sign_in import Credentials, sign_in
 from server.auth.tokens import revoke_token
 from server.context import AppContext
@@ -67,6 +67,11 @@ def session_info(
             "min_body_chars": s.min_body_chars,
             "max_subject_chars": s.max_subject_chars,
             "max_pending_upload_bytes": s.max_pending_upload_bytes,
+            "max_bulk_ids": MAX_BULK_IDS,
+            "max_json_bytes": s.max_json_bytes,
+            "max_body_html_bytes": s.max_body_html_bytes,
+            "max_body_depth": s.max_body_depth,
+            "max_body_elements": s.max_body_elements,
             "allowed_attachment_types": list(ALLOWED_EXTENSIONS),
         },
         "server_time": rfc3339(utcnow()),

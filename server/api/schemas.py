@@ -6,6 +6,11 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from server.storable_text import UNSTORABLE, is_storable
 
+USERNAME_CHARS = 100  # Person.username and LoginFailure.username
+ID_CHARS = 36  # every id column
+#: Threads one bulk request may name; published in /session limits as `max_bulk_ids`.
+MAX_BULK_IDS = 10_000
+
 
 class Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -24,6 +29,14 @@ class LoginIn(Body):
     password: str = Field(max_length=1000)
     totp_code: str | None = Field(default=None, max_length=12)
     device_token: str | None = Field(default=None, max_length=200)
+
+    @field_validator("username")
+    @classmethod
+    def _fits_when_lowered(cls, value: str) -> str:
+        # Lower-casing can lengthen text ("İ" becomes two characters): check what is stored.
+        if len(value.strip().lower()) > USERNAME_CHARS:
+            raise ValueError(f"a username has at most {USERNAME_CHARS} characters")
+        return value
 
 
 class NewThreadIn(Body):
@@ -47,7 +60,7 @@ class StateIn(Body):
 
 
 class BulkStateIn(StateIn):
-    thread_ids: list[str] = Field(max_length=10_000)
+    thread_ids: list[str] = Field(max_length=MAX_BULK_IDS)
 
 
 class FolderIn(Body):
@@ -60,7 +73,7 @@ class DraftIn(Body):
     subject: str = Field(default="", max_length=400)
     body_html: str = Field(default="", max_length=2_000_000)
     attachment_ids: list[str] = Field(default_factory=list, max_length=1000)
-    thread_id: str | None = Field(default=None, max_length=64)
+    thread_id: str | None = Field(default=None, max_length=ID_CHARS)
     updated_at: str | None = None
 
 

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from server.auth.token_touch import TokenTouches
 from server.config import Settings
 from server.db.models import Person, Token
 from server.db.types import utcnow
@@ -36,8 +37,13 @@ def issue_token(db: Session, settings: Settings, person: Person) -> tuple[str, d
     return token, expires
 
 
-def resolve_token(db: Session, settings: Settings, token: str) -> Person | None:
-    """The person a live token belongs to; refreshes its idle timer at most once a minute."""
+def resolve_token(
+    db: Session, settings: Settings, token: str, touches: TokenTouches | None = None
+) -> Person | None:
+    """The person a live token belongs to; refreshes its idle timer at most once a minute.
+
+    With `touches`, the refresh is noted there for a later batch and this stays a read.
+    """
     row = db.execute(
         select(Token, Person)
         .join(Person, Person.id == Token.person_id)
@@ -47,12 +53,19 @@ def resolve_token(db: Session, settings: Settings, token: str) -> Person | None:
         return None
     tok, person = row
     now = utcnow()
-    idle_limit = tok.last_used_at + timedelta(seconds=settings.token_idle_seconds)
+    last_used = tok.last_used_at
+    noted = touches.last_noted(tok.id) if touches is not None else None
+    if noted is not None and noted > last_used:
+        last_used = noted
+    idle_limit = last_used + timedelta(seconds=settings.token_idle_seconds)
     if tok.revoked_at is not None or now >= tok.expires_at or now >= idle_limit:
         return None
-    if now - tok.last_used_at > TOUCH_EVERY:
-        db.execute(update(Token).where(Token.id == tok.id).values(last_used_at=now))
-        db.commit()
+    if now - last_used > TOUCH_EVERY:
+        if touches is not None:
+            touches.note(tok.id, now)
+        else:
+            db.execute(update(Token).where(Token.id == tok.id).values(last_used_at=now))
+            db.commit()
     return person
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
@@ -21,29 +21,55 @@ def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
 
-def make_engine(url: str) -> Engine:
+class PoolSettings(Protocol):
+    db_pool_size: int
+    db_pool_overflow: int
+    db_wait_seconds: float
+
+
+class _DefaultPool:
+    db_pool_size = 20
+    db_pool_overflow = 20
+    db_wait_seconds = 5.0
+
+
+def make_engine(url: str, pool: PoolSettings | None = None) -> Engine:
+    """The engine, its pool sized for the worker threads; it never logs SQL parameters.
+
+    A request that waits `db_wait_seconds` for a connection (or, on SQLite, for the write
+    lock) fails with a timeout that the app answers as 503 `server_busy`.
+    """
     url = normalize_url(url)
-    kwargs: dict[str, Any] = {}
+    pool = pool or _DefaultPool()
+    wait = pool.db_wait_seconds
+    kwargs: dict[str, Any] = {
+        "pool_size": pool.db_pool_size,
+        "max_overflow": pool.db_pool_overflow,
+        "pool_timeout": wait,
+        "hide_parameters": True,
+    }
+    busy_ms = int(wait * 1000)
     if is_sqlite(url):
-        kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
-        kwargs.update(pool_size=20, max_overflow=20, pool_timeout=60)
+        kwargs["connect_args"] = {"check_same_thread": False, "timeout": wait}
     else:
-        kwargs.update(pool_size=10, max_overflow=20, pool_pre_ping=True)
+        kwargs["pool_pre_ping"] = True
+        # A row or table lock waited on longer than that is "busy" too, not a hang.
+        kwargs["connect_args"] = {"options": f"-c lock_timeout={busy_ms}"}
     engine = create_engine(url, **kwargs)
     if is_sqlite(url):
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", lambda conn, rec: _sqlite_pragmas(conn, rec, busy_ms))
         event.listen(engine, "begin", _sqlite_begin_immediate)
     return engine
 
 
-def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any, busy_ms: int = 30000) -> None:
     # Let SQLAlchemy, not the driver, issue BEGIN (see _sqlite_begin_immediate).
     dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute(f"PRAGMA busy_timeout={busy_ms}")
     cur.close()
 
 

@@ -271,4 +271,5 @@ class FeedCounter(Base):
 
 from server.db import accounts as _accounts  # noqa: E402,F401  (links, recovery codes)
 from server.db import blob_chunks as _blob_chunks  # noqa: E402, F401  (registers its tables)
+from server.db.portal_models import PortalSession as PortalSession  # noqa: E402,F401
 from server.db.signin_models import LoginDevice, LoginPair  # noqa: E402, F401

@@ -23,24 +23,36 @@ EMPTY_DELETED = ("threads", "messages", "drafts", "folders")
 
 
 def parse_cursor(since: str | None) -> int:
+    """A cursor is the decimal sequence number this server sent: ASCII digits, nothing else
+    (`int()` would also take "١٢", " 12" and "1_0")."""
     if not since:
         return 0
-    try:
-        value = int(since)
-    except ValueError as exc:
-        raise invalid("validation_error", "The `since` cursor is not valid.") from exc
-    if not 0 <= value < 2**63:  # sequence numbers are 64-bit
+    if not (since.isascii() and since.isdigit()):
+        raise invalid("validation_error", "The `since` cursor is not valid.")
+    value = int(since)
+    if value >= 2**63:  # sequence numbers are 64-bit
         raise invalid("validation_error", "The `since` cursor is not valid.")
     return value
 
 
 def check_not_expired(db: Session, since: int) -> None:
+    """410 for a cursor too old to serve, or newer than anything this server has sent (its
+    database was replaced, say): either way the client's copy must be downloaded again."""
     if since <= 0:
         return
-    pruned_below = db.scalar(select(FeedCounter.pruned_below).where(FeedCounter.id == 1)) or 0
+    row = db.execute(
+        select(FeedCounter.pruned_below, FeedCounter.value).where(FeedCounter.id == 1)
+    ).first()
+    pruned_below, newest = (row[0] or 0, row[1] or 0) if row else (0, 0)
     if since < pruned_below:
         raise ApiError(
             410, "cursor_expired", "Your copy is too old to update; it will be downloaded again."
+        )
+    if since > newest:
+        raise ApiError(
+            410,
+            "cursor_expired",
+            "Your copy does not match this server's changes; it will be downloaded again.",
         )
 
 

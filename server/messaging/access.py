@@ -6,8 +6,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import InvalidRequestError
 from sqlalchemy.orm import Session
 
-from server.db.models import Message, Person, Thread, ThreadParticipant
+from server.db.models import Blob, Message, Person, Thread, ThreadParticipant
 from server.errors import not_found
+from server.messaging.validate import referable_blobs
 
 
 def is_participant(db: Session, thread_id: str, person_id: str) -> bool:
@@ -61,3 +62,11 @@ def participants(db: Session, thread_id: str) -> list[Person]:
             .where(ThreadParticipant.thread_id == thread_id)
         ).all()
     )
+
+
+def readable_blob(db: Session, user: Person, blob_id: str) -> Blob:
+    """The blob, if `user` may read it (the rule is `validate.referable_blobs`); else 404."""
+    blob = referable_blobs(db, user, [blob_id]).get(blob_id)
+    if blob is None:
+        raise not_found("That attachment")
+    return blob

@@ -41,14 +41,14 @@ def create_thread(
     sender: Person,
     to: list[str],
     subject_raw: str,
-    body_html: str,
+    body: validate.CleanBody,
     attachment_ids: list[str],
     draft_id: str | None,
     ip: str | None,
 ) -> SendResult:
     people, used_groups = validate.recipients(db, sender, to)
     subject = validate.subject(subject_raw, settings)
-    clean, text = validate.body(body_html, settings)
+    clean, text = validate.body(body, settings)
     blobs = validate.attachments(db, sender, attachment_ids)
     allowed_ids: set[str] = set()
     if sender.kind == "client":
@@ -99,7 +99,7 @@ def add_message(
     settings: Settings,
     sender: Person,
     thread: Thread,
-    body_html: str,
+    body: validate.CleanBody,
     attachment_ids: list[str],
     draft_id: str | None,
     ip: str | None,
@@ -107,7 +107,7 @@ def add_message(
     everyone = access.participants(db, thread.id)
     decision = rules.may_add_message(who(sender), [who(p) for p in everyone])
     enforce(decision)
-    clean, text = validate.body(body_html, settings)
+    clean, text = validate.body(body, settings)
     blobs = validate.attachments(db, sender, attachment_ids)
     access.lock_thread(db, thread)  # so the message count and last time stay right
     now = utcnow()

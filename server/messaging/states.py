@@ -11,6 +11,7 @@ from server.db.models import Folder, Message, Person, Receipt, ThreadState
 from server.db.types import utcnow
 from server.errors import invalid
 from server.feed.record import touch
+from server.messaging import access
 
 FIXED_FOLDERS = ("inbox", "archive", "trash")
 
@@ -89,3 +90,18 @@ def apply(
     if unread is False:
         mark_receipts_read(db, user, [s.thread_id for s in states])
     return states
+
+
+def apply_visible(
+    db: Session,
+    user: Person,
+    thread_ids: Sequence[str],
+    folder: str | None,
+    unread: bool | None,
+    starred: bool | None,
+) -> list[ThreadState]:
+    """`apply` to threads the user can see; any other id is 404 and nothing changes."""
+    ids = list(dict.fromkeys(thread_ids))
+    for thread_id in ids:
+        access.visible_thread(db, user, thread_id)
+    return apply(db, user, ids, folder, unread, starred)

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server import directory, rules
+from server.body_bounds import BodyBounds, refusal
+from server.body_text import html_to_text
 from server.config import Settings
 from server.db.models import Blob, Message, MessageAttachment, Person, ThreadParticipant
 from server.errors import ApiError, enforce, invalid
-from server.sanitize import html_to_text, sanitize_html
+from server.sanitize import sanitize_html
 from server.serialize import who
 
 
@@ -25,15 +29,43 @@ def subject(raw: str, settings: Settings) -> str:
     return value
 
 
-def body(raw_html: str, settings: Settings) -> tuple[str, str]:
+@dataclass(frozen=True)
+class CleanBody:
+    """A body sanitized and rendered as text, ready to store."""
+
+    html: str
+    text: str
+
+
+def body_bounds(settings: Settings) -> BodyBounds:
+    return BodyBounds(
+        max_bytes=settings.max_body_html_bytes,
+        max_depth=settings.max_body_depth,
+        max_elements=settings.max_body_elements,
+    )
+
+
+def check_body_bounds(raw_html: str, settings: Settings) -> None:
+    """Refuse, in linear time, a body the sanitizer could spend too long on."""
+    sentence = refusal(raw_html, body_bounds(settings))
+    if sentence is not None:
+        raise invalid("validation_error", sentence)
+
+
+def clean_body(raw_html: str, settings: Settings) -> CleanBody:
+    """The CPU-heavy part of taking a body: run it before any transaction opens."""
+    check_body_bounds(raw_html, settings)
     clean = sanitize_html(raw_html)
-    text = html_to_text(clean)
-    if len(text) < settings.min_body_chars:
+    return CleanBody(html=clean, text=html_to_text(clean))
+
+
+def body(prepared: CleanBody, settings: Settings) -> tuple[str, str]:
+    if len(prepared.text) < settings.min_body_chars:
         raise invalid(
             "body_too_short",
             f"The message must be at least {settings.min_body_chars} characters long.",
         )
-    return clean, text
+    return prepared.html, prepared.text
 
 
 def referable_blobs(db: Session, user: Person, ids: list[str]) -> dict[str, Blob]:

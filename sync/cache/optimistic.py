@@ -11,48 +11,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from html.parser import HTMLParser
 from typing import Any
 
 from sqlalchemy.engine import Connection
 
+from sync.body_text import visible_text
 from sync.cache import mirror
 from sync.shapes import timestamp
 
 Json = dict[str, Any]
 ALL_THREADS = "thread:*"
-
-
-class _TextOf(HTMLParser):
-    BREAKS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "blockquote"}
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag: str, attrs: Any) -> None:
-        if tag in ("script", "style"):
-            self._skip += 1
-        elif tag in self.BREAKS:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style") and self._skip:
-            self._skip -= 1
-
-    def handle_data(self, data: str) -> None:
-        if not self._skip:
-            self.parts.append(data)
-
-
-def html_to_text(body_html: str) -> str:
-    """A plain-text rendering for showing and indexing a message not yet on the server."""
-    parser = _TextOf()
-    parser.feed(body_html or "")
-    parser.close()
-    lines = [" ".join(line.split()) for line in "".join(parser.parts).splitlines()]
-    return "\n".join(line for line in lines if line).strip()
 
 
 def meta_value(conn: Connection, key: str) -> str | None:
@@ -94,7 +62,7 @@ def _local_message(payload: Json, thread_id: str, me_id: str) -> Json:
         "sender_id": me_id,
         "sent_at": payload["sent_at"],
         "body_html": payload["body_html"],
-        "body_text": html_to_text(payload["body_html"]),
+        "body_text": visible_text(payload["body_html"]),
         "attachments": payload.get("attachments") or [],
         "can_delete": False,
         "local": 1,

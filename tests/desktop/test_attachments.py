@@ -53,3 +53,29 @@ def test_pasted_image_becomes_an_attachment(qtbot: Any, open_inbox: Any) -> None
     item = composer.attachments.items()[0]
     assert item.path.suffix == ".png"
     assert composer.body.toPlainText() == ""
+
+
+def test_attaching_writes_the_outbox_through_the_single_writer(
+        qtbot: Any, open_inbox: Any, tmp_path: Path, monkeypatch: Any) -> None:
+    """The encrypted copy is made on a reader; the upload is queued by the one writer that
+    every other command goes through, never from the reader pool."""
+    import threading
+
+    from sync import outbox
+
+    writers: list[tuple[str, str]] = []
+    enqueue = outbox.enqueue
+
+    def recorded(conn: Any, kind: str, payload: dict, summary: str) -> Any:
+        writers.append((kind, threading.current_thread().name))
+        return enqueue(conn, kind, payload, summary)
+
+    monkeypatch.setattr(outbox, "enqueue", recorded)
+    window = open_inbox("dr.rivera").window
+    composer = window.open_composer()
+    form = tmp_path / "consent form.pdf"
+    form.write_bytes(b"%PDF-1.4 consent\n")
+    composer.add_files([form])
+    qtbot.waitUntil(lambda: len(composer.attachments.attachment_ids()) == 1, timeout=10_000)
+    uploads = [name for kind, name in writers if kind == "upload"]
+    assert len(uploads) == 1 and uploads[0].startswith("write")

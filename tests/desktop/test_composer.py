@@ -82,7 +82,7 @@ def test_attachment_refused_before_upload_with_the_reason(qtbot: Any, open_inbox
     program = tmp_path / "setup.exe"
     program.write_bytes(b"MZ" + b"\0" * 100)
     big = tmp_path / "scan.pdf"
-    limit = composer.limits["max_attachment_bytes"]
+    limit = composer.session.limits()["max_attachment_bytes"]
     with big.open("wb") as handle:
         handle.seek(limit)
         handle.write(b"\0")
@@ -160,3 +160,28 @@ def test_drafts_save_themselves_and_can_be_deleted(qtbot: Any, open_inbox: Any,
     reopened.delete_button.click()
     qtbot.waitUntil(lambda: not rivera.api.drafts()["drafts"], timeout=10_000)
     qtbot.waitUntil(lambda: window.thread_model.total() == 0, timeout=10_000)
+
+
+def test_a_reply_draft_opens_its_conversation_off_the_gui_thread(
+        qtbot: Any, open_inbox: Any, live_server: Any, monkeypatch: Any) -> None:
+    import threading
+
+    thread = Person(live_server, "alex").send(["dr.rivera"], "Forms", "Here are the forms.")
+    inbox = open_inbox("dr.rivera")
+    window, cache = inbox.window, inbox.session.cache
+    qtbot.waitUntil(lambda: window.thread_model.row_of(thread["id"]) >= 0, timeout=10_000)
+    readers: list[str] = []
+    conversation = cache.conversation
+
+    def recorded(thread_id: str) -> Any:
+        readers.append(threading.current_thread().name)
+        return conversation(thread_id)
+
+    monkeypatch.setattr(cache, "conversation", recorded)
+    draft = {"id": "d-forms", "to": [], "subject": "Forms", "thread_id": thread["id"],
+             "body_html": "<p>Thanks, they are all there.</p>", "attachment_ids": []}
+    window.thread_list.draftOpened.emit(draft)
+    qtbot.waitUntil(lambda: bool(window.composers), timeout=10_000)
+    composer = window.composers[-1]
+    assert composer.thread["id"] == thread["id"] and composer.reply_to.text() == "Alex Morgan"
+    assert readers and threading.main_thread().name not in readers

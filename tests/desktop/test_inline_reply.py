@@ -183,3 +183,46 @@ def test_an_inline_reply_sent_offline_waits_in_the_outbox(qtbot: Any, open_inbox
                                 for b in server_bodies(alex, thread["id"])), timeout=60_000)
     qtbot.waitUntil(lambda: not window.conversation.cards[-1].pending_label.isVisible(),
                     timeout=30_000)
+
+
+def test_a_short_answer_is_refused_before_send_on_a_first_sign_in(
+        qtbot: Any, open_inbox: Any, live_server: Any) -> None:
+    """The box is built before /session has answered (its limits then unknown); the limits
+    the first sync brings apply at once, and spaces count as the server counts them."""
+    alex = Person(live_server, "alex")
+    thread = alex.send(["dr.rivera"], "Appointment", "Can we meet at ten tomorrow?")
+    inbox = open_inbox("dr.rivera", session_fetched=False)
+    box = open_thread(qtbot, inbox.window, thread["id"])
+    qtbot.waitUntil(lambda: inbox.session.limits().get("min_body_chars") == 10, timeout=10_000)
+
+    assert not box.send_button.isEnabled()
+    assert box.send_button.toolTip() == "Write your message first (at least 10 characters)."
+    box.send()  # Ctrl+Enter on the empty box says why nothing happens
+    assert box.hint.isVisible() and "Write your message first" in box.hint.text()
+
+    qtbot.keyClicks(box.body, "Ok          .")
+    assert not box.send_button.isEnabled()
+    assert box.hint.text() == "Write at least 10 characters (6 more)."
+    box.send()
+    qtbot.keyClick(box.body, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert box.body.toPlainText() == "Ok          ."
+    assert len(server_bodies(alex, thread["id"])) == 1
+    assert not [c for c in inbox.session.cache.outbox_items() if c["kind"] == "reply"]
+
+
+def test_a_reply_the_server_refuses_comes_back_into_the_box(
+        qtbot: Any, open_inbox: Any, live_server: Any) -> None:
+    """The server's minimum rose after the client read it: the reply is refused, and what was
+    typed is back in the box with the server's reason, not only somewhere in Drafts."""
+    alex = Person(live_server, "alex")
+    thread = alex.send(["dr.rivera"], "Forms", "Did you get the intake forms?")
+    window = open_inbox("dr.rivera").window
+    box = open_thread(qtbot, window, thread["id"])
+    live_server.settings.min_body_chars = 40
+    qtbot.keyClicks(box.body, "Yes, thank you.")
+    assert box.send_button.isEnabled()
+    box.send_button.click()
+    qtbot.waitUntil(lambda: box.body.toPlainText() == "Yes, thank you."
+                    and "at least 40 characters" in box.hint.text(), timeout=20_000)
+    assert box.hint.isVisible() and "kept in Drafts" in box.hint.text()
+    assert len(server_bodies(alex, thread["id"])) == 1

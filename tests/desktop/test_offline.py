@@ -29,8 +29,9 @@ def test_offline_send_waits_in_the_outbox(qtbot: Any, open_inbox: Any,
     window.folder_pane.select_folder("sent")
     qtbot.waitUntil(lambda: window.thread_model.total() == 1, timeout=10_000)
     window.thread_list.select_thread(window.thread_model.thread_id(0))
-    qtbot.waitUntil(lambda: bool(window.conversation.cards), timeout=10_000)
-    assert window.conversation.cards[0].pending_label.isVisible()
+    # The cards are made again on each change of a conversation still waiting to be sent.
+    qtbot.waitUntil(lambda: bool(window.conversation.cards)
+                    and window.conversation.cards[0].pending_label.isVisible(), timeout=10_000)
     assert window.conversation.cards[0].pending_label.text() == "Waiting to send"
 
     live_server.start()

@@ -8,7 +8,8 @@ import pytest
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QTextEdit
 
-from desktop.rich_text import document_to_html, plain_length
+from desktop.rich_text import document_to_html
+from desktop.widgets.body_checks import document_length
 from desktop.widgets.format_toolbar import FormatToolBar
 from tests.support.api_client import Api, assert_problem
 from tests.support.live_server import LiveServer
@@ -52,6 +53,16 @@ def test_disallowed_content_is_removed(qtbot: Any) -> None:
     assert "hi" in html
 
 
+def test_the_document_is_counted_as_the_server_counts_it(qtbot: Any) -> None:
+    """Runs of spaces count once, and non-breaking spaces at the ends not at all."""
+    editor = QTextEdit()
+    qtbot.addWidget(editor)
+    editor.setPlainText("ok          .")
+    assert document_length(editor.document()) == 4
+    editor.setPlainText("  \u00a0hello\u00a0 ")
+    assert document_length(editor.document()) == 5
+
+
 # What a person may type, as the composer's document holds it: {w} is where more letters go.
 TYPED = [
     ("plain", "plain", "{w}"),
@@ -77,7 +88,7 @@ def _document(kind: str, template: str, letters: int) -> QTextEdit:
 
 
 @pytest.mark.parametrize("kind, template", [t[1:] for t in TYPED], ids=[t[0] for t in TYPED])
-def test_plain_length_counts_like_the_server(
+def test_a_body_counted_just_long_enough_is_what_the_server_accepts(
     qtbot: Any, live_server: LiveServer, kind: str, template: str
 ) -> None:
     """A body the composer counts as just long enough is accepted by the server, and one
@@ -86,12 +97,12 @@ def test_plain_length_counts_like_the_server(
     minimum = live_server.settings.min_body_chars
     probe = _document(kind, template, 1)
     qtbot.addWidget(probe)
-    letters = minimum - plain_length(probe.document()) + 1
+    letters = minimum - document_length(probe.document()) + 1
     assert letters > 1, "the sample is longer than the minimum without its letters"
     for count, accepted in ((minimum, True), (minimum - 1, False)):
         editor = _document(kind, template, letters - (minimum - count))
         qtbot.addWidget(editor)
-        assert plain_length(editor.document()) == count
+        assert document_length(editor.document()) == count
         reply = api.as_("dr.rivera").send(["alex"], body=document_to_html(editor.document()))
         if accepted:
             assert reply.status_code == 201, (count, reply.text)

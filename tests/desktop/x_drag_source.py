@@ -40,7 +40,7 @@ def main() -> int:
     session = open_session(server_url=url, username=username, api=api, user=answer["user"],
                            data_root=Path(data_dir), settings=settings, runner=runner,
                            notices=notices)
-    session.server_session = api.session()
+    session.set_server_session(api.session())
     window = MainWindow(session)
     window.setGeometry(*WINDOW)
     window.show()

@@ -7,6 +7,10 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from tests.support.qt_libraries import require_qt  # noqa: E402
+
+require_qt()  # without Qt's system libraries this folder is skipped, with the reason
+
 from collections.abc import Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
 

@@ -50,6 +50,11 @@ def test_sign_in_and_session(shared_server: LiveServer) -> None:
         "min_body_chars": 10,
         "max_subject_chars": 200,
         "max_pending_upload_bytes": 200 * 1024 * 1024,
+        "max_bulk_ids": 10000,
+        "max_json_bytes": 1048576,
+        "max_body_html_bytes": 262144,
+        "max_body_depth": 64,
+        "max_body_elements": 20000,
         "allowed_attachment_types": [
             ".pdf",
             ".doc",

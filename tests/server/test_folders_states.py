@@ -122,6 +122,18 @@ def test_bulk_state_changes_every_selected_thread(shared_api: Api) -> None:
         assert placed(front, thread_id)["folder"] == "inbox"
 
 
+def test_a_bulk_request_names_at_most_the_published_number_of_threads(shared_api: Api) -> None:
+    rivera = shared_api.as_("dr.rivera")
+    limit = rivera.get("/session").json()["limits"]["max_bulk_ids"]
+    thread_id = shared_api.as_("alex").started(["dr.rivera"])["thread"]["id"]
+    too_many = [thread_id] * (limit + 1)
+    assert_problem(rivera.post("/threads/state", {"thread_ids": too_many, "starred": True}),
+                   422, "validation_error")
+    assert placed(rivera, thread_id)["starred"] is False
+    at_most = rivera.post("/threads/state", {"thread_ids": too_many[:limit], "starred": True})
+    assert at_most.status_code == 200, at_most.text
+
+
 def test_trash_is_per_user(shared_api: Api) -> None:
     rivera, alex = shared_api.as_("dr.rivera"), shared_api.as_("alex")
     thread_id = rivera.started(["alex"])["thread"]["id"]

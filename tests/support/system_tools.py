@@ -19,10 +19,11 @@ def tools_required() -> bool:
 
 
 def missing(reason: str) -> None:
-    """Skip the test (or fail it, where tools are required) because `reason` is missing."""
+    """Skip the test or module (or fail it, where tools are required) because `reason` is
+    missing; called from a conftest, it skips that folder."""
     if tools_required():
         pytest.fail(f"required here but missing: {reason}")
-    pytest.skip(reason)
+    pytest.skip(reason, allow_module_level=True)
 
 
 def require(*programs: str, package: str) -> None:

@@ -178,3 +178,33 @@ def test_a_revoked_token_stops_syncing_and_asks_to_sign_in(
     stop = events.of(SyncStopped)[0]
     assert stop.code == "unauthenticated" and "sign in again" in stop.detail
     assert engine.stopped is not None
+
+
+def test_a_refused_message_keeps_what_was_sent_as_its_draft(
+        live_server: LiveServer, rivera: ApiClient, make_engine) -> None:
+    """The draft comes back with the text that was sent (newer than the draft last saved),
+    its recipients and subject; a reply nobody saved as a draft is kept all the same."""
+    traffic = make_traffic(live_server)
+    first, _ = make_engine(rivera, name="kept")
+    assert first.wait_until_synced(30)
+    first.stop()
+    engine, events = make_engine(rivera, name="kept", start=False)
+    alex = f"person:{live_server.person_id('alex')}"
+    draft_id = engine.save_draft({"to": [alex], "subject": "Kept", "body_html": "<p>h</p>"})
+    engine.send_new([alex], "Kept", "<p>hi there</p>", draft_id=draft_id)
+    engine.reply(traffic.with_client, "<p>Ok          .</p>")
+    engine.start()
+    assert engine.wait_until_synced(30)
+
+    failed = events.of(CommandFailed)
+    assert [f.code for f in failed] == ["body_too_short", "body_too_short"]
+    assert all("kept in Drafts" in f.detail for f in failed)
+    drafts = {d["body_html"]: d for d in engine.cache.drafts()}
+    assert drafts["<p>hi there</p>"]["id"] == draft_id
+    assert drafts["<p>hi there</p>"]["to"] == [alex]
+    assert drafts["<p>hi there</p>"]["subject"] == "Kept"
+    assert drafts["<p>Ok          .</p>"]["thread_id"] == traffic.with_client
+    on_server = {d["body_html"]: d for d in rivera.drafts()["drafts"]}
+    assert set(on_server) >= {"<p>hi there</p>", "<p>Ok          .</p>"}
+    assert engine.cache.outbox_items() == []
+    assert differences(engine.cache, rivera) == []

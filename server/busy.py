@@ -1,0 +1,58 @@
+"""503 `server_busy` with Retry-After when the database cannot take a request in time.
+
+A request that waits too long for a pooled connection, or for SQLite's write lock, is told to
+come back shortly instead of failing with a 500; nothing it asked for was done.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+from server.errors import problem_response
+
+log = logging.getLogger(__name__)
+
+RETRY_AFTER_SECONDS = 2
+BUSY_DETAIL = "The server is busy; nothing was changed. Try again in a few seconds."
+# Driver messages that mean "too many at once", not a broken database.
+_BUSY_MARKS = (
+    "database is locked",
+    "database table is locked",
+    "too many clients",
+    "too many connections",
+    "lock timeout",
+    "could not obtain lock",
+)
+
+
+def is_busy(exc: BaseException) -> bool:
+    if isinstance(exc, PoolTimeout):
+        return True
+    text = str(getattr(exc, "orig", exc)).lower()
+    return isinstance(exc, OperationalError) and any(mark in text for mark in _BUSY_MARKS)
+
+
+def busy_response() -> JSONResponse:
+    return problem_response(
+        503, "server_busy", BUSY_DETAIL, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    )
+
+
+def install_busy_handlers(app: FastAPI) -> None:
+    @app.exception_handler(PoolTimeout)
+    async def _pool_timeout(_request: Request, _exc: PoolTimeout) -> JSONResponse:
+        log.warning("no database connection free in time: answered 503")
+        return busy_response()
+
+    @app.exception_handler(OperationalError)
+    async def _operational(_request: Request, exc: OperationalError) -> JSONResponse:
+        if is_busy(exc):
+            log.warning("database busy: answered 503")
+            return busy_response()
+        log.error("database error", exc_info=exc)
+        return problem_response(500, "internal_error", "The server failed; nothing was changed.")

@@ -1,0 +1,1 @@
+"""The HTTP layer beneath the app: connection limits and request size limits."""
