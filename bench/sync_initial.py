@@ -72,17 +72,48 @@ def sync_in_child(url: str, folder: str) -> None:
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, **counts}))
 
 
+def open_floor_db(path: Path) -> sqlite3.Connection:
+    """A plain sqlite3 database with the floor's tables and full-text index."""
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA journal_mode = WAL")
+    db.execute("PRAGMA synchronous = NORMAL")
+    for statement in FLOOR_SCHEMA:
+        db.execute(statement)
+    return db
+
+
+def insert_page(db: sqlite3.Connection, page: dict) -> int:
+    """One feed page's rows inserted with plain executemany; returns its message count."""
+    subjects = {t["id"]: t["subject"] for t in page["threads"]}
+    thread_rows = [(t["id"], t["subject"], t["created_by"], t["created_at"],
+                    t["last_message_at"], json.dumps(t["participants"]),
+                    t["message_count"]) for t in page["threads"]]
+    message_rows = [(m["id"], m["thread_id"], m["sender_id"], m["sent_at"], m["body_html"],
+                     m["body_text"], json.dumps(m["attachments"]),
+                     " ".join(a["filename"] for a in m["attachments"]))
+                    for m in page["messages"]]
+    state_rows = [(s["thread_id"], s["folder"], s["unread"], s["starred"])
+                  for s in page["states"]]
+    db.execute("BEGIN")
+    db.executemany("INSERT OR REPLACE INTO threads VALUES (?, ?, ?, ?, ?, ?, ?)", thread_rows)
+    db.executemany("INSERT INTO messages (id, thread_id, sender_id, sent_at, body_html, "
+                   "body_text, attachments, attachment_names) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", message_rows)
+    db.executemany("INSERT INTO message_fts (subject, body_text, sender_name, "
+                   "attachment_names) VALUES (?, ?, '', ?)",
+                   [(subjects.get(r[1], ""), r[5], r[7]) for r in message_rows])
+    db.executemany("INSERT OR REPLACE INTO states VALUES (?, ?, ?, ?)", state_rows)
+    db.execute("COMMIT")
+    return len(message_rows)
+
+
 def floor(url: str, folder: Path) -> dict[str, float]:
     """The same pages fetched and parsed, the same rows inserted with plain sqlite3."""
     http = requests.Session()
     token = http.post(f"{url}/api/v1/auth/login",
                       json={"username": "dr.rivera", "password": PASSWORD}, timeout=60).json()
     http.headers["Authorization"] = f"Bearer {token['token']}"
-    db = sqlite3.connect(folder / "floor.db", isolation_level=None)
-    db.execute("PRAGMA journal_mode = WAL")
-    db.execute("PRAGMA synchronous = NORMAL")
-    for statement in FLOOR_SCHEMA:
-        db.execute(statement)
+    db = open_floor_db(folder / "floor.db")
     fetch = insert = 0.0
     cursor, messages = "", 0
     while True:
@@ -90,30 +121,9 @@ def floor(url: str, folder: Path) -> dict[str, float]:
         page = http.get(f"{url}/api/v1/changes", params={"since": cursor, "limit": PAGE_LIMIT},
                         timeout=300).json()
         fetch += time.perf_counter() - started
-        subjects = {t["id"]: t["subject"] for t in page["threads"]}
-        thread_rows = [(t["id"], t["subject"], t["created_by"], t["created_at"],
-                        t["last_message_at"], json.dumps(t["participants"]),
-                        t["message_count"]) for t in page["threads"]]
-        message_rows = [(m["id"], m["thread_id"], m["sender_id"], m["sent_at"], m["body_html"],
-                         m["body_text"], json.dumps(m["attachments"]),
-                         " ".join(a["filename"] for a in m["attachments"]))
-                        for m in page["messages"]]
-        state_rows = [(s["thread_id"], s["folder"], s["unread"], s["starred"])
-                      for s in page["states"]]
         started = time.perf_counter()
-        db.execute("BEGIN")
-        db.executemany("INSERT OR REPLACE INTO threads VALUES (?, ?, ?, ?, ?, ?, ?)",
-                       thread_rows)
-        db.executemany("INSERT INTO messages (id, thread_id, sender_id, sent_at, body_html, "
-                       "body_text, attachments, attachment_names) "
-                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", message_rows)
-        db.executemany("INSERT INTO message_fts (subject, body_text, sender_name, "
-                       "attachment_names) VALUES (?, ?, '', ?)",
-                       [(subjects.get(r[1], ""), r[5], r[7]) for r in message_rows])
-        db.executemany("INSERT OR REPLACE INTO states VALUES (?, ?, ?, ?)", state_rows)
-        db.execute("COMMIT")
+        messages += insert_page(db, page)
         insert += time.perf_counter() - started
-        messages += len(message_rows)
         cursor = page["cursor"]
         if not page["more"]:
             break

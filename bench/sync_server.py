@@ -58,7 +58,7 @@ class BenchServer:
             try:
                 requests.get(f"{self.url}/api/v1/openapi.json", timeout=1)
                 return self
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # not up yet, or slow
                 time.sleep(0.1)
         self.__exit__()
         raise RuntimeError("the practice server did not start")

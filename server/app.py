@@ -25,6 +25,7 @@ from server.api import (
     threads,
 )
 from server.busy import install_busy_handlers
+from server.compression import CompressAnswers
 from server.config import Settings
 from server.context import AppContext
 from server.deps import refuse_unstorable_text
@@ -100,5 +101,7 @@ def create_app(settings: Settings) -> FastAPI:
     for admin in (admin_people, admin_practice, account):
         app.include_router(admin.router, prefix=API_PREFIX)
     app.mount("/portal", create_portal(ctx))
+    app.add_middleware(CompressAnswers, api_prefix=f"{API_PREFIX}/",
+                       skip_prefix=f"{API_PREFIX}/blobs/")
     document.install(app, API_PREFIX)
     return app

@@ -42,9 +42,11 @@ def _frame_of(request: Request) -> tuple[Practice | None, sessions.Live | None]:
     if not slug:
         return None, None
     ctx: AppContext = request.app.state.ctx
-    with ctx.sessions() as db:
+    with ctx.read_sessions() as db:
         practice = db.scalar(select(Practice).where(Practice.slug == slug))
-        live = sessions.resolve(db, ctx.settings, request) if practice is not None else None
+        live = None
+        if practice is not None:
+            live = sessions.resolve(db, ctx.settings, request, ctx.sessions)
         db.expunge_all()
         return practice, live
 

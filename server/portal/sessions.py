@@ -7,6 +7,7 @@ on loopback HTTP only.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -97,8 +98,11 @@ def issue_session(db: Session, settings: Settings, person: Person) -> tuple[str,
     return token, expires
 
 
-def resolve(db: Session, settings: Settings, request: Request) -> Live | None:
-    """The live session of this request's cookie; its idle timer restarts (every 30 s at most)."""
+def resolve(
+    db: Session, settings: Settings, request: Request, writer: Callable[[], Session]
+) -> Live | None:
+    """The live session of this request's cookie; its idle timer restarts (every 30 s at most),
+    written in a short session of `writer`'s so that `db` may be one that only reads."""
     token = request.cookies.get(cookie_name(request))
     if not token:
         return None
@@ -117,10 +121,12 @@ def resolve(db: Session, settings: Settings, request: Request) -> Live | None:
     if not may_sign_in(person):  # disabled, or portal access withdrawn, since signing in
         return None
     if now - session.last_used_at > TOUCH_EVERY:
-        db.execute(
-            update(PortalSession).where(PortalSession.id == session.id).values(last_used_at=now)
-        )
-        db.commit()
+        with writer() as write:
+            write.execute(
+                update(PortalSession).where(PortalSession.id == session.id)
+                .values(last_used_at=now)
+            )
+            write.commit()
     return Live(person=person, csrf_token=session.csrf_token, token=token)
 
 

@@ -48,6 +48,13 @@ def _with_close(head: bytes) -> bytes:
     return b"\r\n".join(lines + [b"Connection: close"]) + b"\r\n\r\n"
 
 
+def _identity_encoding(head: bytes) -> bytes:
+    """The request asking for an uncompressed answer, so that a rewrite can read its body."""
+    lines = [line for line in head.split(b"\r\n")
+             if not line.lower().startswith(b"accept-encoding:")]
+    return b"\r\n".join(lines + [b"Accept-Encoding: identity"])
+
+
 def _recv_all(sock: socket.socket) -> bytes:
     parts = []
     while chunk := sock.recv(65536):
@@ -159,8 +166,9 @@ class FaultProxy:
             conn.sendall(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n"
                          b"Connection: close\r\n\r\n")
             return
+        sent_head = head if self.rewrite is None else _identity_encoding(head)
         with socket.create_connection(("127.0.0.1", self.upstream_port), timeout=120) as up:
-            up.sendall(_with_close(head) + body)
+            up.sendall(_with_close(sent_head) + body)
             response = _recv_all(up)
         if mode == "drop_after":
             return

@@ -33,11 +33,15 @@ class StaffMember(Exception):  # noqa: N818 - rendered as the "use the app" page
         self.live = live
 
 
-def practice_of(slug: str, db: Session = Depends(get_db)) -> Practice:
-    practice = db.scalar(select(Practice).where(Practice.slug == slug))
-    if practice is None:
-        raise not_found("That portal")
-    return practice
+def practice_of(slug: str, ctx: AppContext = Depends(get_ctx)) -> Practice:
+    """The portal's practice, read in a session of its own: a POST's session then takes the
+    SQLite write lock only when it writes, not for this look-up."""
+    with ctx.read_sessions() as db:
+        practice = db.scalar(select(Practice).where(Practice.slug == slug))
+        if practice is None:
+            raise not_found("That portal")
+        db.expunge(practice)
+        return practice
 
 
 def portal_root(request: Request, practice: Practice) -> str:
@@ -65,7 +69,7 @@ def signed_in(
     ctx: AppContext = Depends(get_ctx),
 ) -> Client:
     """The client of this request, or a redirect to sign in (or to their own practice)."""
-    live = sessions.resolve(db, ctx.settings, request)
+    live = sessions.resolve(db, ctx.settings, request, ctx.sessions)
     if live is None:
         raise Redirect(portal_root(request, practice) + "?expired=1"
                        if request.cookies.get(sessions.cookie_name(request)) else

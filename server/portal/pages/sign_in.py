@@ -37,7 +37,7 @@ def sign_in_page(
     db: Session = Depends(get_db),
     ctx: AppContext = Depends(get_ctx),
 ) -> Response:
-    if sessions.resolve(db, ctx.settings, request) is not None:
+    if sessions.resolve(db, ctx.settings, request, ctx.sessions) is not None:
         return RedirectResponse(portal_root(request, practice) + "messages", status_code=303)
     return _page(request, practice, username="", expired=bool(expired),
                  signed_out=bool(signed_out))
@@ -98,7 +98,7 @@ def sign_out(
     db: Session = Depends(get_db),
     ctx: AppContext = Depends(get_ctx),
 ) -> Response:
-    live = sessions.resolve(db, ctx.settings, request)
+    live = sessions.resolve(db, ctx.settings, request, ctx.sessions)
     response = RedirectResponse(portal_root(request, practice) + "?signed_out=1", status_code=303)
     if live is None:
         sessions.clear_cookie(request, response)

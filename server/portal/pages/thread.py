@@ -73,7 +73,10 @@ def thread_page(
     request: Request, thread_id: str, sent: str | None = None,
     client: Client = Depends(signed_in),
 ) -> Response:
-    contents = reading.read_thread(client.db, client.person, thread_id, client_address(request))
+    # A GET's session only reads: the receipt and the audit entry go in a short write of their own.
+    with client.ctx.sessions() as write:
+        contents = reading.read_thread(write, client.person, thread_id, client_address(request),
+                                       read=client.db)
     return _view(request, client, contents, sent=bool(sent))
 
 
