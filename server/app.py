@@ -19,6 +19,7 @@ from server.api import (
     changes,
     clients,
     directory,
+    document,
     drafts,
     folders,
     threads,
@@ -102,4 +103,5 @@ def create_app(settings: Settings) -> FastAPI:
     app.mount("/portal", create_portal(ctx))
     app.add_middleware(CompressAnswers, api_prefix=f"{API_PREFIX}/",
                        skip_prefix=f"{API_PREFIX}/blobs/")
+    document.install(app, API_PREFIX)
     return app

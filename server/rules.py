@@ -81,6 +81,9 @@ def may_add_message(actor: Who, participants: Sequence[Who]) -> Decision:
     return _inactive_rule(actor, others)
 
 
+GROUPS_REFUSED = deny("recipient_not_allowed", "Clients cannot write to a group.")
+
+
 def may_address(
     actor: Who,
     recipients: Sequence[Who],
@@ -95,8 +98,8 @@ def may_address(
         return deny("no_recipients", "Add at least one recipient other than yourself.")
     if actor.is_staff:
         return ALLOW
-    if used_groups:
-        return deny("recipient_not_allowed", "Clients cannot write to a group.")
+    if used_groups and not may_address_groups(actor):
+        return GROUPS_REFUSED
     inactive = _inactive_rule(actor, recipients)
     if not inactive:
         return inactive

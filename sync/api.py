@@ -1,6 +1,7 @@
 """The HTTP client of the practice server API (API.md): one method per endpoint.
 
-One `requests.Session` carries every call, with explicit connect and read timeouts (the
+Each thread's calls go over a `requests.Session` of that thread (requests does not promise a
+session is safe across threads), with explicit connect and read timeouts (the
 long poll gets its wait plus a grace period, and may go over a connection of its own that
 can be cut, see sync.poll_line). Error answers become `ApiError`, failures to
 reach the server `NetworkError`, answers that are not the JSON API.md promises
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import email.utils
 import ipaddress
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -118,9 +120,9 @@ class ApiClient:
         self.read_timeout = read_timeout
         self.poll_grace = poll_grace
         self.verify = verify  # True (the system's CAs) or the path of a CA file to trust
-        self._session = requests.Session()
-        self._configure(self._session,
-                        HTTPAdapter(pool_connections=4, pool_maxsize=8, max_retries=0))
+        self._local = threading.local()
+        self._sessions: list[requests.Session] = []
+        self._sessions_lock = threading.Lock()
 
     def _configure(self, session: requests.Session, adapter: HTTPAdapter) -> None:
         session.verify = self.verify
@@ -134,8 +136,30 @@ class ApiClient:
         thread can cut to end a poll at once; close it when done."""
         return PollLine(self._configure)
 
+    @property
+    def _session(self) -> requests.Session:
+        """The calling thread's session, made on its first call."""
+        session: requests.Session | None = getattr(self._local, "session", None)
+        if session is None:
+            session = requests.Session()
+            self._configure(
+                session, HTTPAdapter(pool_connections=4, pool_maxsize=8, max_retries=0)
+            )
+            self._local.session = session
+            with self._sessions_lock:
+                self._sessions.append(session)
+        return session
+
+    def sessions_made(self) -> int:
+        """How many threads have called the server through this client."""
+        with self._sessions_lock:
+            return len(self._sessions)
+
     def close(self) -> None:
-        self._session.close()
+        with self._sessions_lock:
+            sessions, self._sessions = self._sessions, []
+        for session in sessions:
+            session.close()
 
     # -- plumbing -------------------------------------------------------------------------
 

@@ -14,6 +14,8 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    false,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -32,8 +34,10 @@ class Practice(Base):
     name: Mapped[str] = mapped_column(String(200))
     # The portal's address is {public URL}/portal/{slug}/ (server.config.Settings.portal_url).
     slug: Mapped[str] = mapped_column(String(64), unique=True)
-    require_mfa_for_staff: Mapped[bool] = mapped_column(Boolean, default=False)
-    portal_notice: Mapped[str] = mapped_column(String(300), default="")
+    require_mfa_for_staff: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
+    portal_notice: Mapped[str] = mapped_column(String(300), default="", server_default="")
 
 
 class Person(Base):
@@ -52,10 +56,16 @@ class Person(Base):
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     # Administration (server.accounts): a disabled person cannot sign in; their messages stay.
-    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     totp_pending_secret: Mapped[str | None] = mapped_column(String(64))
     invite_sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    # The people list: ordered by name within a practice (and kind), paged by (name, id).
+    __table_args__ = (
+        Index("ix_person_practice_name", "practice_id", text("lower(name)"), "id"),
+        Index("ix_person_practice_kind_name", "practice_id", "kind", text("lower(name)"), "id"),
+    )
 
 
 class ClientTherapist(Base):
@@ -213,6 +223,15 @@ class AuditEvent(Base):
     target_type: Mapped[str | None] = mapped_column(String(30))
     target_id: Mapped[str | None] = mapped_column(String(100))
     ip: Mapped[str | None] = mapped_column(String(64))
+
+    # The audit log's filters, newest first over the whole history.
+    __table_args__ = (
+        Index("ix_audit_event_practice_id_id", "practice_id", "id"),
+        Index("ix_audit_event_actor", "practice_id", "actor_id", "id"),
+        Index("ix_audit_event_target", "practice_id", "target_id", "id"),
+        Index("ix_audit_event_action", "practice_id", "action", "id"),
+        Index("ix_audit_event_at", "practice_id", "at"),
+    )
 
 
 class ChartNote(Base):

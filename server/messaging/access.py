@@ -6,8 +6,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import InvalidRequestError
 from sqlalchemy.orm import Session
 
-from server.db.models import Blob, Message, MessageAttachment, Person, Thread, ThreadParticipant
+from server.db.models import Blob, Message, Person, Thread, ThreadParticipant
 from server.errors import not_found
+from server.messaging.validate import referable_blobs
 
 
 def is_participant(db: Session, thread_id: str, person_id: str) -> bool:
@@ -64,18 +65,8 @@ def participants(db: Session, thread_id: str) -> list[Person]:
 
 
 def readable_blob(db: Session, user: Person, blob_id: str) -> Blob:
-    blob = db.get(Blob, blob_id)
-    if blob is None or blob.practice_id != user.practice_id:
-        raise not_found("That attachment")
-    if blob.uploader_id == user.id:
-        return blob
-    shared = db.scalar(
-        select(MessageAttachment.blob_id)
-        .join(Message, Message.id == MessageAttachment.message_id)
-        .join(ThreadParticipant, ThreadParticipant.thread_id == Message.thread_id)
-        .where(MessageAttachment.blob_id == blob_id, ThreadParticipant.person_id == user.id)
-        .limit(1)
-    )
-    if shared is None:
+    """The blob, if `user` may read it (the rule is `validate.referable_blobs`); else 404."""
+    blob = referable_blobs(db, user, [blob_id]).get(blob_id)
+    if blob is None:
         raise not_found("That attachment")
     return blob

@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from server import directory
+from server import directory, rules
 from server.body_bounds import BodyBounds, refusal
 from server.body_text import html_to_text
 from server.config import Settings
 from server.db.models import Blob, Message, MessageAttachment, Person, ThreadParticipant
-from server.errors import ApiError, invalid
+from server.errors import ApiError, enforce, invalid
 from server.sanitize import sanitize_html
+from server.serialize import who
 
 
 def subject(raw: str, settings: Settings) -> str:
@@ -121,8 +122,8 @@ def recipients(db: Session, sender: Person, addresses: list[str]) -> tuple[list[
             people[person.id] = person
         elif kind == "group" and ident:
             used_groups = True
-            if sender.kind != "staff":
-                raise ApiError(403, "recipient_not_allowed", "Clients cannot write to a group.")
+            if not rules.may_address_groups(who(sender)):  # before the group is looked up
+                enforce(rules.GROUPS_REFUSED)
             members = directory.group_members(db, sender.practice_id, ident)
             if members is None:
                 raise _unknown(address)

@@ -7,6 +7,8 @@ from typing import Any
 
 import keyring
 import pytest
+import requests
+import shiboken6
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMenu
 
@@ -48,7 +50,8 @@ def test_saved_token_opens_the_inbox_and_sign_out_forgets_it(
         monkeypatch.setattr(ApiClient, name, recorded)
 
     account = account_name(live_server.url, "frontdesk")
-    save_token(account, live_server.token("frontdesk"))
+    token = live_server.token("frontdesk")
+    save_token(account, token)
     app_settings.set("account/server_url", live_server.url)
     app_settings.set("account/username", "frontdesk")
     startup = Startup(QApplication.instance(), app_settings, data_root=tmp_path / "inbox")
@@ -58,12 +61,22 @@ def test_saved_token_opens_the_inbox_and_sign_out_forgets_it(
     assert window.session.user["username"] == "frontdesk"
 
     cancel = DialogAnswer("cancel")  # the sign-in dialog that follows a sign-out
-    with qtbot.waitSignal(QApplication.instance().aboutToQuit, timeout=15_000, raising=False):
-        startup.sign_out()
-    assert cancel.answered and "Sign in" in cancel.text
+    startup.sign_out()  # the logout runs off the GUI thread; the dialog follows its answer
+    qtbot.waitUntil(lambda: cancel.answered and startup.window is None, timeout=30_000)
+    assert "Sign in" in cancel.text
     assert load_token(account) is None
     assert {name for name, _ in calls} == {"session", "logout"}
     assert all(thread != threading.main_thread().name for _, thread in calls)
+    # Signed out on the server too: the token opens no session any more.
+    again = requests.get(
+        f"{live_server.api}/session", headers={"Authorization": f"Bearer {token}"}, timeout=30
+    )
+    assert again.status_code == 401
+    # Cancelling quits: the inbox is closed and deleted, and no background work is taken on.
+    assert startup.window is None and startup.session is None
+    qtbot.waitUntil(lambda: not shiboken6.isValid(window))
+    startup.runner.run(lambda: None)
+    assert startup.runner.pending == 0
 
 
 def test_without_a_keyring_the_cache_key_needs_the_keyring_or_a_key_given(
