@@ -11,6 +11,7 @@ from tests.support.qt_libraries import require_qt  # noqa: E402
 
 require_qt()  # without Qt's system libraries this folder is skipped, with the reason
 
+import gc  # noqa: E402
 from collections.abc import Callable, Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
@@ -39,6 +40,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/desktop" in str(item.path).replace(os.sep, "/"):
             item.add_marker(pytest.mark.qt_log_ignore(OFFSCREEN_PLUGIN_NOTE))
+
+
+@pytest.fixture(autouse=True)
+def collect_between_tests(qapp: Any) -> Iterator[None]:
+    """What each test left behind is collected when it ends, on the GUI thread and outside
+    any event loop. Left to the garbage collector, it could be collected later inside another
+    test's nested event loop (a sign-in waiting on a worker), where collecting a wrapper whose
+    Qt object is already gone crashes the process."""
+    yield
+    gc.collect()
 
 
 @pytest.fixture
