@@ -45,7 +45,7 @@ def request_password_reset(db: Session, settings: Settings, username: str, addre
     username = username.strip().lower()[:100]
     wait = max(
         _wait(db, settings, (ResetRequest.username == username) & (ResetRequest.address ==
-              address), settings.login_max_failures_per_user),
+              address), settings.login_failures_before_wait),
         _wait(db, settings, ResetRequest.address == address,
               settings.login_max_failures_per_address),
     )

@@ -166,7 +166,7 @@ def test_reset_answers_the_same_whoever_asks_and_is_throttled(
 ) -> None:
     url = f"{mail_server.api}/auth/password-reset"
     for username in ("nobody.here", "dr.chen"):
-        for _ in range(mail_server.settings.login_max_failures_per_user):
+        for _ in range(mail_server.settings.login_failures_before_wait):
             reply = requests.post(url, json={"username": username}, timeout=30)
             assert reply.status_code == 202 and not reply.content
         assert_problem(requests.post(url, json={"username": username}, timeout=30), 429,
