@@ -47,10 +47,11 @@ def axe_source() -> str:
     raise AssertionError("unreachable")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """One chromium for the whole run (the portal's tests and the desktop's end-to-end ones):
-    Playwright's sync API cannot be started twice in one process while it runs."""
+    """One chromium per test module. Not one per run: while Playwright's sync API runs it
+    leaves an event loop marked running on the main thread, so any later test that calls
+    `asyncio.run` would fail; stopped at the end of each module, it leaves nothing behind."""
     from playwright.sync_api import sync_playwright
 
     executable = chromium_path()
