@@ -26,6 +26,8 @@ class EngineBridge(QObject):
     syncStatus(object): the SyncStatus event.
     syncProgress(object): the SyncProgress event.
     commandFailed(str kind, str code, str detail)
+    replyRefused(str thread_id, str draft_id, str detail): a refused reply's text is kept as
+        that draft of the thread.
     cacheRebuilt(str reason)
     uploadProgress(str local_id, object done, object total)
     syncStopped(str code, str detail): syncing stopped for good (signed out elsewhere…).
@@ -37,6 +39,7 @@ class EngineBridge(QObject):
     syncStatus = Signal(object)
     syncProgress = Signal(object)
     commandFailed = Signal(str, str, str)
+    replyRefused = Signal(str, str, str)
     cacheRebuilt = Signal(str)
     uploadProgress = Signal(str, object, object)
     syncStopped = Signal(str, str)
@@ -71,6 +74,8 @@ class EngineBridge(QObject):
             self.syncProgress.emit(event)
         elif name == "CommandFailed":
             self.commandFailed.emit(event.kind, event.code or "", event.detail or "")
+            if event.kind == "reply" and event.thread_id and event.kept_draft_id:
+                self.replyRefused.emit(event.thread_id, event.kept_draft_id, event.detail or "")
         elif name == "CacheRebuilt":
             self.cacheRebuilt.emit(event.reason or "")
         elif name == "UploadProgress":

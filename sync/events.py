@@ -49,11 +49,15 @@ class SyncProgress:
 
 @dataclass(frozen=True)
 class CommandFailed:
-    """The server refused a command; its optimistic change was rolled back."""
+    """The server refused a command; its optimistic change was rolled back. For a refused
+    message, `kept_draft_id` names the draft its text was kept in, and `thread_id` the thread a
+    refused reply was for."""
 
     kind: str
     code: str
     detail: str
+    thread_id: str = ""
+    kept_draft_id: str = ""
 
 
 @dataclass(frozen=True)

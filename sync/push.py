@@ -234,7 +234,8 @@ class Pusher:
         if command.kind == "upload":
             self.blobs.drop_staged(command.payload["local_attachment_id"])
         self._changed(keys)
-        self.emit(CommandFailed(command.kind, code, detail))
+        thread_id = command.payload.get("thread_id") if command.kind == "reply" else None
+        self.emit(CommandFailed(command.kind, code, detail, str(thread_id or ""), kept or ""))
 
     def _changed(self, keys: set[str]) -> None:
         self.last_answer = time.monotonic()

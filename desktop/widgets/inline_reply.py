@@ -58,6 +58,10 @@ class InlineReply(FileDropTarget, QFrame):
         self._draft_exists = False
         self._loading = False
         self._sending = False
+        # A refusal of the reply being queued that came before word that it was queued.
+        self._refused_early: tuple[str, str] | None = None
+        # Why the text in the box was not sent: shown until the text is changed.
+        self._refusal = ""
         # Ids of drafts an open composer is editing; set by the main window.
         self.drafts_in_composers: Callable[[], set[str]] = set
         self.setObjectName("inlineReply")
@@ -126,7 +130,7 @@ class InlineReply(FileDropTarget, QFrame):
         self.attachments.changed.connect(self.on_content_changed)
         self.body.filesAdded.connect(self.add_files)
         session.bridge.limitsChanged.connect(self.validate)
-        session.bridge.commandFailed.connect(self.on_bridge_commandFailed)
+        session.bridge.replyRefused.connect(self.on_bridge_replyRefused)
         self._apply_flags()
 
     def _scope_shortcuts(self) -> None:
@@ -186,14 +190,16 @@ class InlineReply(FileDropTarget, QFrame):
         self.draft_id = str(uuid.uuid4())
         self._draft_exists = False
         self._sending = False
+        self._refused_early = None
+        self._refusal = ""
         self.saved_label.clear()
 
-    def _restore(self, thread_id: str, drafts: list[dict]) -> None:
+    def _restore(self, thread_id: str, drafts: list[dict], prefer: str = "") -> None:
         if not self.thread or self.thread.get("id") != thread_id or not self.is_empty():
             return  # another thread by now, or typing has begun: keep what is there
         held = self.drafts_in_composers()
-        draft = next((d for d in drafts
-                      if d.get("thread_id") == thread_id and d["id"] not in held), None)
+        mine = [d for d in drafts if d.get("thread_id") == thread_id and d["id"] not in held]
+        draft = next((d for d in mine if d["id"] == prefer), None) or next(iter(mine), None)
         if draft is None:
             return
         self._loading = True
@@ -226,12 +232,16 @@ class InlineReply(FileDropTarget, QFrame):
         shown = self.can_reply() and (tell or not self.is_empty())
         show_problems(problems, self.send_button, self.hint, sending=self._sending,
                       hint_shown=shown)
+        if self._refusal and shown:
+            self.hint.setText("  ".join([self._refusal, *problems]))
+            self.hint.setVisible(True)
         return not problems
 
     @Slot()
     def on_content_changed(self) -> None:
         if self._loading:
             return
+        self._refusal = ""  # the text it was about has changed
         self.validate()
         self._autosave.start()
 
@@ -300,6 +310,8 @@ class InlineReply(FileDropTarget, QFrame):
             return
         self._autosave.stop()
         self._sending = True
+        self._refused_early = None
+        self._refusal = ""
         self.send_button.setEnabled(False)
         draft = self.draft()
         self.session.bridge.command(
@@ -317,25 +329,41 @@ class InlineReply(FileDropTarget, QFrame):
 
     def _queued(self, draft: dict, local_id: object) -> None:
         if self._still_showing(draft):
-            self._start_over()
-            self.validate()
+            refused, self._refused_early = self._refused_early, None
+            if refused is not None:  # refused before this word came: the text stays here
+                self._sending = False
+                self._kept_as(*refused)
+            else:
+                self._start_over()
+                self.validate()
         self.sent.emit(str(local_id or ""))
 
     @Slot(str, str, str)
-    def on_bridge_commandFailed(self, kind: str, _code: str, detail: str) -> None:
-        """A reply the server refused comes back as its thread's draft (sync.unsent_text):
-        shown here again, with the server's reason, when this box is on that thread."""
-        if kind != "reply" or not self.thread or not self.is_empty():
+    def on_bridge_replyRefused(self, thread_id: str, draft_id: str, detail: str) -> None:
+        """A reply the server refused is kept as its thread's draft (sync.unsent_text): shown
+        here again, with the server's reason, when this box is on that thread. The refusal
+        may come before the box heard that its reply was queued, or after the box has been
+        filled again from that draft: neither loses the text or the reason."""
+        if not self.thread or self.thread.get("id") != thread_id:
             return
-        thread_id = self.thread["id"]
+        if self._sending:
+            self._refused_early = (draft_id, detail)
+        elif self.draft_id == draft_id and not self.is_empty():
+            self._kept_as(draft_id, detail)
+        elif self.is_empty():
+            def restored(drafts: list[dict]) -> None:
+                self._restore(thread_id, drafts, prefer=draft_id)
+                if self.draft_id == draft_id and not self.is_empty():
+                    self._kept_as(draft_id, detail)
 
-        def restored(drafts: list[dict]) -> None:
-            self._restore(thread_id, drafts)
-            if not self.is_empty():
-                self.hint.setText(self.tr("Not sent: %s") % detail)
-                self.hint.setVisible(True)
+            self.session.runner.run(self.session.cache.drafts, restored, serial=True)
 
-        self.session.runner.run(self.session.cache.drafts, restored, serial=True)
+    def _kept_as(self, draft_id: str, detail: str) -> None:
+        """The box holds the refused reply, now the draft `draft_id`; says why it was not sent."""
+        self.draft_id = draft_id
+        self._draft_exists = True
+        self._refusal = self.tr("Not sent: %s") % detail
+        self.validate()
 
     def _not_queued(self, draft: dict, error: BaseException) -> None:
         if not self._still_showing(draft):
@@ -343,7 +371,6 @@ class InlineReply(FileDropTarget, QFrame):
             self.session.bridge.command("save_draft", draft)
             return
         self._sending = False
+        self._refusal = self.tr("Not sent: %s") % describe_error(error)
         self.validate()
-        self.hint.setText(self.tr("Not sent: %s") % describe_error(error))
-        self.hint.setVisible(True)
 

@@ -226,3 +226,26 @@ def test_a_reply_the_server_refuses_comes_back_into_the_box(
                     and "at least 40 characters" in box.hint.text(), timeout=20_000)
     assert box.hint.isVisible() and "kept in Drafts" in box.hint.text()
     assert len(server_bodies(alex, thread["id"])) == 1
+
+
+def test_the_reason_a_reply_was_refused_stays_until_the_text_changes(
+        qtbot: Any, open_inbox: Any, live_server: Any) -> None:
+    """The thread changing on the server (another message in it) reloads the conversation and
+    checks the box again: the refusal's reason stays beside the text it is about, and goes
+    once that text is changed."""
+    alex = Person(live_server, "alex")
+    thread = alex.send(["dr.rivera"], "Forms", "Did you get the intake forms?")
+    window = open_inbox("dr.rivera").window
+    box = open_thread(qtbot, window, thread["id"])
+    live_server.settings.min_body_chars = 40
+    qtbot.keyClicks(box.body, "Yes, thank you.")
+    box.send_button.click()
+    qtbot.waitUntil(lambda: "kept in Drafts" in box.hint.text(), timeout=20_000)
+    live_server.settings.min_body_chars = 10
+    alex.reply(thread["id"], "And the consent form, did that arrive too?")
+    qtbot.waitUntil(lambda: len(window.conversation.cards) == 2, timeout=20_000)
+    box.show_thread(box.thread)  # what every reload of the conversation does
+    assert box.body.toPlainText() == "Yes, thank you."
+    assert box.hint.isVisible() and "at least 40 characters" in box.hint.text()
+    qtbot.keyClicks(box.body, " Both arrived.")
+    assert not box.hint.isVisible() and box.send_button.isEnabled()
