@@ -142,14 +142,14 @@ class SyncEngine:
     def wait_until_synced(self, timeout: float = 30.0) -> bool:
         """For scripts and tests: True once the outbox is empty and the cache holds
         everything the server had when this was called and when the last command was
-        answered. (A long poll already waiting may have to run out first.)"""
+        answered (a long poll out then is ended, to ask again at once)."""
         called = time.monotonic()
         deadline = called + timeout
-        self.puller.fresh.set()
+        self.puller.poll_now()
         while time.monotonic() < deadline and not self.stopped:
             if self.pusher.answered.is_set():
                 self.pusher.answered.clear()
-                self.puller.fresh.set()  # no need to wait out a long poll for it
+                self.puller.poll_now()  # a long poll out may never hear of that answer
             since = self.puller.caught_up_since
             if (since is not None and since > max(called, self.pusher.last_answer)
                     and self.pusher.idle.is_set() and self.cache.outbox_count() == 0):

@@ -84,8 +84,18 @@ class Puller:
         self._need_bootstrap = True
         self._progress = [0, 0]  # pages, messages of the current full sync
         self.applying = threading.RLock()  # see the module docstring
-        self.polling = threading.Event()  # set while a long poll is out (for tests)
+        self.polling = threading.Event()  # set while a long poll is out
+        self._cut_on_purpose = threading.Event()
         self.line = api.poll_line()
+
+    def poll_now(self) -> None:
+        """Asks the server for its changes at once: the next request does not wait, and a long
+        poll out now is ended (not as a failure) so that one can be sent. For a caller that
+        needs the cache to hold what the server has now (`SyncEngine.wait_until_synced`)."""
+        self.fresh.set()
+        if self.polling.is_set():
+            self._cut_on_purpose.set()
+            self.line.cut()
 
     def cut_poll(self) -> None:
         """Ends a long poll in flight at once (called by SyncEngine.stop)."""
@@ -192,8 +202,13 @@ class Puller:
         self.polling.set()
         try:
             answer = self.api.changes(cursor, self.page_limit, wait=wait, line=self.line)
+        except NetworkError:
+            if self._cut_on_purpose.is_set() and not self.stop.is_set():
+                return  # poll_now() ended it: the loop asks again, without waiting
+            raise
         finally:
             self.polling.clear()
+            self._cut_on_purpose.clear()
         page = shapes.check_page(answer)
         self._apply(page, alert=True, sent=sent)
         while page["more"]:
