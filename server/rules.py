@@ -13,6 +13,9 @@ STAFF_ROLES = ("therapist", "front_office", "biller", "admin", "external_agent")
 CLIENT_WRITABLE_ROLES = ("front_office", "biller")  # besides a client's own therapists
 INACTIVE_CLIENT_ROLES = ("front_office", "biller")
 STATUS_CHANGER_ROLES = ("admin", "front_office")
+# The built-in folders a thread can be placed in: Sent lists the threads one wrote in, wherever
+# they are placed, and Drafts hold no threads. A person's own folders take threads too.
+THREAD_FOLDERS = ("inbox", "archive", "trash")
 
 MULTI_CLIENT_REASON = (
     "Messages sent to more than one client cannot be replied to — start a new message."
@@ -228,9 +231,11 @@ def may_manage_practice(actor: Who) -> Decision:
     return deny("forbidden", "Only administrators can change the practice's settings.")
 
 
-def capabilities(actor: Who) -> dict[str, bool]:
+def capabilities(actor: Who) -> dict[str, bool | list[str]]:
     """What the desktop may offer this person: the same decisions the endpoints enforce."""
     return {
+        "can_change_status": may_change_client_status(actor).allowed,
+        "move_targets": list(THREAD_FOLDERS),
         "manage_staff": may_manage_person(actor, "staff", "edit").allowed,
         "manage_clients": may_manage_person(actor, "client", "edit").allowed,
         "import_clients": may_manage_person(actor, "client", "import").allowed,

@@ -124,11 +124,27 @@ class SignedIn(Answer):
     device_token: str | None
 
 
+class CapabilitiesOut(Answer):
+    """What the desktop may offer the person signed in: the decisions of `server/rules.py`."""
+
+    manage_staff: bool
+    manage_clients: bool
+    import_clients: bool
+    reset_mfa: bool
+    view_audit: bool
+    manage_practice: bool
+    can_change_status: bool
+    move_targets: list[str]
+
+
 class SessionOut(Answer):
     user: PersonOut
     practice: PracticeOut
     limits: LimitsOut
     server_time: str
+    capabilities: CapabilitiesOut
+    mfa_enabled: bool
+    mfa_required: bool
 
 
 class DirectoryOut(Answer):

@@ -7,17 +7,16 @@ from collections.abc import Sequence
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from server import rules
 from server.db.models import Folder, Message, Person, Receipt, ThreadState
 from server.db.types import utcnow
 from server.errors import invalid
 from server.feed.record import touch
 from server.messaging import access
 
-FIXED_FOLDERS = ("inbox", "archive", "trash")
-
 
 def check_folder(db: Session, user: Person, folder: str) -> str:
-    if folder in FIXED_FOLDERS:
+    if folder in rules.THREAD_FOLDERS:
         return folder
     if folder == "sent":
         raise invalid(

@@ -23,13 +23,17 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
 
 CAPABILITIES = {
     "admin": dict(manage_staff=True, manage_clients=True, import_clients=True, reset_mfa=True,
-                  view_audit=True, manage_practice=True),
+                  view_audit=True, manage_practice=True, can_change_status=True),
     "front_office": dict(manage_staff=False, manage_clients=True, import_clients=True,
-                         reset_mfa=False, view_audit=False, manage_practice=False),
+                         reset_mfa=False, view_audit=False, manage_practice=False,
+                         can_change_status=True),
     **{role: dict(manage_staff=False, manage_clients=False, import_clients=False,
-                  reset_mfa=False, view_audit=False, manage_practice=False)
+                  reset_mfa=False, view_audit=False, manage_practice=False,
+                  can_change_status=False)
        for role in ("therapist", "biller", "external_agent", "client")},
 }
+# Everyone may move a thread into the same built-in folders (and their own).
+MOVE_TARGETS = ["inbox", "archive", "trash"]
 
 
 def who(role: str) -> Who:
@@ -50,7 +54,7 @@ def test_manage_person_table(role: str, kind: str, action: str) -> None:
 
 @pytest.mark.parametrize("role", ROLES)
 def test_capabilities_are_the_decisions(role: str) -> None:
-    assert rules.capabilities(who(role)) == CAPABILITIES[role]
+    assert rules.capabilities(who(role)) == {**CAPABILITIES[role], "move_targets": MOVE_TARGETS}
 
 
 @pytest.mark.parametrize("role", ROLES)
