@@ -32,6 +32,8 @@ class EngineBridge(QObject):
     uploadProgress(str local_id, object done, object total)
     syncStopped(str code, str detail): syncing stopped for good (signed out elsewhere…).
     limitsChanged(): the server's limits became known or changed (Session.limits()).
+    capabilitiesChanged(): what the server lets this person do became known or changed
+        (Session.capabilities()).
     """
 
     cacheChanged = Signal(object, object)
@@ -44,6 +46,7 @@ class EngineBridge(QObject):
     uploadProgress = Signal(str, object, object)
     syncStopped = Signal(str, str)
     limitsChanged = Signal()
+    capabilitiesChanged = Signal()
 
     def __init__(self, runner: TaskRunner, notices: Notices, parent: QObject | None = None):
         super().__init__(parent)

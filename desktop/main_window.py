@@ -186,6 +186,8 @@ class MainWindow(FileDropTarget, QMainWindow):
             lambda thread, draft: self.open_composer(thread=thread, draft=draft or None))
         inline_reply.sent.connect(lambda _id: self.session.notices.info.emit(self._sent_notice()))
         bridge.cacheChanged.connect(self.on_bridge_cacheChanged)
+        bridge.capabilitiesChanged.connect(self.on_bridge_capabilitiesChanged)
+        self.on_bridge_capabilitiesChanged()
         bridge.syncStatus.connect(self.status.on_bridge_syncStatus)
         bridge.syncProgress.connect(self.status.on_bridge_syncProgress)
         bridge.cacheRebuilt.connect(
@@ -204,6 +206,10 @@ class MainWindow(FileDropTarget, QMainWindow):
             self.tray.openRequested.connect(self.bring_to_front)
 
     # reacting to the cache -------------------------------------------------------------------
+    @Slot()
+    def on_bridge_capabilitiesChanged(self) -> None:
+        self.folder_model.set_move_targets(self.session.capabilities().get("move_targets") or ())
+
     @Slot(object, object)
     def on_bridge_cacheChanged(self, kinds: frozenset, thread_ids: frozenset) -> None:
         if "people" in kinds or "session" in kinds:

@@ -48,6 +48,7 @@ class Session:
     _people: dict[str, dict] | None = None
 
     _limits: dict | None = None
+    _capabilities: dict | None = None
 
     # what windows ask ------------------------------------------------------------------------
     def limits(self) -> dict:
@@ -63,19 +64,45 @@ class Session:
             self._limits = limits
         return dict(self._limits)
 
+    def capabilities(self) -> dict:
+        """What the server lets this person do (its `capabilities`), as known now: from
+        /session once fetched, else as cached; {} before the first sync has fetched them, so
+        nothing is offered yet. Views ask again on ``bridge.capabilitiesChanged``."""
+        if not self._capabilities:
+            capabilities = dict(self.server_session.get("capabilities") or {})
+            if not capabilities:
+                try:
+                    capabilities = dict(self.cache.capabilities() or {})
+                except Exception:
+                    log.exception("reading the cached capabilities failed")
+            self._capabilities = capabilities
+        return dict(self._capabilities)
+
     def set_server_session(self, answer: dict) -> None:
         self.server_session = dict(answer)
         self._take_limits(answer.get("limits"))
+        self._take_capabilities(answer.get("capabilities"))
 
-    def refresh_limits(self) -> None:
-        """Reads the limits the engine has just cached (off the GUI thread)."""
-        self.runner.run(self.cache.limits, self._take_limits,
+    def refresh_from_cache(self) -> None:
+        """Reads the limits and capabilities the engine has just cached (off the GUI
+        thread)."""
+        self.runner.run(lambda: (self.cache.limits(), self.cache.capabilities()),
+                        self._take_cached,
                         lambda error: log.info("limits not read: %s", error))
+
+    def _take_cached(self, read: tuple[dict, dict]) -> None:
+        self._take_limits(read[0])
+        self._take_capabilities(read[1])
 
     def _take_limits(self, limits: dict | None) -> None:
         if limits and dict(limits) != self._limits:
             self._limits = dict(limits)
             self.bridge.limitsChanged.emit()
+
+    def _take_capabilities(self, capabilities: dict | None) -> None:
+        if capabilities and dict(capabilities) != self._capabilities:
+            self._capabilities = dict(capabilities)
+            self.bridge.capabilitiesChanged.emit()
 
     def people_by_id(self) -> dict[str, dict]:
         if self._people is None:
@@ -179,7 +206,7 @@ def open_session(
         key_in_memory=key_in_memory, key_wrapped=key_wrapped,
     )
     bridge.cacheChanged.connect(
-        lambda kinds, _ids: session.refresh_limits() if "session" in kinds else None)
+        lambda kinds, _ids: session.refresh_from_cache() if "session" in kinds else None)
     if key_in_memory:
         notices.persistent.emit("memory-key", notices.tr(
             "No keyring service: this demo's cache key is kept in memory only"))

@@ -28,8 +28,6 @@ Json = dict[str, Any]
 Listener = Callable[[Any], None]
 DEFAULT_BLOB_CAP = 512 * 1024 * 1024
 PULL_JOIN_SECONDS = 0.3
-#: Threads per bulk command when the server has not said its limit (an older server).
-DEFAULT_BULK_IDS = 1000
 
 
 def _short(text: str, n: int = 60) -> str:
@@ -255,8 +253,10 @@ class SyncEngine:
                 "" if starred is None else ("star" if starred else "unstar")]
         action = ", ".join(w for w in what if w).capitalize()
         # The server takes at most max_bulk_ids threads a request: each chunk is its own
-        # command, with its own idempotency key, so each can be repeated safely alone.
-        size = max(1, int(self.cache.limits().get("max_bulk_ids") or DEFAULT_BULK_IDS))
+        # command, with its own idempotency key, so each can be repeated safely alone. Before
+        # the session has named the limit there is none (no threads are known then either).
+        limit = self.cache.limits().get("max_bulk_ids")
+        size = limit if isinstance(limit, int) and limit > 0 else len(ids)
         chunks = [ids[i:i + size] for i in range(0, len(ids), size)]
         self._enqueue_all("set_state", [
             ({"thread_ids": part, "folder": folder, "unread": unread, "starred": starred},

@@ -66,7 +66,7 @@ class AdminMenu(QObject):
         return action
 
     def _session_read(self, answer: dict) -> None:
-        self.session.server_session = answer
+        self.session.set_server_session(answer)
         self.show_capabilities(capabilities_of(answer))
 
     def show_capabilities(self, capabilities: dict) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from PySide6.QtCore import (
@@ -56,6 +57,14 @@ class FolderModel(QAbstractItemModel):
         self._runner = runner
         self._folders: list[dict] = []
         self._generation = 0
+        self._move_targets: tuple[str, ...] = ()  # none until the server has named them
+
+    def set_move_targets(self, targets: Iterable[str]) -> None:
+        """The built-in folders threads may be moved into, as the session's capabilities say."""
+        self._move_targets = tuple(targets)
+
+    def accepts_threads(self, folder_id: str) -> bool:
+        return accepts_threads(folder_id, self._move_targets)
 
     # loading -------------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -153,7 +162,7 @@ class FolderModel(QAbstractItemModel):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if accepts_threads(self._folders[index.row()]["id"]):
+        if self.accepts_threads(self._folders[index.row()]["id"]):
             flags |= Qt.ItemFlag.ItemIsDropEnabled
         return flags
 
@@ -167,7 +176,7 @@ class FolderModel(QAbstractItemModel):
         return (
             data.hasFormat(THREAD_IDS_MIME)
             and parent.isValid()
-            and accepts_threads(self._folders[parent.row()]["id"])
+            and self.accepts_threads(self._folders[parent.row()]["id"])
         )
 
     def dropMimeData(self, data: QMimeData, action, row, column, parent) -> bool:  # noqa: ANN001

@@ -10,7 +10,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QMenu, QToolBar, QToolButton, QWidget
 
 from desktop.dialogs.confirm import confirm_irreversible
-from desktop.models.roles import ID_ROLE, accepts_threads
+from desktop.models.roles import ID_ROLE
 from desktop.models.thread_list_model import ThreadListModel
 from desktop.resources import icon
 
@@ -94,7 +94,7 @@ class BulkToolBar(QToolBar):
         for row in range(self.folders.rowCount()):
             index = self.folders.index(row, 0)
             target = index.data(ID_ROLE)
-            if not accepts_threads(target):
+            if not self.folders.accepts_threads(target):
                 continue
             action = self.move_menu.addAction(index.data(Qt.ItemDataRole.DecorationRole),
                                               index.data(),

@@ -134,6 +134,7 @@ class ComposerWindow(FileDropTarget, QMainWindow):
         self._autosave.timeout.connect(self.save_draft)
         self.recipients.changed.connect(self.on_content_changed)
         self.subject.textChanged.connect(self.on_content_changed)
+        self.subject.textChanged.connect(self._apply_subject_limit)
         self.body.textChanged.connect(self.on_content_changed)
         self.attachments.changed.connect(self.on_content_changed)
         self.body.filesAdded.connect(self.add_files)
@@ -170,8 +171,17 @@ class ComposerWindow(FileDropTarget, QMainWindow):
     def body_length(self) -> int:
         return document_length(self.body.document())
 
+    def _subject_limit(self) -> int | None:
+        limit = self.session.limits().get("max_subject_chars")
+        return limit if isinstance(limit, int) and limit > 0 else None
+
+    @Slot()
     def _apply_subject_limit(self) -> None:
-        self.subject.setMaxLength(int(self.session.limits().get("max_subject_chars") or 200))
+        """The server's limit once the session knows it, none before. A subject typed longer
+        meanwhile is kept whole (the limit never cuts it) and is shown as a problem."""
+        limit = self._subject_limit()
+        if limit is not None:
+            self.subject.setMaxLength(max(limit, len(self.subject.text())))
 
     @Slot()
     def on_bridge_limitsChanged(self) -> None:
@@ -187,8 +197,12 @@ class ComposerWindow(FileDropTarget, QMainWindow):
                 found.append(self.recipients.pending_problem())
             elif not self.recipients.addresses():
                 found.append(self.tr("Add at least one recipient."))
-            if not self.subject.text().strip():
+            subject, limit = self.subject.text().strip(), self._subject_limit()
+            if not subject:
                 found.append(self.tr("A subject is required."))
+            elif limit is not None and len(subject) > limit:
+                found.append(self.tr("Shorten the subject to %d characters (%d too many).")
+                             % (limit, len(subject) - limit))
         return found + body_problems(self.session.limits(), self.body_length(),
                                      self.attachments)
 

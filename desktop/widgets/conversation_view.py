@@ -3,7 +3,7 @@
 Buttons follow the server's flags: Reply is disabled with the server's reason when the thread
 cannot be answered (with a shortcut to a new message), and so is the reply box under the last
 message; delete and quick note show only where allowed; a client's badge carries the
-active/inactive switch for admin and front office.
+active/inactive switch when the session's `can_change_status` capability allows it.
 """
 
 from __future__ import annotations
@@ -31,8 +31,6 @@ from desktop.widgets.inline_reply import InlineReply
 from desktop.widgets.message_card import MessageCard
 from desktop.widgets.role_badge import RoleBadge
 from desktop.widgets.wrap_row import WrapRow
-
-STATUS_CHANGERS = ("admin", "front_office")
 
 
 class ConversationView(QWidget):
@@ -113,6 +111,7 @@ class ConversationView(QWidget):
         self.empty.setObjectName("hint")
         layout.addWidget(self.empty, 1)
         model.loaded.connect(self.on_model_loaded)
+        session.bridge.capabilitiesChanged.connect(self.on_bridge_capabilitiesChanged)
         self.on_model_loaded("")
 
     # building ----------------------------------------------------------------------------------
@@ -126,7 +125,8 @@ class ConversationView(QWidget):
         self.inline_reply.show_thread(thread if showing else None)
         people = self.session.people_by_id() if showing else {}
         signature = repr((thread, self.model.messages(), sorted(
-            (p.get("id"), p.get("status")) for p in people.values()))) if showing else None
+            (p.get("id"), p.get("status")) for p in people.values()),
+            self._may_change_status())) if showing else None
         if signature == self._shown_signature:
             return  # nothing the user can see changed: keep the widgets (and what they do)
         self._shown_signature = signature
@@ -161,6 +161,15 @@ class ConversationView(QWidget):
         self.messages_layout.addStretch(1)
         self.apply_highlight()
 
+    @Slot()
+    def on_bridge_capabilitiesChanged(self) -> None:
+        """The client rows follow the server's word on who may switch a client's status."""
+        if self.model.thread is not None:
+            self.on_model_loaded(self.model.thread["id"])
+
+    def _may_change_status(self) -> bool:
+        return bool(self.session.capabilities().get("can_change_status"))
+
     def _clear(self) -> None:
         for widget in self.cards + self.client_rows:
             widget.setParent(None)
@@ -170,7 +179,7 @@ class ConversationView(QWidget):
             self.messages_layout.takeAt(0)
 
     def _build_client_rows(self, thread: dict, people: dict[str, dict]) -> None:
-        may_change = self.session.user.get("role") in STATUS_CHANGERS
+        may_change = self._may_change_status()
         for participant in thread.get("participants") or []:
             person = people.get(participant["id"], participant)
             if person.get("kind") != "client":

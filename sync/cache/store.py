@@ -159,6 +159,11 @@ class Cache:
         session = self._meta_json("session")
         return dict(session["limits"]) if session else {}
 
+    def capabilities(self) -> Json:
+        """What the server lets the person signed in do, as its last /session said."""
+        session = self._meta_json("session")
+        return dict(session.get("capabilities") or {}) if session else {}
+
     def practice(self) -> Json:
         session = self._meta_json("session")
         return dict(session["practice"]) if session else {}
