@@ -107,6 +107,7 @@ class GroupOut(Answer):
 class PracticeOut(Answer):
     id: str
     name: str
+    portal_url: str
 
 
 class LimitsOut(Answer):
@@ -115,6 +116,11 @@ class LimitsOut(Answer):
     max_subject_chars: int
     max_pending_upload_bytes: int
     allowed_attachment_types: list[str]
+    max_bulk_ids: int
+    max_json_bytes: int
+    max_body_html_bytes: int
+    max_body_depth: int
+    max_body_elements: int
 
 
 class SignedIn(Answer):
@@ -122,6 +128,7 @@ class SignedIn(Answer):
     expires_at: str
     user: PersonOut
     device_token: str | None
+    mfa_required: bool
 
 
 class CapabilitiesOut(Answer):

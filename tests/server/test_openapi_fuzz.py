@@ -1,9 +1,12 @@
 """The served OpenAPI document, fuzzed by schemathesis against a real loopback server.
 
-Every operation gets generated requests as a staff member and as a client; each answer must
-not be a server error and must match the document: its status code, its content type and
-its body's schema. The run is bounded (a fixed number of examples per operation, a per-example
-deadline) and its seed is printed, so a failure replays with PRACTICE_FUZZ_SEED=<seed>.
+Every operation gets generated requests as a therapist, as a client, as the front office and
+as an administrator (who reach the administration routes' success answers too); each answer
+must not be a server error and must match the document: its status code, its content type
+and its body's schema. Each identity fuzzes its own server, so what one changes (an
+administrator requiring two-step sign-in of staff, say) does not shape another's run. The
+run is bounded (a fixed number of examples per operation, a per-example deadline) and its
+seed is printed, so a failure replays with PRACTICE_FUZZ_SEED=<seed>.
 """
 
 from __future__ import annotations
@@ -32,11 +35,13 @@ CHECKS = [
     checks.response_schema_conformance,
 ]
 MAX_EXAMPLES = int(os.environ.get("PRACTICE_FUZZ_EXAMPLES") or 15)
-# Who the requests are made as: a therapist (staff) and an active client of theirs.
-SIGNED_IN_AS = {"staff": "dr.rivera", "client": "alex"}
+# Who the requests are made as: a therapist (staff), an active client of theirs, the front
+# office (who manages clients) and an administrator.
+SIGNED_IN_AS = {"staff": "dr.rivera", "client": "alex", "front_office": "frontdesk",
+                "admin": "admin"}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def fuzzed_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     live = LiveServer(tmp_path_factory.mktemp("fuzz-data")).start()
     try:
@@ -46,16 +51,22 @@ def fuzzed_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServ
         live.stop()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def tokens(fuzzed_server: LiveServer) -> dict[str, str]:
     return {role: fuzzed_server.token(name) for role, name in SIGNED_IN_AS.items()}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def served_schema(fuzzed_server: LiveServer) -> Any:
     loaded = schemathesis.openapi.from_url(f"{fuzzed_server.api}/openapi.json", timeout=30)
     # Signing out would end the session the rest of the run signs its requests with.
     return loaded.exclude(path_regex=r"/auth/logout$")
+
+
+def explained(failure: BaseException) -> str:
+    """The failure and, for a group (Hypothesis' flaky report), what each member said."""
+    members = getattr(failure, "exceptions", ())
+    return "\n".join([str(failure), *(f"  - {explained(m)}" for m in members)])
 
 
 def fuzz_every_operation(schema: Any, server: LiveServer, token: str) -> list[str]:
@@ -86,7 +97,7 @@ def fuzz_every_operation(schema: Any, server: LiveServer, token: str) -> list[st
         try:
             fuzz()
         except (Exception, BaseExceptionGroup) as failure:
-            failures.append(f"{operation.label}: {failure}")
+            failures.append(f"{operation.label}: {explained(failure)}")
     http.close()
     return failures
 
