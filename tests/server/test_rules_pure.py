@@ -1,8 +1,10 @@
 """The messaging rules of API.md as exhaustive tables over the pure functions of server.rules.
 
-The expected outcome of each case is written from API.md's wording, not from the code: the
-HTTP tables (test_rules_table.py, test_rules_addressing.py) then prove the endpoints and the
-capability flags use these same decisions.
+The expected outcome of each case is data written from API.md's tables and wording, not from
+the code and not as a second copy of its logic, so a wrong rule fails: each case is looked
+up by what it is (who acts, who else is there), never computed. The HTTP tables
+(test_rules_table.py, test_rules_addressing.py) then prove the endpoints and the capability
+flags use these same decisions.
 """
 
 from __future__ import annotations
@@ -38,15 +40,35 @@ def label(p: Who) -> str:
     return ROLE_OF[p.id].replace(" ", "_")
 
 
-def spec_may_add(actor: Who, others: tuple[Who, ...]) -> str | None:
-    """API.md, "who may add a message": None when allowed, else the refusal code."""
+# --- Who may add a message (API.md, "Threads and messages") --------------------------------
+# (the one adding, clients in the thread, whether everyone else is front office or billing)
+# -> the refusal code, or None when allowed. The table of API.md, row by row, and its bullet
+# on inactive clients; a thread of 2+ clients refuses everyone before anything else. (A thread
+# with a client in it always has someone besides the office for its staff.)
+ADD_TABLE: dict[tuple[str, str, str], str | None] = {
+    ("staff", "0", "only office"): None,
+    ("staff", "0", "others too"): None,
+    ("staff", "1", "others too"): None,
+    ("staff", "2+", "others too"): "reply_not_allowed",
+    ("active client", "1", "only office"): None,
+    ("active client", "1", "others too"): None,
+    ("active client", "2+", "others too"): "reply_not_allowed",
+    ("inactive client", "1", "only office"): None,
+    ("inactive client", "1", "others too"): "inactive_client_recipient",
+    ("inactive client", "2+", "others too"): "reply_not_allowed",
+}
+OFFICE = {FRONT_OFFICE.id, BILLER.id}
+
+
+def standing(p: Who) -> str:
+    return "staff" if p.kind == "staff" else f"{p.status} client"
+
+
+def add_row(actor: Who, others: tuple[Who, ...]) -> tuple[str, str, str]:
+    """Which row of ADD_TABLE a case falls in (a description of the case, no rule)."""
     clients = sum(p.kind == "client" for p in (actor, *others))
-    if clients >= 2:
-        return "reply_not_allowed"
-    only_office = all(o.kind == "staff" and o.role in ("front_office", "biller") for o in others)
-    if actor.kind == "client" and actor.status == "inactive" and not only_office:
-        return "inactive_client_recipient"
-    return None
+    office = "only office" if {o.id for o in others} <= OFFICE else "others too"
+    return standing(actor), str(clients) if clients < 2 else "2+", office
 
 
 ADD_CASES = [
@@ -64,7 +86,7 @@ ADD_CASES = [
 )
 def test_may_add_message_every_composition(actor: Who, others: tuple[Who, ...]) -> None:
     decision = rules.may_add_message(actor, [actor, *others])
-    expected = spec_may_add(actor, others)
+    expected = ADD_TABLE[add_row(actor, others)]
     assert decision.allowed is (expected is None)
     assert decision.code == expected
     # reply_blocked_reason is a sentence exactly when can_reply is false
@@ -73,24 +95,80 @@ def test_may_add_message_every_composition(actor: Who, others: tuple[Who, ...]) 
         assert len(decision.reason) > 20
 
 
-def spec_may_address(
-    actor: Who, recipients: tuple[Who, ...], directory: set[str], groups: bool
-) -> str | None:
-    if not recipients:
-        return "no_recipients"
+def test_every_row_of_the_add_table_is_tried() -> None:
+    assert {add_row(actor, others) for actor, others in ADD_CASES} == set(ADD_TABLE)
+
+
+# --- Who a client may start a thread with (API.md, "Addresses", "Directory", "Threads") -----
+# The recipients, by what each is to the client: T its own therapist, O front office or
+# billing (both in its directory), S any other staff (not in it), C another client.
+# Refusals in the order API.md gives: no recipient at all; the inactive rule (checked before
+# the directory rule); no client to a client; only the staff the directory shows.
+ACTIVE_CLIENT_TO: dict[str, str | None] = {
+    "": "no_recipients",
+    "T": None,
+    "O": None,
+    "S": "recipient_not_allowed",
+    "C": "client_cannot_message_client",
+    "TO": None,
+    "TS": "recipient_not_allowed",
+    "TC": "client_cannot_message_client",
+    "OS": "recipient_not_allowed",
+    "OC": "client_cannot_message_client",
+    "SC": "client_cannot_message_client",
+    "TOS": "recipient_not_allowed",
+    "TOC": "client_cannot_message_client",
+    "TSC": "client_cannot_message_client",
+    "OSC": "client_cannot_message_client",
+    "TOSC": "client_cannot_message_client",
+}
+INACTIVE_CLIENT_TO: dict[str, str | None] = {
+    "": "no_recipients",
+    "T": "inactive_client_recipient",
+    "O": None,
+    "S": "inactive_client_recipient",
+    "C": "inactive_client_recipient",
+    "TO": "inactive_client_recipient",
+    "TS": "inactive_client_recipient",
+    "TC": "inactive_client_recipient",
+    "OS": "inactive_client_recipient",
+    "OC": "inactive_client_recipient",
+    "SC": "inactive_client_recipient",
+    "TOS": "inactive_client_recipient",
+    "TOC": "inactive_client_recipient",
+    "TSC": "inactive_client_recipient",
+    "OSC": "inactive_client_recipient",
+    "TOSC": "inactive_client_recipient",
+}
+# Only staff may address groups: a client naming one is refused whoever it expands to.
+CLIENT_VIA_GROUP_TO: dict[str, str | None] = {
+    "": "no_recipients",
+    **{kinds: "recipient_not_allowed" for kinds in ACTIVE_CLIENT_TO if kinds},
+}
+# Staff may write to anyone of their practice, groups included.
+STAFF_TO: dict[str, str | None] = {"": "no_recipients", "someone": None}
+
+
+def what_they_are(actor: Who, recipients: tuple[Who, ...]) -> str:
+    """The key of a case in the tables above (a description of the case, no rule)."""
     if actor.kind == "staff":
-        return None
+        return "someone" if recipients else ""
+    kinds = {
+        "C" if r.kind == "client"
+        else "T" if r.id == THERAPIST.id
+        else "O" if r.id in OFFICE
+        else "S"
+        for r in recipients
+    }
+    return "".join(k for k in "TOSC" if k in kinds)
+
+
+def address_table(actor: Who, groups: bool) -> dict[str, str | None]:
+    if actor.kind == "staff":
+        return STAFF_TO
     if groups:
-        return "recipient_not_allowed"
-    if actor.status == "inactive" and not all(
-        r.kind == "staff" and r.role in ("front_office", "biller") for r in recipients
-    ):
-        return "inactive_client_recipient"
-    if any(r.kind == "client" for r in recipients):
-        return "client_cannot_message_client"
-    if any(r.id not in directory for r in recipients):
-        return "recipient_not_allowed"
-    return None
+        return CLIENT_VIA_GROUP_TO
+    return INACTIVE_CLIENT_TO if actor.status == "inactive" else ACTIVE_CLIENT_TO
 
 
 # A client's directory: its own therapist, the front office and billing (API.md, Directory).
@@ -100,7 +178,7 @@ ADDRESS_CASES = [
     for actor in EVERYONE
     for recipients in subsets([p for p in EVERYONE if p.id != actor.id])
     for groups in (False, True)
-    if len(recipients) <= 3
+    if len(recipients) <= 4
 ]
 
 
@@ -117,8 +195,14 @@ def test_may_address_every_recipient_set(
 ) -> None:
     directory = CLIENT_DIRECTORY if actor.kind == "client" else set()
     decision = rules.may_address(actor, list(recipients), directory, groups)
-    assert decision.code == spec_may_address(actor, recipients, directory, groups)
+    assert decision.code == address_table(actor, groups)[what_they_are(actor, recipients)]
     assert decision.allowed is (decision.code is None)
+
+
+def test_every_row_of_the_address_tables_is_tried() -> None:
+    tried = {(id(address_table(a, g)), what_they_are(a, rs)) for a, rs, g in ADDRESS_CASES}
+    for table in (ACTIVE_CLIENT_TO, INACTIVE_CLIENT_TO, CLIENT_VIA_GROUP_TO, STAFF_TO):
+        assert {(id(table), key) for key in table} <= tried
 
 
 @pytest.mark.parametrize(
@@ -158,9 +242,17 @@ def test_may_address_named_cases(actor: Who, recipients: list[Who], code: str | 
     assert rules.may_address(actor, recipients, directory).code == code
 
 
-DELETE_CASES = [
-    (actor, own, clients) for actor in EVERYONE for own in (True, False) for clients in (0, 1, 2, 3)
-]
+# --- Permanent delete (API.md): staff, of their own message or thread, with a client in it --
+# (their own?, clients in the thread) -> allowed; everything refused is `delete_not_allowed`.
+STAFF_DELETE: dict[tuple[bool, int], bool] = {
+    (True, 0): False, (True, 1): True, (True, 2): True, (True, 3): True,
+    (False, 0): False, (False, 1): False, (False, 2): False, (False, 3): False,
+}
+CLIENT_DELETE: dict[tuple[bool, int], bool] = {
+    (True, 0): False, (True, 1): False, (True, 2): False, (True, 3): False,
+    (False, 0): False, (False, 1): False, (False, 2): False, (False, 3): False,
+}
+DELETE_CASES = [(actor, own, clients) for actor in EVERYONE for own, clients in STAFF_DELETE]
 
 
 @pytest.mark.parametrize(
@@ -170,7 +262,7 @@ DELETE_CASES = [
 )
 def test_permanent_delete(actor: Who, own: bool, clients: int) -> None:
     author = actor.id if own else "someone-else"
-    allowed = actor.kind == "staff" and own and clients >= 1
+    allowed = (STAFF_DELETE if actor.kind == "staff" else CLIENT_DELETE)[(own, clients)]
     for decision in (
         rules.may_delete_message(actor, author, clients),
         rules.may_delete_thread(actor, author, clients),
@@ -179,12 +271,14 @@ def test_permanent_delete(actor: Who, own: bool, clients: int) -> None:
         assert decision.code == (None if allowed else "delete_not_allowed")
 
 
-NOTE_CASES = [
-    (actor, inside, clients)
-    for actor in EVERYONE
-    for inside in (True, False)
-    for clients in (0, 1, 2, 3)
-]
+# --- Quick note (API.md): a therapist in the thread, with exactly one client in it -----------
+# (in the thread?, clients in it) -> allowed; refusals are `quick_note_not_allowed`.
+THERAPIST_NOTE: dict[tuple[bool, int], bool] = {
+    (True, 0): False, (True, 1): True, (True, 2): False, (True, 3): False,
+    (False, 0): False, (False, 1): False, (False, 2): False, (False, 3): False,
+}
+NOBODY_ELSE_NOTES: dict[tuple[bool, int], bool] = dict.fromkeys(THERAPIST_NOTE, False)
+NOTE_CASES = [(actor, inside, clients) for actor in EVERYONE for inside, clients in THERAPIST_NOTE]
 
 
 @pytest.mark.parametrize(
@@ -195,33 +289,57 @@ NOTE_CASES = [
 def test_quick_note(actor: Who, inside: bool, clients: int) -> None:
     participants = [actor.id, "x"] if inside else ["x", "y"]
     decision = rules.may_quick_note(actor, participants, clients)
-    allowed = actor.role == "therapist" and inside and clients == 1
+    allowed = (THERAPIST_NOTE if actor.role == "therapist" else NOBODY_ELSE_NOTES)[
+        (inside, clients)]
     assert decision.allowed is allowed
     assert decision.code == (None if allowed else "quick_note_not_allowed")
 
 
+# --- Rules of the role alone, one row per role (API.md: Client status, Audit log, Addresses,
+# Quick note's notes, receipts and the participants a client sees) ---------------------------
+# role -> (changes a client's status, reads the audit log, addresses groups, reads every note
+# of a client assigned to them, reads every note of a client not assigned to them, sees
+# receipts of what they sent, sees every participant of a thread)
+BY_ROLE: dict[str, tuple[bool, bool, bool, bool, bool, bool, bool]] = {
+    "therapist": (False, False, True, True, False, True, True),
+    "front_office": (True, False, True, False, False, True, True),
+    "biller": (False, False, True, False, False, True, True),
+    "admin": (True, True, True, True, True, True, True),
+    "external_agent": (False, False, True, False, False, True, True),
+    "active client": (False, False, False, False, False, False, False),
+    "inactive client": (False, False, False, False, False, False, False),
+}
+
+
+def test_every_role_has_its_row() -> None:
+    assert set(BY_ROLE) == set(ROLE_OF.values())
+
+
 @pytest.mark.parametrize("actor", EVERYONE, ids=label)
 def test_role_only_rules(actor: Who) -> None:
+    changes_status, reads_audit, groups, *_ = BY_ROLE[ROLE_OF[actor.id]]
     status = rules.may_change_client_status(actor)
-    assert status.allowed is (actor.role in ("admin", "front_office"))
+    assert status.allowed is changes_status
     audit = rules.may_read_audit(actor)
-    assert audit.allowed is (actor.role == "admin")
+    assert audit.allowed is reads_audit
     for decision in (status, audit):
         assert decision.code == (None if decision.allowed else "forbidden")
-    assert rules.may_address_groups(actor) is (actor.kind == "staff")
+    assert rules.may_address_groups(actor) is groups
 
 
 @pytest.mark.parametrize("actor", EVERYONE, ids=label)
 def test_all_chart_notes_only_for_assigned_therapists_and_admins(actor: Who) -> None:
-    assert rules.may_read_all_notes(actor, {actor.id}) is (actor.role in ("admin", "therapist"))
-    assert rules.may_read_all_notes(actor, {"someone-else"}) is (actor.role == "admin")
+    _, _, _, assigned, unassigned, _, _ = BY_ROLE[ROLE_OF[actor.id]]
+    assert rules.may_read_all_notes(actor, {actor.id}) is assigned
+    assert rules.may_read_all_notes(actor, {"someone-else"}) is unassigned
 
 
 @pytest.mark.parametrize("viewer", EVERYONE, ids=label)
 def test_visible_participants_hide_other_clients(viewer: Who) -> None:
+    *_, sees_everyone = BY_ROLE[ROLE_OF[viewer.id]]
     people = [*EVERYONE]
     seen = {p.id for p in rules.visible_participants(viewer, people)}
-    if viewer.kind == "staff":
+    if sees_everyone:
         assert seen == {p.id for p in people}
     else:
         assert seen == {p.id for p in STAFF} | {viewer.id}
@@ -229,7 +347,8 @@ def test_visible_participants_hide_other_clients(viewer: Who) -> None:
 
 @pytest.mark.parametrize("viewer", EVERYONE, ids=label)
 def test_only_the_staff_sender_sees_receipts(viewer: Who) -> None:
-    assert rules.sees_receipts(viewer, viewer.id) is (viewer.kind == "staff")
+    *_, receipts, _ = BY_ROLE[ROLE_OF[viewer.id]]
+    assert rules.sees_receipts(viewer, viewer.id) is receipts
     assert rules.sees_receipts(viewer, "someone-else") is False
 
 
