@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,13 +56,7 @@ class Session:
         """The server's limits as known now: from /session once fetched, else as cached; {}
         before the first sync has fetched them. Editors ask again on ``bridge.limitsChanged``."""
         if not self._limits:
-            limits = dict(self.server_session.get("limits") or {})
-            if not limits:
-                try:
-                    limits = dict(self.cache.limits() or {})
-                except Exception:
-                    log.exception("reading the cached limits failed")
-            self._limits = limits
+            self._limits = self._known("limits", self.cache.limits)
         return dict(self._limits)
 
     def capabilities(self) -> dict:
@@ -69,14 +64,17 @@ class Session:
         /session once fetched, else as cached; {} before the first sync has fetched them, so
         nothing is offered yet. Views ask again on ``bridge.capabilitiesChanged``."""
         if not self._capabilities:
-            capabilities = dict(self.server_session.get("capabilities") or {})
-            if not capabilities:
-                try:
-                    capabilities = dict(self.cache.capabilities() or {})
-                except Exception:
-                    log.exception("reading the cached capabilities failed")
-            self._capabilities = capabilities
+            self._capabilities = self._known("capabilities", self.cache.capabilities)
         return dict(self._capabilities)
+
+    def _known(self, key: str, cached: Callable[[], dict]) -> dict:
+        known = dict(self.server_session.get(key) or {})
+        if not known:
+            try:
+                known = dict(cached() or {})
+            except Exception:
+                log.exception("reading the cached %s failed", key)
+        return known
 
     def set_server_session(self, answer: dict) -> None:
         self.server_session = dict(answer)

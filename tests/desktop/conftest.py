@@ -86,9 +86,10 @@ def open_inbox(qtbot: Any, live_server: LiveServer, tmp_path: Path,
     opened: list[Inbox] = []
 
     def open_one(username: str = "dr.rivera", tray: Any = None,
-                 session_fetched: bool = True) -> Inbox:
+                 session_fetched: bool = True, sync: bool = True) -> Inbox:
         """`session_fetched=False`: the window opens before /session has answered, as on a
-        first sign-in, and learns the limits only from the engine's first sync."""
+        first sign-in, and learns the limits only from the engine's first sync or its own
+        ask. `sync=False`: the engine is not started (nor waited for)."""
         runner = TaskRunner()
         notices = Notices()
         api = ApiClient(live_server.url)
@@ -105,8 +106,9 @@ def open_inbox(qtbot: Any, live_server: LiveServer, tmp_path: Path,
         window.show()
         inbox = Inbox(session, window, runner)
         opened.append(inbox)
-        session.bridge.start()
-        qtbot.waitUntil(lambda: inbox.synced, timeout=SYNC_TIMEOUT_MS)
+        if sync:
+            session.bridge.start()
+            qtbot.waitUntil(lambda: inbox.synced, timeout=SYNC_TIMEOUT_MS)
         return inbox
 
     yield open_one

@@ -4,22 +4,14 @@ own folders), and the subject's length limit is the server's, once known."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
 from desktop.main_window import MainWindow
-from desktop.notices import Notices
-from desktop.session import Session, open_session
-from desktop.settings import AppSettings
-from desktop.tasks import TaskRunner
+from desktop.session import Session
 from sync.admin_api import AdminApi
-from sync.api import ApiClient
-from tests.desktop.conftest import PASSWORD
 from tests.desktop.people import Person
 from tests.desktop.test_conversation import open_thread
 from tests.support.live_server import LiveServer
@@ -27,32 +19,11 @@ from tests.support.live_server import LiveServer
 RESTART_MS = 60_000
 
 
-@pytest.fixture
-def unsynced(qtbot: Any, live_server: LiveServer, tmp_path: Path,
-             app_settings: AppSettings) -> Iterator[Callable[[str], tuple[Session, MainWindow]]]:
+def unsynced(open_inbox: Any, username: str) -> tuple[Session, MainWindow]:
     """A window signed in over HTTP whose engine has not started: the session knows nothing
     of the server's /session yet, as on a first sign-in before it has answered."""
-    opened: list[tuple[Session, MainWindow, TaskRunner]] = []
-
-    def open_one(username: str) -> tuple[Session, MainWindow]:
-        runner = TaskRunner()
-        api = ApiClient(live_server.url)
-        answer = api.login(username, PASSWORD)
-        session = open_session(
-            server_url=live_server.url, username=username, api=api, user=answer["user"],
-            data_root=tmp_path / f"unsynced-{username}", settings=app_settings, runner=runner,
-            notices=Notices())
-        window = MainWindow(session, None)
-        qtbot.addWidget(window)
-        window.show()
-        opened.append((session, window, runner))
-        return session, window
-
-    yield open_one
-    for session, window, runner in opened:
-        window.quit_now()
-        session.close()
-        runner.shutdown()
+    inbox = open_inbox(username, session_fetched=False, sync=False)
+    return inbox.session, inbox.window
 
 
 def status_switch(window: MainWindow) -> QPushButton | None:
@@ -93,8 +64,8 @@ def drop_targets(window: MainWindow) -> list[str]:
 
 
 def test_moves_go_only_where_the_server_says_once_it_has_said(
-        qtbot: Any, unsynced: Any, live_server: LiveServer) -> None:
-    session, window = unsynced("dr.rivera")
+        qtbot: Any, open_inbox: Any, live_server: LiveServer) -> None:
+    session, window = unsynced(open_inbox, "dr.rivera")
     model = window.folder_model
     assert session.capabilities() == {}, "the window's own ask of /session is under way"
     assert not model.accepts_threads("inbox") and not model.accepts_threads("archive")
@@ -126,8 +97,8 @@ def test_the_move_menu_lists_the_servers_folders_and_ones_own(
 
 
 def test_a_subject_typed_before_the_limit_is_known_is_kept_whole(
-        qtbot: Any, unsynced: Any, live_server: LiveServer) -> None:
-    session, window = unsynced("dr.rivera")
+        qtbot: Any, open_inbox: Any, live_server: LiveServer) -> None:
+    session, window = unsynced(open_inbox, "dr.rivera")
     composer = window.open_composer()
     qtbot.addWidget(composer)
     assert session.limits() == {}, "the window's own ask of /session is under way"

@@ -6,17 +6,10 @@ from __future__ import annotations
 import pytest
 
 from server import rules
-from server.rules import Who
+from tests.server.test_admin_access import ACTORS
+from tests.server.test_rules_admin import who
 from tests.support.api_client import Api, assert_problem
 
-ACTORS = {
-    "admin": "admin",
-    "therapist": "dr.rivera",
-    "front_office": "frontdesk",
-    "biller": "billing",
-    "external_agent": "agent.kim",
-    "client": "alex",
-}
 # API.md: "PATCH /clients/{id} {status}: admin, front_office".
 CHANGES_STATUS = {"admin": True, "front_office": True, "therapist": False, "biller": False,
                   "external_agent": False, "client": False}
@@ -24,12 +17,6 @@ CHANGES_STATUS = {"admin": True, "front_office": True, "therapist": False, "bill
 REFUSED = {"client": (404, "not_found")}
 # API.md: a thread may be moved into inbox, archive, trash or one's own folder (not sent).
 MOVE_TARGETS = ["inbox", "archive", "trash"]
-
-
-def who(role: str) -> Who:
-    if role == "client":
-        return Who(id="c", kind="client", status="active")
-    return Who(id="s", kind="staff", role=role)
 
 
 @pytest.mark.parametrize("role", sorted(ACTORS))
