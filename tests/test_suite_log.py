@@ -40,3 +40,9 @@ def test_every_server_of_the_run_is_heard(live_server: LiveServer,
         <= suite_log.texts
     logging.getLogger("server.anything").info("a line of the server 77aa")
     assert "a line of the server 77aa" in suite_log.path.read_text(encoding="utf-8")
+
+
+def test_a_run_that_logged_nothing_has_no_leaks(tmp_path: Path) -> None:
+    handler = SuiteLog(tmp_path / "never-written.log")
+    handler.remember("A subject nobody logged, 1f3e")
+    assert handler.leaks() == []

@@ -65,6 +65,8 @@ class SuiteLog(logging.Handler):
             for text in self.texts:
                 by_start.setdefault(text[:MIN_TEXT_CHARS], []).append(text)
         found: list[tuple[str, str]] = []
+        if not self.path.exists():
+            return found  # nothing was logged
         with self.path.open(encoding="utf-8") as log:
             for line in log:
                 plain = " ".join(html.unescape(line).split())
