@@ -77,7 +77,7 @@ def sign_in_error_text(error: BaseException, server_url: str = "") -> str:
     if isinstance(error, TlsError):
         return certificate_error_text(error, server_url)
     if isinstance(error, NetworkError):
-        if "did not answer in time" in error.reason:
+        if error.timed_out:
             return _tr("The server did not answer in time. Check your connection and try again.")
         return _tr("The server cannot be reached. Check the address and your network "
                    "connection.")
