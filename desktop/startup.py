@@ -19,7 +19,8 @@ from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QApplication, QDialog
 
 from desktop.dialogs.previous_password import PreviousPasswordDialog
-from desktop.dialogs.sign_in import SignInDialog, certificate_error_text
+from desktop.dialogs.sign_in import SignInDialog
+from desktop.error_text import certificate_error_text
 from desktop.main_window import MainWindow
 from desktop.notices import Notices
 from desktop.server_trust import verify_setting

@@ -16,7 +16,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from desktop.admin.labels import admin_error_text
+from desktop.error_text import admin_error_text
 from desktop.models.roles import ID_ROLE, RECORD_ROLE
 from desktop.tasks import Latest, TaskRunner
 

@@ -9,10 +9,11 @@ from typing import Any
 import pyotp
 import pytest
 
-from desktop.dialogs.sign_in import SignInDialog, sign_in_error_text
+from desktop.dialogs.sign_in import SignInDialog
+from desktop.error_text import sign_in_error_text
+from desktop.tasks import TaskRunner
 from sync.api import ApiClient
 from sync.errors import NetworkError
-from desktop.tasks import TaskRunner
 from tests.desktop.conftest import PASSWORD
 from tests.desktop.tls_peer import UntrustedTlsServer
 from tests.support.live_server import LiveServer
