@@ -62,25 +62,35 @@ def main(argv: list[str] | None = None) -> int:
         from desktop.self_test import run_self_test
 
         return run_self_test(args.self_test or None)
-    if (args.demo_user != "dr.rivera" or args.demo_activity) and not args.demo:
-        print("practice-inbox: --as and --demo-activity go with --demo.", file=sys.stderr)
-        return 2
-    if args.demo and args.demo_user not in DEMO_STAFF:
-        print(f"practice-inbox: {args.demo_user!r} is not a demo staff member; choose one of "
-              f"{', '.join(DEMO_STAFF)}.", file=sys.stderr)
+    problem = _argument_problem(args)
+    if problem:
+        print(f"practice-inbox: {problem}", file=sys.stderr)
         return 2
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     from desktop.logs import log_to_file
 
     log_to_file()
+    return _run_inbox(args)
 
+
+def _argument_problem(args: argparse.Namespace) -> str | None:
+    """What is wrong with options that only make sense together, in a sentence."""
+    if (args.demo_user != "dr.rivera" or args.demo_activity) and not args.demo:
+        return "--as and --demo-activity go with --demo."
+    if args.demo and args.demo_user not in DEMO_STAFF:
+        return (f"{args.demo_user!r} is not a demo staff member; choose one of "
+                f"{', '.join(DEMO_STAFF)}.")
+    return None
+
+
+def _run_inbox(args: argparse.Namespace) -> int:
+    """The application until it quits (with the demo's server and activity when asked)."""
     from PySide6.QtCore import QSettings, QTimer
 
     from desktop.settings import AppSettings
     from desktop.startup import Startup
 
     app = make_application()
-
     demo = activity = None
     data_root = args.data_dir
     if args.demo:

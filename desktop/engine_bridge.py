@@ -13,6 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from desktop.error_text import describe_error
 from desktop.notices import Notices
 from desktop.tasks import TaskRunner
 
@@ -130,5 +131,3 @@ class EngineBridge(QObject):
         self.notices.error.emit(detail or self.tr("The server refused this change (%s).") % code)
 
 
-def describe_error(error: BaseException) -> str:
-    return getattr(error, "detail", None) or getattr(error, "reason", None) or str(error)

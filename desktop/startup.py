@@ -19,7 +19,8 @@ from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QApplication, QDialog
 
 from desktop.dialogs.previous_password import PreviousPasswordDialog
-from desktop.dialogs.sign_in import SignInDialog, certificate_error_text
+from desktop.dialogs.sign_in import SignInDialog
+from desktop.error_text import certificate_error_text
 from desktop.main_window import MainWindow
 from desktop.notices import Notices
 from desktop.server_trust import verify_setting
@@ -147,37 +148,53 @@ class Startup(QObject):
         return SignedIn(self.demo.url, self.demo_user, api, answer["user"], DEMO_PASSWORD)
 
     def _sign_in(self) -> SignedIn | None:
+        """The saved session when the server still takes it, else the sign-in dialog."""
+        resumed = self._resume_saved_session()
+        if isinstance(resumed, SignedIn):
+            return resumed
+        return self._ask_to_sign_in(*resumed)
+
+    def _resume_saved_session(self) -> SignedIn | tuple[str | None, bool]:
+        """Signed in with the token the keyring kept (offline too: the cached user), or why
+        not: (a certificate problem to show in the dialog, whether the keyring works)."""
         from sync.api import ApiClient
         from sync.errors import ApiError, NetworkError, TlsError
-        from sync.keys import KeyringUnavailable, load_token, save_token
+        from sync.keys import KeyringUnavailable, load_token
 
         server_url = self.settings.get("account/server_url")
         username = self.settings.get("account/username")
-        certificate_problem: str | None = None
-        keyring = True
-        if server_url and username:
-            account = account_name(server_url, username)
-            try:
-                token = load_token(account)
-            except KeyringUnavailable:
-                token, keyring = None, False
-            if token:
-                api = ApiClient(server_url, token, verify=verify_setting(self.settings))
-                try:
-                    answer = self.runner.wait_for(api.session)
-                    user = answer["user"]
-                    if _mfa_set_up_if_required(api, self.runner, answer):
-                        return SignedIn(server_url, username, api, user)
-                except TlsError as error:
-                    # Never carried on unverified: the person sees why and may choose a CA.
-                    api.close()
-                    certificate_problem = certificate_error_text(error, server_url)
-                except NetworkError:
-                    user = _cached_user(self.data_root, account) or {"username": username}
-                    return SignedIn(server_url, username, api, user)
-                except ApiError:
-                    api.close()  # token expired or revoked: sign in again
-        dialog = SignInDialog(self.runner, server_url, username,
+        if not (server_url and username):
+            return None, True
+        account = account_name(server_url, username)
+        try:
+            token = load_token(account)
+        except KeyringUnavailable:
+            return None, False
+        if not token:
+            return None, True
+        api = ApiClient(server_url, token, verify=verify_setting(self.settings))
+        try:
+            answer = self.runner.wait_for(api.session)
+            if _mfa_set_up_if_required(api, self.runner, answer):
+                return SignedIn(server_url, username, api, answer["user"])
+        except TlsError as error:
+            # Never carried on unverified: the person sees why and may choose a CA.
+            api.close()
+            return certificate_error_text(error, server_url), True
+        except NetworkError:
+            user = _cached_user(self.data_root, account) or {"username": username}
+            return SignedIn(server_url, username, api, user)
+        except ApiError:
+            api.close()  # token expired or revoked: sign in again
+        return None, True
+
+    def _ask_to_sign_in(self, certificate_problem: str | None, keyring: bool
+                        ) -> SignedIn | None:
+        """The sign-in dialog; what it was given is remembered for the next start."""
+        from sync.keys import KeyringUnavailable, save_token
+
+        dialog = SignInDialog(self.runner, self.settings.get("account/server_url"),
+                              self.settings.get("account/username"),
                               ca_file=self.settings.get("account/ca_file"))
         if certificate_problem:
             dialog.show_error(certificate_problem)

@@ -1,8 +1,10 @@
-"""The one way the GUI runs work off its thread: ``run_task(fn, on_done, on_error)``.
+"""The one way the GUI runs work off its thread: ``TaskRunner.run(fn, on_done, on_error)``.
 
-Reads run on a small pool; writes (engine commands) run in order on one worker, so two
-commands never race. The result or the exception comes back on the GUI thread. Workers never
-touch widgets.
+Reads run on a small pool; writes (``serial=True``: engine commands) run in the order they
+were queued on one worker, so two commands never race. The result or the exception comes
+back on the GUI thread, and is dropped when the callback belongs to a widget deleted
+meanwhile. Workers never touch widgets. ``Latest`` drops the answers to questions that a
+newer one replaced (the folder clicked before the last, the search typed before the last).
 """
 
 from __future__ import annotations
@@ -20,6 +22,44 @@ log = logging.getLogger(__name__)
 
 Done = Callable[[Any], None]
 Failed = Callable[[BaseException], None]
+
+
+class Latest:
+    """Only the newest question's answer is wanted: each ``ask()`` gives a ticket and makes
+    every earlier ticket stale; ``drop()`` makes them all stale (nothing is wanted now)."""
+
+    def __init__(self) -> None:
+        self._asked = 0
+
+    def ask(self) -> Ticket:
+        self._asked += 1
+        return Ticket(self, self._asked)
+
+    def drop(self) -> None:
+        self._asked += 1
+
+
+class Ticket:
+    """One question asked of a ``Latest``."""
+
+    def __init__(self, latest: Latest, number: int) -> None:
+        self._latest = latest
+        self._number = number
+
+    @property
+    def current(self) -> bool:
+        """False once a newer question was asked (safe to read from a worker too)."""
+        return self._latest._asked == self._number
+
+    def then(self, callback: Callable[..., None]) -> Callable[..., None]:
+        """``callback``, called only while this ticket is current (and, as any callback of
+        ``TaskRunner.run``, not once its widget is deleted)."""
+        def if_current(*args: Any) -> None:
+            if self.current:
+                callback(*args)
+
+        if_current.owner = getattr(callback, "__self__", None)  # type: ignore[attr-defined]
+        return if_current
 
 
 class TaskRunner(QObject):
@@ -128,5 +168,5 @@ class TaskRunner(QObject):
 
 def _alive(callback: Callable) -> bool:
     """False when the callback belongs to a widget that has been deleted meanwhile."""
-    owner = getattr(callback, "__self__", None)
+    owner = getattr(callback, "__self__", None) or getattr(callback, "owner", None)
     return not isinstance(owner, QObject) or shiboken6.isValid(owner)

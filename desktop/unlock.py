@@ -13,7 +13,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
 from PySide6.QtCore import QObject, Signal
 
-from desktop.dialogs.sign_in import sign_in_error_text
+from desktop.error_text import sign_in_error_text
 from sync.api import ApiClient
 from sync.errors import ApiError, NetworkError
 

@@ -198,7 +198,7 @@ class ApiClient:
         except requests.exceptions.SSLError as exc:
             raise tls_error(exc) from exc
         except requests.exceptions.Timeout as exc:
-            raise NetworkError("The server did not answer in time.") from exc
+            raise NetworkError("The server did not answer in time.", timed_out=True) from exc
         except (
             requests.exceptions.ConnectionError,
             requests.exceptions.ChunkedEncodingError,

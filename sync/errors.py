@@ -28,11 +28,13 @@ class ApiError(Exception):
 
 
 class NetworkError(Exception):
-    """The server could not be reached or did not answer in time; the request may be retried."""
+    """The server could not be reached or did not answer in time; the request may be retried.
+    `timed_out`: it was reached, or may have been, but did not answer in time."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, timed_out: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.timed_out = timed_out
 
 
 class TlsError(NetworkError):

@@ -14,6 +14,8 @@ from sync.memory_keyring import MemoryKeyring
 from tests.support.browser import browser  # noqa: F401  (one chromium for every folder)
 from tests.support.live_server import LiveServer
 from tests.support.qt_libraries import qt_problem, require_qt
+from tests.support.suite_log import SuiteLog
+from tests.support.suite_log import install as hear_the_suite_log
 from tests.support.system_tools import tools_required
 
 
@@ -31,6 +33,25 @@ def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginMa
 def pytest_configure(config: pytest.Config) -> None:
     if qt_problem():
         config.addinivalue_line("markers", "qt_log_ignore: pytest-qt's (left out: no Qt here)")
+    config.stash[SUITE_LOG] = hear_the_suite_log()
+
+
+SUITE_LOG = pytest.StashKey[SuiteLog]()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """The run fails if any server's log holds a subject or message text it stored."""
+    handler = session.config.stash.get(SUITE_LOG, None)
+    if handler is None:
+        return
+    leaks = handler.leaks()
+    if leaks:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        write = reporter.write_line if reporter else print
+        write(f"FAILED: the server log holds {len(leaks)} line(s) of what people wrote:")
+        for text, line in leaks[:20]:
+            write(f"  {text!r} in: {line[:300]}")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 class _NeedsQt(pytest.Module):

@@ -13,8 +13,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.admin.labels import admin_error_text
 from desktop.admin.two_step import TwoStepPanel
+from desktop.error_text import admin_error_text
 from desktop.tasks import TaskRunner
 from sync.admin_api import AdminApi
 from sync.errors import ApiError

@@ -20,10 +20,11 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.admin.audit_model import AuditModel
-from desktop.admin.labels import AUDIT_ACTIONS, admin_error_text, count_text
+from desktop.admin.labels import AUDIT_ACTIONS, count_text
 from desktop.admin.person_picker import PersonPicker
 from desktop.admin.record_table import record_table
 from desktop.display import file_size
+from desktop.error_text import admin_error_text
 from desktop.tasks import TaskRunner
 from sync.admin_api import AdminApi
 

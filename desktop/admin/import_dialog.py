@@ -27,7 +27,7 @@ from desktop.admin.import_preview import (
     check_file,
     error_line_text,
 )
-from desktop.admin.labels import admin_error_text
+from desktop.error_text import admin_error_text
 from desktop.tasks import TaskRunner
 from sync.admin_api import AdminApi
 

@@ -1,5 +1,5 @@
-"""The words the administration windows show: audit actions, a person's standing, and one
-sentence for any failed admin call."""
+"""The words the administration windows show: audit actions, a person's standing, counts
+and the red line under a form (what failed is said by desktop.error_text)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QLabel
 
 from desktop.display import long_time
-from sync.errors import ApiError, NetworkError, ProtocolError
 
 
 def _tr(text: str) -> str:
@@ -66,22 +65,6 @@ def invite_text(person: dict) -> str:
     if person.get("password_set"):
         return _tr("Has set a password.")
     return _tr("No invite sent yet.")
-
-
-def admin_error_text(error: BaseException) -> str:
-    """A sentence for the user for a failed administration call."""
-    if isinstance(error, ApiError):
-        if error.code == "forbidden":
-            return _tr("Your role may not do this. %s") % error.detail
-        return error.detail
-    if isinstance(error, NetworkError):
-        return _tr("The server cannot be reached just now; nothing was changed. Try again "
-                   "in a moment.")
-    if isinstance(error, ProtocolError):
-        return _tr("The server's answer was not understood: %s") % error.detail
-    if isinstance(error, OSError):
-        return _tr("The file could not be used: %s") % (error.strerror or error)
-    return _tr("That did not work: %s") % error
 
 
 def error_label(name: str) -> QLabel:

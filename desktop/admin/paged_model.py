@@ -16,9 +16,9 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from desktop.admin.labels import admin_error_text
+from desktop.error_text import admin_error_text
 from desktop.models.roles import ID_ROLE, RECORD_ROLE
-from desktop.tasks import TaskRunner
+from desktop.tasks import Latest, TaskRunner
 
 Index = QModelIndex | QPersistentModelIndex
 Page = tuple[list[dict], Any]
@@ -46,7 +46,8 @@ class PagedTableModel(QAbstractTableModel):
         self.rows: list[dict] = []
         self.query: dict = {}
         self.next_cursor: Any = None
-        self.generation = 0
+        self._latest = Latest()
+        self.ticket = self._latest.ask()  # the query shown now
         self.busy = False
 
     # what subclasses give ----------------------------------------------------------------
@@ -55,28 +56,20 @@ class PagedTableModel(QAbstractTableModel):
         ``stale()`` turns true once the query has been replaced: long reads may stop early."""
         raise NotImplementedError
 
-    def _stale(self, generation: int) -> Callable[[], bool]:
-        return lambda: generation != self.generation
-
     # reading -------------------------------------------------------------------------------
     def set_query(self, query: dict) -> None:
         """Shows the listing for ``query`` from its first page; a read still running for an
         older query is left to finish and its answer ignored."""
         self.query = dict(query)
-        self.generation += 1
-        generation = self.generation
+        ticket = self.ticket = self._latest.ask()
         self._set_busy(True)
-        stale = self._stale(generation)
-        self.runner.run(lambda: self.fetch_page(query, None, stale),
-                        lambda page: self._first_page(generation, page),
-                        lambda error: self._failed(generation, error))
+        self.runner.run(lambda: self.fetch_page(query, None, lambda: not ticket.current),
+                        ticket.then(self._first_page), ticket.then(self._failed))
 
     def reload(self) -> None:
         self.set_query(self.query)
 
-    def _first_page(self, generation: int, page: Page) -> None:
-        if generation != self.generation:
-            return
+    def _first_page(self, page: Page) -> None:
         self.beginResetModel()
         self.rows, self.next_cursor = list(page[0]), page[1]
         self.endResetModel()
@@ -89,16 +82,12 @@ class PagedTableModel(QAbstractTableModel):
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008, N802
         if not self.canFetchMore(parent):
             return
-        generation, query, cursor = self.generation, self.query, self.next_cursor
+        ticket, query, cursor = self.ticket, self.query, self.next_cursor
         self._set_busy(True)
-        stale = self._stale(generation)
-        self.runner.run(lambda: self.fetch_page(query, cursor, stale),
-                        lambda page: self._more(generation, page),
-                        lambda error: self._failed(generation, error))
+        self.runner.run(lambda: self.fetch_page(query, cursor, lambda: not ticket.current),
+                        ticket.then(self._more), ticket.then(self._failed))
 
-    def _more(self, generation: int, page: Page) -> None:
-        if generation != self.generation:
-            return
+    def _more(self, page: Page) -> None:
         records, self.next_cursor = list(page[0]), page[1]
         if records:
             start = len(self.rows)
@@ -108,9 +97,7 @@ class PagedTableModel(QAbstractTableModel):
         self._set_busy(False)
         self.loaded.emit()
 
-    def _failed(self, generation: int, error: BaseException) -> None:
-        if generation != self.generation:
-            return
+    def _failed(self, error: BaseException) -> None:
         self._set_busy(False)
         self.failed.emit(admin_error_text(error))
 

@@ -19,11 +19,12 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.admin.import_dialog import ImportClientsDialog
-from desktop.admin.labels import admin_error_text, count_text, invite_text
+from desktop.admin.labels import count_text, invite_text
 from desktop.admin.people_model import PeopleModel
 from desktop.admin.person_dialog import PersonDialog
 from desktop.admin.record_table import record_table
 from desktop.dialogs.confirm import confirm_change
+from desktop.error_text import admin_error_text
 from desktop.tasks import TaskRunner
 from sync.admin_api import AdminApi
 

@@ -21,8 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.admin.labels import STAFF_ROLES, admin_error_text, error_label
+from desktop.admin.labels import STAFF_ROLES, error_label
 from desktop.display import ROLE_NAMES
+from desktop.error_text import admin_error_text
 from desktop.tasks import TaskRunner
 from sync.admin_api import AdminApi
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, QStringListModel, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QCompleter, QLineEdit, QWidget
 
-from desktop.tasks import TaskRunner
+from desktop.tasks import Latest, TaskRunner
 from sync.admin_api import AdminApi
 
 SEARCH_DELAY_MS = 250
@@ -26,7 +26,7 @@ class PersonPicker(QLineEdit):
         self.runner = runner
         self.person_id: str | None = None
         self.matches: list[dict] = []
-        self._asked = 0
+        self._latest = Latest()
         self.setPlaceholderText(self.tr("Anyone"))
         self.setClearButtonEnabled(True)
         self.names = QStringListModel(self)
@@ -57,16 +57,13 @@ class PersonPicker(QLineEdit):
             self._timer.stop()
 
     def _look_up(self) -> None:
-        self._asked += 1
-        asked, text = self._asked, self.text().strip()
+        text = self.text().strip()
         self.runner.run(lambda: self.admin.people(q=text, include_disabled=True,
                                                   limit=MATCHES),
-                        lambda page: self._show_matches(asked, page),
+                        self._latest.ask().then(self._show_matches),
                         lambda _error: None)
 
-    def _show_matches(self, asked: int, page: dict) -> None:
-        if asked != self._asked:
-            return
+    def _show_matches(self, page: dict) -> None:
         self.matches = list(page.get("people") or [])
         self.names.setStringList([self.label(p) for p in self.matches])
         if self.hasFocus():

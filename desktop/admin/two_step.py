@@ -20,8 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.admin.labels import admin_error_text, error_label
+from desktop.admin.labels import error_label
 from desktop.admin.qr_code import QrCodeWidget
+from desktop.error_text import admin_error_text
 from desktop.tasks import TaskRunner
 from sync.admin_api import AdminApi
 from sync.errors import ApiError

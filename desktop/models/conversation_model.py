@@ -14,7 +14,7 @@ from PySide6.QtCore import (
 )
 
 from desktop.models.roles import ID_ROLE, RECORD_ROLE
-from desktop.tasks import TaskRunner
+from desktop.tasks import Latest, TaskRunner
 
 
 class ConversationModel(QAbstractListModel):
@@ -34,27 +34,21 @@ class ConversationModel(QAbstractListModel):
         self.thread: dict | None = None
         self.state: dict | None = None
         self._messages: list[dict] = []
-        self._generation = 0
+        self._latest = Latest()
 
     def show_thread(self, thread_id: str | None) -> None:
         self.thread_id = thread_id
         self.refresh()
 
     def refresh(self) -> None:
-        self._generation += 1
-        generation = self._generation
+        ticket = self._latest.ask()
         thread_id = self.thread_id
         if thread_id is None:
-            self._apply(generation, None)
+            self._apply(None)
             return
-        self._runner.run(
-            lambda: self._cache.conversation(thread_id),
-            lambda conversation: self._apply(generation, conversation),
-        )
+        self._runner.run(lambda: self._cache.conversation(thread_id), ticket.then(self._apply))
 
-    def _apply(self, generation: int, conversation: dict | None) -> None:
-        if generation != self._generation:
-            return
+    def _apply(self, conversation: dict | None) -> None:
         self.beginResetModel()
         if conversation is None:
             self.thread = self.state = None

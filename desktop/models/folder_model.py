@@ -25,7 +25,7 @@ from desktop.models.roles import (
     is_custom_folder,
 )
 from desktop.resources import icon
-from desktop.tasks import TaskRunner
+from desktop.tasks import Latest, TaskRunner
 
 FOLDER_ICONS = {
     "inbox": "inbox", "sent": "sent", "drafts": "drafts", "archive": "archive", "trash": "trash",
@@ -56,7 +56,7 @@ class FolderModel(QAbstractItemModel):
         self._cache = cache
         self._runner = runner
         self._folders: list[dict] = []
-        self._generation = 0
+        self._latest = Latest()
         self._move_targets: tuple[str, ...] = ()  # none until the server has named them
 
     def set_move_targets(self, targets: Iterable[str]) -> None:
@@ -68,13 +68,9 @@ class FolderModel(QAbstractItemModel):
 
     # loading -------------------------------------------------------------------------------
     def refresh(self) -> None:
-        self._generation += 1
-        generation = self._generation
-        self._runner.run(self._cache.folders, lambda rows: self._apply(generation, rows))
+        self._runner.run(self._cache.folders, self._latest.ask().then(self._apply))
 
-    def _apply(self, generation: int, rows: list[dict]) -> None:
-        if generation != self._generation:
-            return
+    def _apply(self, rows: list[dict]) -> None:
         rows = [dict(row) for row in rows]
         for row in rows:
             if not counts_unread(row["id"]):

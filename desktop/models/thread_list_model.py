@@ -36,7 +36,7 @@ from desktop.models.roles import (
 )
 from desktop.models.row_blocks import RowBlocks, read_blocks
 from desktop.resources import icon
-from desktop.tasks import TaskRunner
+from desktop.tasks import Latest, TaskRunner
 
 CHECK, STAR, PEOPLE, SUBJECT, ATTACHMENT, DATE = range(6)
 COLUMN_COUNT = 6
@@ -66,7 +66,8 @@ class ThreadListModel(QAbstractItemModel):
         self._rows = RowBlocks(cache, runner, self)
         self._rows.rowsRead.connect(self.on_rows_rowsRead)
         self._checked: dict[str, None] = {}  # an ordered set
-        self._generation = 0
+        self._latest = Latest()
+        self._ticket = self._latest.ask()  # the listing shown now
         self.source: tuple[str, str] = ("folder", "inbox")
         self.matches = 0  # messages matching the search shown (at most SEARCH_LIMIT)
         self.has_loaded = False  # the rows of `source` have arrived at least once
@@ -99,8 +100,7 @@ class ThreadListModel(QAbstractItemModel):
     def refresh(self, keep_loaded: bool = True) -> None:
         """Read the ids again in the background (as many as are loaded now, at least a page),
         with the rows on screen, so that a refresh never shows placeholders where rows were."""
-        self._generation += 1
-        generation = self._generation
+        ticket = self._ticket = self._latest.ask()
         kind, value = self.source
         cache = self._cache
         if kind == "search":
@@ -120,7 +120,7 @@ class ThreadListModel(QAbstractItemModel):
         on_screen = self._rows.recent_blocks() if keep_loaded else [0]
 
         def read() -> tuple | None:
-            if generation != self._generation:
+            if not ticket.current:
                 return None  # superseded while it waited for a reader (typing a search)
             ids, next_page, overrides, matches = read_ids()
             return ids, next_page, overrides, matches, read_blocks(cache, ids, overrides,
@@ -128,15 +128,13 @@ class ThreadListModel(QAbstractItemModel):
 
         def done(result: tuple | None) -> None:
             if result is not None:
-                self._apply(generation, keep_loaded, *result)
+                self._apply(keep_loaded, *result)
 
-        self._runner.run(read, done)
+        self._runner.run(read, ticket.then(done))
 
-    def _apply(self, generation: int, keep_loaded: bool, ids: list[str], next_page: Any,
+    def _apply(self, keep_loaded: bool, ids: list[str], next_page: Any,
                overrides: dict[str, dict], matches: int,
                blocks: dict[int, list[dict]]) -> None:
-        if generation != self._generation:
-            return
         self.beginResetModel()
         self._ids = ids
         self.matches = matches
@@ -210,10 +208,9 @@ class ThreadListModel(QAbstractItemModel):
         if self._next is None or self.source[0] != "folder":
             self.set_checked(list(self._ids), True)
             return
-        generation, folder = self._generation, self.source[1]
+        folder = self.source[1]
         self._runner.run(lambda: list(self._cache.thread_ids(folder)),
-                         lambda ids: generation == self._generation and
-                         self.set_checked(ids, True))
+                         self._ticket.then(lambda ids: self.set_checked(ids, True)))
 
     def clear_checks(self) -> None:
         self.set_checked(list(self._checked), False)

@@ -15,7 +15,7 @@ from PySide6.QtGui import QDesktopServices, QDrag, QMouseEvent
 from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QToolButton, QWidget
 
 from desktop.display import file_size
-from desktop.engine_bridge import describe_error
+from desktop.error_text import describe_error
 from desktop.resources import icon
 
 

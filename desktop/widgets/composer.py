@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.display import clock_time_now
-from desktop.engine_bridge import describe_error
+from desktop.error_text import describe_error
 from desktop.models.recipient_model import RecipientModel
 from desktop.resources import icon
 from desktop.rich_text import document_to_html

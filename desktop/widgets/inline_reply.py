@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.display import clock_time_now
-from desktop.engine_bridge import describe_error
+from desktop.error_text import describe_error
 from desktop.resources import icon
 from desktop.rich_text import document_to_html
 from desktop.widgets.attach_dialog import pick_files

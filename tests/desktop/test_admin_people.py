@@ -71,11 +71,11 @@ def test_an_answer_to_a_replaced_search_is_dropped(qtbot: Any, sign_in: Any,  # 
     admin = sign_in("admin")
     window = open_people(qtbot, admin, runner)
     stale = admin.people(q="alex")
+    replaced = window.model.ticket
     window.model.search(None, "blair", False)
-    replaced = window.model.generation - 1
     qtbot.waitUntil(lambda: settled(window.model), timeout=WAIT_MS)
     assert usernames(window.model) == ["blair"]
-    window.model._first_page(replaced, (stale["people"], None))
+    replaced.then(window.model._first_page)((stale["people"], None))
     assert usernames(window.model) == ["blair"]
 
 

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 from typing import Any
 
 import pyotp
+import pytest
 
 from desktop.dialogs.sign_in import SignInDialog
+from desktop.error_text import sign_in_error_text
 from desktop.tasks import TaskRunner
+from sync.api import ApiClient
+from sync.errors import NetworkError
 from tests.desktop.conftest import PASSWORD
 from tests.desktop.tls_peer import UntrustedTlsServer
 from tests.support.live_server import LiveServer
@@ -63,6 +68,18 @@ def test_unreachable_server(qtbot: Any, live_server: LiveServer) -> None:
     dialog = make_dialog(qtbot, url)
     attempt(qtbot, dialog, PASSWORD)
     assert "cannot be reached" in dialog.error.text()
+
+
+def test_a_server_that_never_answers_is_said_to_be_slow_not_unreachable() -> None:
+    """The kind of network failure travels with the error, not in its English text."""
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(1)  # takes the connection, never answers
+        api = ApiClient(f"http://127.0.0.1:{silent.getsockname()[1]}", read_timeout=0.5)
+        with pytest.raises(NetworkError) as raised:
+            api.login("dr.rivera", PASSWORD)
+    assert raised.value.timed_out
+    assert "did not answer in time" in sign_in_error_text(raised.value)
 
 
 def test_certificate_problem(qtbot: Any, tmp_path: Path) -> None:
