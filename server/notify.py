@@ -9,10 +9,10 @@ from __future__ import annotations
 import logging
 import smtplib
 import threading
+import uuid
 from collections.abc import Iterable
 from datetime import timedelta
 from email.message import EmailMessage
-from email.utils import make_msgid
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -136,7 +136,8 @@ class EmailWorker:
         msg["From"] = smtp.sender
         msg["To"] = row.to_address
         msg["Subject"] = row.subject
-        msg["Message-ID"] = make_msgid(domain="practice-inbox.local")
+        # Not email.utils.make_msgid: it draws on the process-wide `random` state.
+        msg["Message-ID"] = f"<{uuid.uuid4().hex}@practice-inbox.local>"
         msg.set_content(row.body)
         if smtp.drop_dir is not None:
             smtp.drop_dir.mkdir(parents=True, exist_ok=True)

@@ -43,10 +43,7 @@ SIGNED_IN_AS = {"staff": "dr.rivera", "client": "alex", "front_office": "frontde
 
 @pytest.fixture
 def fuzzed_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    # No background workers: the email worker's messages draw on the global `random` module
-    # (MIME boundaries, Message-IDs) from its own thread, which Hypothesis, generating a case
-    # at that moment, reports as a flaky test.
-    live = LiveServer(tmp_path_factory.mktemp("fuzz-data"), run_workers=False).start()
+    live = LiveServer(tmp_path_factory.mktemp("fuzz-data")).start()
     try:
         converse(Api(live))
         yield live
