@@ -48,7 +48,8 @@ def make_application() -> Any:
 
     QCoreApplication.setOrganizationName("Practice Inbox")
     QCoreApplication.setApplicationName("Practice Inbox")
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setWindowIcon(app_icon())
     app.setQuitOnLastWindowClosed(False)
     follow_system_scheme(app)

@@ -9,6 +9,7 @@ newer one replaced (the folder clicked before the last, the search typed before 
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 from collections.abc import Callable
@@ -154,7 +155,17 @@ class TaskRunner(QObject):
 
         self.run(fn, done, failed)
         if not outcome:
-            loop.exec()
+            # No collection inside the nested loop: one there can run the finalizer of a
+            # wrapper whose Qt object a window deleted before (a crash, seen at sign-in).
+            # What is garbage now is collected first; refcounting goes on meanwhile.
+            gc.collect()
+            was_enabled = gc.isenabled()
+            gc.disable()
+            try:
+                loop.exec()
+            finally:
+                if was_enabled:
+                    gc.enable()
         if "error" in outcome:
             raise outcome["error"]
         return outcome.get("result")

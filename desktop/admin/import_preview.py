@@ -10,13 +10,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
 from PySide6.QtGui import QColor
 
+from desktop.models.index import Index
 from sync.admin_api import AdminApi
 from sync.errors import ApiError
 
-Index = QModelIndex | QPersistentModelIndex
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
 

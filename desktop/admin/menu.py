@@ -7,11 +7,11 @@ or their second factor was reset), the set-up opens and syncing resumes after it
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMainWindow, QMenu, QToolButton, QWidget
+from PySide6.QtWidgets import QMenu, QToolButton, QWidget
 
 from desktop.admin.account_window import AccountWindow
 from desktop.admin.audit_window import AuditWindow
@@ -21,6 +21,9 @@ from desktop.admin.practice_window import PracticeWindow
 from desktop.admin.resume_sync import resume_sync
 from desktop.resources import icon
 from sync.admin_api import AdminApi
+
+if TYPE_CHECKING:
+    from desktop.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +35,7 @@ def capabilities_of(server_session: dict) -> dict:
 class AdminMenu(QObject):
     """Owns the menu button and the administration windows of one signed-in session."""
 
-    def __init__(self, window: QMainWindow, session: Any) -> None:
+    def __init__(self, window: MainWindow, session: Any) -> None:
         super().__init__(window)
         self.window = window
         self.session = session

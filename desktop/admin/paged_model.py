@@ -11,16 +11,15 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
     QObject,
-    QPersistentModelIndex,
     Qt,
     Signal,
 )
 
 from desktop.error_text import admin_error_text
+from desktop.models.index import Index
 from desktop.models.roles import ID_ROLE, RECORD_ROLE
 from desktop.tasks import Latest, TaskRunner
 
-Index = QModelIndex | QPersistentModelIndex
 Page = tuple[list[dict], Any]
 Column = tuple[str, Callable[[dict], str]]
 

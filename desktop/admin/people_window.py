@@ -188,8 +188,11 @@ class PeopleWindow(QWidget):
         if person is None:
             return
         dialog = PersonDialog(self.admin, self.runner, person, self.may_manage_staff, self)
-        dialog.accepted.connect(
-            lambda: dialog.person and self._person_changed(dialog.person, self.tr("Saved.")))
+        def saved() -> None:
+            if dialog.person:
+                self._person_changed(dialog.person, self.tr("Saved."))
+
+        dialog.accepted.connect(saved)
         self._open(dialog)
 
     def _open(self, dialog: QDialog) -> None:

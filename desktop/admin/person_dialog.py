@@ -117,10 +117,12 @@ class PersonDialog(QDialog):
     @Slot()
     def on_kind_currentIndexChanged(self) -> None:
         client = self.kind.currentData() == "client"
-        for widget in (self.role_label, self.role):
+        staff_only: tuple[QWidget, ...] = (self.role_label, self.role)
+        clients_only: tuple[QWidget, ...] = (
+            self.status_label, self.status, self.portal, self.therapists_label, self.therapists)
+        for widget in staff_only:
             widget.setVisible(not client)
-        for widget in (self.status_label, self.status, self.portal, self.therapists_label,
-                       self.therapists):
+        for widget in clients_only:
             widget.setVisible(client)
 
     def show_error(self, text: str) -> None:

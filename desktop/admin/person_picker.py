@@ -35,7 +35,8 @@ class PersonPicker(QLineEdit):
         self.completer_.setFilterMode(Qt.MatchFlag.MatchContains)
         self.completer_.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.setCompleter(self.completer_)
-        self.completer_.activated[QModelIndex].connect(self.on_completer_activated)
+        self.completer_.activated[QModelIndex].connect(  # type: ignore[index]  # an overloaded signal
+            self.on_completer_activated)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(SEARCH_DELAY_MS)

@@ -13,6 +13,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
+from desktop.models.index import Index
 from desktop.models.roles import ID_ROLE, RECORD_ROLE
 from desktop.tasks import Latest, TaskRunner
 
@@ -64,7 +65,7 @@ class ConversationModel(QAbstractListModel):
     def messages(self) -> list[dict]:
         return list(self._messages)
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._messages)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:

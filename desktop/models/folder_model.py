@@ -11,12 +11,12 @@ from PySide6.QtCore import (
     QMimeData,
     QModelIndex,
     QObject,
-    QPersistentModelIndex,
     Qt,
     Signal,
 )
 from PySide6.QtGui import QFont
 
+from desktop.models.index import Index
 from desktop.models.roles import (
     ID_ROLE,
     THREAD_IDS_MIME,
@@ -106,21 +106,22 @@ class FolderModel(QAbstractItemModel):
         return int(self._folders[row].get("unread") or 0) if row >= 0 else 0
 
     # QAbstractItemModel ----------------------------------------------------------------------
-    def index(self, row: int, column: int, parent: QModelIndex = QModelIndex()) -> QModelIndex:
+    def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:
         if parent.isValid() or not (0 <= row < len(self._folders)) or column not in (0, 1):
             return QModelIndex()
         return self.createIndex(row, column)
 
-    def parent(self, child: QModelIndex | QPersistentModelIndex = QModelIndex()) -> QModelIndex:
+    def parent(self, child: Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]
+        # (the stubs merge it with QObject.parent(); a flat model has no parents)
         return QModelIndex()
 
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._folders)
 
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
         return 2
 
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
         folder = self._folders[index.row()]
@@ -154,7 +155,7 @@ class FolderModel(QAbstractItemModel):
         return names.get(folder["id"], folder.get("name") or folder["id"])
 
     # drops of threads --------------------------------------------------------------------------
-    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
+    def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable

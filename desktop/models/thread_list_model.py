@@ -9,6 +9,7 @@ threads opens as fast as one of 100. Checked rows are a set of ids that survives
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -17,7 +18,6 @@ from PySide6.QtCore import (
     QMimeData,
     QModelIndex,
     QObject,
-    QPersistentModelIndex,
     Qt,
     Signal,
     Slot,
@@ -26,6 +26,7 @@ from PySide6.QtGui import QFont
 
 from desktop.display import short_time
 from desktop.models.folder_model import encode_thread_ids
+from desktop.models.index import Index
 from desktop.models.roles import (
     ID_ROLE,
     LOADING_ROLE,
@@ -224,10 +225,10 @@ class ThreadListModel(QAbstractItemModel):
         return Qt.CheckState.PartiallyChecked
 
     # lazy loading ------------------------------------------------------------------------------
-    def canFetchMore(self, parent: QModelIndex = QModelIndex()) -> bool:
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:
         return not parent.isValid() and self._next is not None
 
-    def fetchMore(self, parent: QModelIndex = QModelIndex()) -> None:
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:
         """The next keyset page of ids: an indexed query of PAGE_ROWS rows."""
         if parent.isValid() or self._next is None or self.source[0] != "folder":
             return
@@ -272,18 +273,19 @@ class ThreadListModel(QAbstractItemModel):
             self.fetchMore()
 
     # QAbstractItemModel ----------------------------------------------------------------------
-    def index(self, row: int, column: int, parent: QModelIndex = QModelIndex()) -> QModelIndex:
+    def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:
         if parent.isValid() or not (0 <= row < len(self._ids)) or not (0 <= column < COLUMN_COUNT):
             return QModelIndex()
         return self.createIndex(row, column)
 
-    def parent(self, child: QModelIndex | QPersistentModelIndex = QModelIndex()) -> QModelIndex:
+    def parent(self, child: Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]
+        # (the stubs merge it with QObject.parent(); a flat model has no parents)
         return QModelIndex()
 
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._ids)
 
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
         return COLUMN_COUNT
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
@@ -301,14 +303,14 @@ class ThreadListModel(QAbstractItemModel):
                 return icon("attachment")
         return None
 
-    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
+    def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return _ENABLED
         if index.column() == CHECK:
             return _CHECK_FLAGS_DRAFTS if self.is_drafts else _CHECK_FLAGS
         return _ROW_FLAGS_DRAFTS if self.is_drafts else _ROW_FLAGS
 
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         # Called a few hundred times per painted frame: plain int comparisons, values
         # prepared once per row (see _shown).
         if not index.isValid():
@@ -364,7 +366,7 @@ class ThreadListModel(QAbstractItemModel):
                 row.get("subject") or self.tr("(no subject)"), "",
                 short_time(row.get("last_message_at")), bool(row.get("unread")))
 
-    def setData(self, index: QModelIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if not index.isValid() or role != Qt.ItemDataRole.CheckStateRole:
             return False
         checked = Qt.CheckState(value) == Qt.CheckState.Checked
@@ -384,7 +386,7 @@ class ThreadListModel(QAbstractItemModel):
     def supportedDragActions(self) -> Qt.DropAction:
         return Qt.DropAction.MoveAction
 
-    def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
         rows = sorted({index.row() for index in indexes if index.isValid()})
         ids = [self._ids[row] for row in rows]
         if ids and all(i in self._checked for i in ids):

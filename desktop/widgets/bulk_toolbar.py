@@ -58,7 +58,7 @@ class BulkToolBar(QToolBar):
         self.delete_forever = self._action("delete-forever", self.tr("Delete for everyone"),
                                            self.delete_permanently)
         self.addSeparator()
-        self.clear = self._action("close", self.tr("Clear selection"), model.clear_checks)
+        self.clear_selection = self._action("close", self.tr("Clear selection"), model.clear_checks)
         self._deletable: list[str] = []
         model.checkedChanged.connect(self.on_model_checkedChanged)
         model.loaded.connect(lambda: self.on_model_checkedChanged(len(model.checked_ids())))
@@ -97,8 +97,8 @@ class BulkToolBar(QToolBar):
             if not self.folders.accepts_threads(target):
                 continue
             action = self.move_menu.addAction(index.data(Qt.ItemDataRole.DecorationRole),
-                                              index.data(),
-                                              lambda t=target: self._move("move", t))
+                                              index.data())
+            action.triggered.connect(lambda _checked=False, t=target: self._move("move", t))
             action.setEnabled(target != shown)
 
     @Slot(int)

@@ -21,12 +21,12 @@ class CheckHeader(QHeaderView):
     def __init__(self, check_section: int, parent: QWidget | None = None) -> None:
         super().__init__(Qt.Orientation.Horizontal, parent)
         self.check_section = check_section
-        self.state = Qt.CheckState.Unchecked
+        self.check_state = Qt.CheckState.Unchecked
         self.setSectionsClickable(True)
 
     def set_state(self, state: Qt.CheckState) -> None:
-        if state != self.state:
-            self.state = state
+        if state != self.check_state:
+            self.check_state = state
             self.viewport().update()
 
     def box_rect(self) -> QRect:
@@ -51,7 +51,7 @@ class CheckHeader(QHeaderView):
         option.state = QStyle.StateFlag.State_Enabled | {
             Qt.CheckState.Checked: QStyle.StateFlag.State_On,
             Qt.CheckState.PartiallyChecked: QStyle.StateFlag.State_NoChange,
-        }.get(self.state, QStyle.StateFlag.State_Off)
+        }.get(self.check_state, QStyle.StateFlag.State_Off)
         self.style().drawPrimitive(QStyle.PrimitiveElement.PE_IndicatorCheckBox, option,
                                    painter, self)
 

@@ -55,7 +55,8 @@ class FlowLayout(QLayout):
         spacing = self.spacing()
         for item in self._items:
             hint = item.sizeHint()
-            if item.widget() is not None and item.widget().isHidden():
+            widget = item.widget()
+            if widget is not None and widget.isHidden():
                 continue
             if x + hint.width() > area.right() + 1 and line_height > 0:
                 x = area.x()

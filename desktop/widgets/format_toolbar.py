@@ -42,14 +42,14 @@ class FormatToolBar(QToolBar):
         self.link = self._button("format-link", self.tr("Link"), QKeySequence("Ctrl+K"),
                                  self.on_link_triggered)
         self.addSeparator()
-        self.size = QComboBox()
-        self.size.setToolTip(self.tr("Text size"))
+        self.size_box = QComboBox()
+        self.size_box.setToolTip(self.tr("Text size"))
         for name, points in TEXT_SIZES:
-            self.size.addItem(self.tr(name), points)
-        self.size.setCurrentIndex(1)
-        self.size.activated.connect(self.on_size_activated)
-        self.addWidget(self.size)
-        self.clear = self._button("format-clear", self.tr("Clear formatting"),
+            self.size_box.addItem(self.tr(name), points)
+        self.size_box.setCurrentIndex(1)
+        self.size_box.activated.connect(self.on_size_activated)
+        self.addWidget(self.size_box)
+        self.clear_format = self._button("format-clear", self.tr("Clear formatting"),
                                   QKeySequence("Ctrl+Space"), self.on_clear_triggered)
         editor.currentCharFormatChanged.connect(self.on_editor_currentCharFormatChanged)
         self.link_prompt = self._ask_link
@@ -137,7 +137,7 @@ class FormatToolBar(QToolBar):
     @Slot(int)
     def on_size_activated(self, index: int) -> None:
         fmt = QTextCharFormat()
-        fmt.setFontPointSize(float(self.size.itemData(index)))
+        fmt.setFontPointSize(float(self.size_box.itemData(index)))
         self._merge(fmt)
 
     @Slot()

@@ -4,10 +4,11 @@ reads as "loading" rather than as empty threads."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QRect, QRectF, Qt
+from PySide6.QtCore import QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
+from desktop.models.index import Index
 from desktop.models.roles import LOADING_ROLE
 
 BAR_ALPHA = 45
@@ -54,7 +55,7 @@ class PlaceholderDelegate(QStyledItemDelegate):
     """A one-line column (people, date): its text on the row's first line, level with the
     subject beside it, or a bar while its row is being read."""
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
         align_right = bool(opt.displayAlignment & Qt.AlignmentFlag.AlignRight)

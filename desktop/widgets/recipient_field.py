@@ -12,6 +12,7 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, Qt, Signal, Slot
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCompleter,
     QFrame,
     QHBoxLayout,
@@ -90,7 +91,8 @@ class RecipientField(QWidget):
         self.completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.completer.setMaxVisibleItems(12)
         self.completer.setWidget(self.editor)
-        self.completer.activated[QModelIndex].connect(self.on_completer_activated)
+        self.completer.activated[QModelIndex].connect(  # type: ignore[index]  # an overloaded signal
+            self.on_completer_activated)
         self.editor.textEdited.connect(self.on_editor_textEdited)
         self.editor.textChanged.connect(self.changed)
         self.editor.returnPressed.connect(self.on_editor_returnPressed)
@@ -167,8 +169,13 @@ class RecipientField(QWidget):
             return False
         self.add_recipient(found[0])
         self.editor.clear()
-        self.completer.popup().hide()
+        self._popup().hide()
         return True
+
+    def _popup(self) -> QAbstractItemView:
+        popup = self.completer.popup()
+        assert popup is not None  # a completer always has its popup list
+        return popup
 
     def hasHeightForWidth(self) -> bool:
         return True
@@ -178,7 +185,7 @@ class RecipientField(QWidget):
 
     @Slot(str)
     def on_editor_textEdited(self, text: str) -> None:
-        popup = self.completer.popup()
+        popup = self._popup()
         if not text.strip():
             popup.hide()
             return

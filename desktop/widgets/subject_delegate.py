@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import QModelIndex, QRect, QSize, Qt
+from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
+from desktop.models.index import Index
 from desktop.models.roles import LOADING_ROLE, SNIPPET_ROLE, UNREAD_ROLE
 from desktop.widgets.placeholder_rows import (
     bar_fraction,
@@ -55,7 +56,7 @@ def keep_match_visible(segments: list[tuple[str, bool]], plain: QFontMetrics,
 
 
 class SubjectDelegate(QStyledItemDelegate):
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
         if index.data(LOADING_ROLE):
@@ -108,7 +109,7 @@ class SubjectDelegate(QStyledItemDelegate):
         paint_bar(painter, opt, top, height, bar_fraction(row, SUBJECT_LINE) * 0.8)
         paint_bar(painter, opt, top + height, height, bar_fraction(row, SUBJECT_LINE, 1))
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
         base = super().sizeHint(option, index)
         lines = 2 * QFontMetrics(option.font).lineSpacing() + 8
         return QSize(base.width(), max(base.height(), lines))

@@ -9,6 +9,8 @@ rows (a message's sender and date, the reply box's buttons) grow taller instead 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QPoint, QRect, QSize
 from PySide6.QtWidgets import QLayoutItem, QWidget, QWidgetItem
 
@@ -47,9 +49,7 @@ class WrapRow(FlowLayout):
 
     # placing -----------------------------------------------------------------------------------
     def _shown(self) -> list[QLayoutItem]:
-        return [i for i in self._items
-                if not (isinstance(i, QWidgetItem) and i.widget() is not None
-                        and i.widget().isHidden())]
+        return [i for i in self._items if not _hidden_widget(i)]
 
     def _place(self, rect: QRect, move: bool) -> int:
         margins = self.contentsMargins()
@@ -57,12 +57,13 @@ class WrapRow(FlowLayout):
         shown = self._shown()
         left = [i for i in shown if id(i) not in self._right]
         right = [i for i in shown if id(i) in self._right]
-        lines = self._lines(left, area.width())
+        # None in a line: the push to the right
+        lines: list[list[QLayoutItem | None]] = list(self._lines(left, area.width()))
         right_lines = self._lines(right, area.width())
         if lines and len(right_lines) == 1 and \
                 self._width(lines[-1]) + self.spacing() + self._width(right_lines[0]) \
                 <= area.width():
-            lines[-1] = lines[-1] + [None] + right_lines[0]  # None: the push to the right
+            lines[-1] = [*lines[-1], None, *right_lines[0]]
         else:
             lines += [[None, *line] for line in right_lines]
         y = area.y()
@@ -74,8 +75,8 @@ class WrapRow(FlowLayout):
         used = y - self.spacing() - area.y() if lines else 0
         return used + margins.top() + margins.bottom()
 
-    def _lines(self, items: list[QLayoutItem], width: int) -> list[list[QLayoutItem]]:
-        lines: list[list[QLayoutItem]] = []
+    def _lines(self, items: list[QLayoutItem], width: int) -> list[list[QLayoutItem | None]]:
+        lines: list[list[QLayoutItem | None]] = []
         for item in items:
             if lines and self._width(lines[-1]) + self.spacing() + item.sizeHint().width() \
                     <= width:
@@ -84,7 +85,7 @@ class WrapRow(FlowLayout):
                 lines.append([item])
         return lines
 
-    def _width(self, line: list[QLayoutItem | None]) -> int:
+    def _width(self, line: Sequence[QLayoutItem | None]) -> int:
         items = [i for i in line if i is not None]
         return sum(i.sizeHint().width() for i in items) + self.spacing() * max(0,
                                                                                len(items) - 1)
@@ -92,9 +93,10 @@ class WrapRow(FlowLayout):
     def _move_line(self, line: list[QLayoutItem | None], area: QRect, y: int,
                    height: int) -> None:
         pushed = line.index(None) if None in line else len(line)
+        before = [i for i in line[:pushed] if i is not None]
         after = [i for i in line[pushed + 1:] if i is not None]
         x = area.x()
-        for item in line[:pushed]:
+        for item in before:
             x = self._move(item, x, y, height, area.right() - x + 1)
         x = max(x, area.right() + 1 - self._width(after))
         for item in after:
@@ -106,3 +108,8 @@ class WrapRow(FlowLayout):
         top = y + (height - hint.height()) // 2
         item.setGeometry(QRect(QPoint(x, top), QSize(width, hint.height())))
         return x + width + self.spacing()
+
+
+def _hidden_widget(item: QLayoutItem) -> bool:
+    widget = item.widget() if isinstance(item, QWidgetItem) else None
+    return widget is not None and widget.isHidden()

@@ -210,10 +210,10 @@ def test_a_short_answer_is_refused_before_send_on_a_first_sign_in(
     assert not [c for c in inbox.session.cache.outbox_items() if c["kind"] == "reply"]
 
 
-def test_a_reply_the_server_refuses_comes_back_into_the_box(
-        qtbot: Any, open_inbox: Any, live_server: Any) -> None:
-    """The server's minimum rose after the client read it: the reply is refused, and what was
-    typed is back in the box with the server's reason, not only somewhere in Drafts."""
+def send_a_reply_the_server_refuses(qtbot: Any, open_inbox: Any, live_server: Any
+                                    ) -> tuple[Person, dict, Any, Any]:
+    """Alex writes to dr.rivera; her answer is long enough for the limit the inbox knows, but
+    the server's minimum rose meanwhile: Send is pressed on a reply it will refuse."""
     alex = Person(live_server, "alex")
     thread = alex.send(["dr.rivera"], "Forms", "Did you get the intake forms?")
     window = open_inbox("dr.rivera").window
@@ -222,6 +222,14 @@ def test_a_reply_the_server_refuses_comes_back_into_the_box(
     qtbot.keyClicks(box.body, "Yes, thank you.")
     assert box.send_button.isEnabled()
     box.send_button.click()
+    return alex, thread, window, box
+
+
+def test_a_reply_the_server_refuses_comes_back_into_the_box(
+        qtbot: Any, open_inbox: Any, live_server: Any) -> None:
+    """The server's minimum rose after the client read it: the reply is refused, and what was
+    typed is back in the box with the server's reason, not only somewhere in Drafts."""
+    alex, thread, _window, box = send_a_reply_the_server_refuses(qtbot, open_inbox, live_server)
     qtbot.waitUntil(lambda: box.body.toPlainText() == "Yes, thank you."
                     and "at least 40 characters" in box.hint.text(), timeout=20_000)
     assert box.hint.isVisible() and "kept in Drafts" in box.hint.text()
@@ -233,13 +241,7 @@ def test_the_reason_a_reply_was_refused_stays_until_the_text_changes(
     """The thread changing on the server (another message in it) reloads the conversation and
     checks the box again: the refusal's reason stays beside the text it is about, and goes
     once that text is changed."""
-    alex = Person(live_server, "alex")
-    thread = alex.send(["dr.rivera"], "Forms", "Did you get the intake forms?")
-    window = open_inbox("dr.rivera").window
-    box = open_thread(qtbot, window, thread["id"])
-    live_server.settings.min_body_chars = 40
-    qtbot.keyClicks(box.body, "Yes, thank you.")
-    box.send_button.click()
+    alex, thread, window, box = send_a_reply_the_server_refuses(qtbot, open_inbox, live_server)
     qtbot.waitUntil(lambda: "kept in Drafts" in box.hint.text(), timeout=20_000)
     live_server.settings.min_body_chars = 10
     alex.reply(thread["id"], "And the consent form, did that arrive too?")

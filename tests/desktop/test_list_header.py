@@ -38,19 +38,19 @@ def test_the_header_box_checks_every_thread_and_then_none(qtbot: Any, open_inbox
                                                          live_server: Any) -> None:
     inbox, threads = inbox_with(qtbot, open_inbox, live_server)
     window, header = inbox.window, inbox.window.thread_list.check_header
-    assert header.state == Qt.CheckState.Unchecked
+    assert header.check_state == Qt.CheckState.Unchecked
     qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=header.box_rect().center())
     qtbot.waitUntil(lambda: len(window.thread_model.checked_ids()) == 3)
     assert sorted(window.thread_model.checked_ids()) == sorted(t["id"] for t in threads)
-    assert header.state == Qt.CheckState.Checked
+    assert header.check_state == Qt.CheckState.Checked
 
     click_check(qtbot, window.thread_list, 0)
-    assert header.state == Qt.CheckState.PartiallyChecked
+    assert header.check_state == Qt.CheckState.PartiallyChecked
     qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=header.box_rect().center())
-    qtbot.waitUntil(lambda: header.state == Qt.CheckState.Checked)
+    qtbot.waitUntil(lambda: header.check_state == Qt.CheckState.Checked)
     qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=header.box_rect().center())
     assert window.thread_model.checked_ids() == []
-    assert header.state == Qt.CheckState.Unchecked
+    assert header.check_state == Qt.CheckState.Unchecked
 
 
 def test_undo_puts_each_thread_back_in_its_own_folder(qtbot: Any, open_inbox: Any,

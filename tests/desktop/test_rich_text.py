@@ -32,7 +32,7 @@ def test_toolbar_formatting_becomes_clean_html(qtbot: Any) -> None:
 
     editor.setPlainText("one")
     editor.selectAll()
-    bar.clear.trigger()
+    bar.clear_format.trigger()
     bar.bullets.trigger()
     assert document_to_html(editor.document()) == "<ul><li>one</li></ul>"
 

@@ -127,3 +127,25 @@ def test_only_the_newest_question_is_answered(qtbot: Any) -> None:
     latest.drop()
     assert not tickets[-1].current
     runner.shutdown()
+
+
+def test_waiting_for_a_task_collects_first_and_never_inside_its_loop(qtbot: Any,
+                                                                     runner: TaskRunner) -> None:
+    import gc
+
+    inside: list[bool] = []
+
+    def check() -> str:
+        time.sleep(0.2)
+        return "done"
+
+    def during_the_loop() -> None:
+        inside.append(gc.isenabled())
+
+    from PySide6.QtCore import QTimer
+
+    QTimer.singleShot(50, during_the_loop)
+    assert gc.isenabled()
+    assert runner.wait_for(check) == "done"
+    assert inside == [False]  # the loop ran with automatic collection off
+    assert gc.isenabled()  # and it is back on afterwards
