@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sync import outbox, shapes
+from sync import backfill, outbox, shapes
 from sync.api import ApiClient
 from sync.backoff import Backoff
 from sync.blobs import BlobCache
@@ -83,6 +83,7 @@ class Puller:
         self.fresh = threading.Event()  # set: the next request does not wait
         self._need_bootstrap = True
         self._progress = [0, 0]  # pages, messages of the current full sync
+        self._fraction: float | None = None  # of the backfill (sync.backfill)
         self.applying = threading.RLock()  # see the module docstring
         self.polling = threading.Event()  # set while a long poll is out
         self._cut_on_purpose = threading.Event()
@@ -220,11 +221,14 @@ class Puller:
             self.status.online()
 
     def _full_sync(self, cursor: str | None) -> None:
-        """The initial sync: fetches page n + 1 while page n is written."""
+        """The initial sync: the snapshot first when starting from nothing (sync.backfill),
+        then the feed, fetching page n + 1 while page n is written."""
         def fetch(since: str | None) -> tuple[Json, float]:
             sent = time.monotonic()
             return shapes.check_page(self.api.changes(since, self.page_limit, wait=0)), sent
 
+        if cursor is None:
+            self._apply_snapshot(backfill.fetch_snapshot(self.api))
         with self._write() as conn:
             search_index.begin_bulk_load(conn)
         with self.cache.bulk_load(), \
@@ -238,15 +242,36 @@ class Puller:
                     self._apply(page, alert=False, full_sync=True, sent=sent)
                     self._progress[0] += 1
                     self._progress[1] += len(page["messages"])
-                    self.emit(SyncProgress(self._progress[0], self._progress[1], False))
+                    self.emit(SyncProgress(self._progress[0], self._progress[1], False,
+                                           self._fraction))
                 if not page["more"]:
                     break
         with self._applying():
             with self._write() as conn:
                 search_index.end_bulk_load(conn, self._progress[1])
-            self.emit(SyncProgress(self._progress[0], self._progress[1], True))
+            self.emit(SyncProgress(self._progress[0], self._progress[1], True, self._fraction))
             self._progress = [0, 0]
+            self._fraction = None
             self.status.online()
+
+    def _apply_snapshot(self, snapshot: Json | None) -> None:
+        """Shows the newest threads at once (or, with no snapshot, starts as before); sets no
+        cursor, so a crash before the first page starts again from a new snapshot."""
+        with self._applying():
+            with self._write() as conn:
+                backfill.start(conn, snapshot)
+                if snapshot is None:
+                    self._fraction = None
+                    return
+                me = self.cache.get_meta(conn, "session")
+                outcome = mirror.apply_page(conn, snapshot, json.loads(me)["user"]["id"]
+                                            if me else None)
+                touched = outbox.replay(conn, outcome.keys)
+            self._fraction = None if snapshot["feed_size"] is None else 0.0
+            thread_ids = set(outcome.thread_ids)
+            thread_ids.update(k.partition(":")[2] for k in touched if k.startswith("thread:"))
+            self.emit(CacheChanged(frozenset(outcome.kinds | {"threads"}), frozenset(thread_ids)))
+            self.emit(SyncProgress(self._progress[0], self._progress[1], False, self._fraction))
 
     def _apply(self, page: Json, alert: bool, full_sync: bool = False,
                sent: float | None = None) -> None:
@@ -261,6 +286,8 @@ class Puller:
             outcome = mirror.apply_page(conn, page, me_id)
             touched = outbox.replay(conn, outcome.keys)
             Cache.set_meta(conn, "cursor", page["cursor"])
+            if full_sync:
+                self._fraction = backfill.advance(conn, page)
             if not page["more"]:
                 Cache.set_meta(conn, "synced", "1")
             Cache.set_meta(conn, "last_sync", datetime.now(UTC).isoformat())
