@@ -20,8 +20,9 @@ from sync.engine import SyncEngine
 from sync.events import SyncProgress
 from tests.support.live_server import LiveServer
 from tests.sync.conftest import Recorder
-from tests.sync.fault_proxy import FaultProxy, set_body
+from tests.sync.fault_proxy import FaultProxy, Rewrite, set_body, without_snapshot
 from tests.sync.server_truth import differences
+from tests.sync.test_bad_server import wait_for_stop
 from tests.sync.traffic import key, signed_in
 
 THREADS = 12
@@ -55,15 +56,16 @@ def seed(server: LiveServer) -> list[str]:
 class Requests:
     """The first line of every request through the proxy, in order."""
 
-    def __init__(self, proxy: FaultProxy) -> None:
+    def __init__(self, proxy: FaultProxy, then: Rewrite | None = None) -> None:
         self.lines: list[str] = []
         self.lock = threading.Lock()
+        self.then = then
         proxy.rewrite = self.note
 
     def note(self, head: bytes, response: bytes) -> bytes:
         with self.lock:
             self.lines.append(head.split(b"\r\n")[0].decode())
-        return response
+        return response if self.then is None else self.then(head, response)
 
     def paths(self) -> list[str]:
         with self.lock:
@@ -87,6 +89,17 @@ def finished(events: Recorder, timeout: float = 30) -> bool:
             return True
         time.sleep(0.02)
     return False
+
+
+def sync_to_the_end(cache: Cache, api: ApiClient, listener: Any, events: Recorder,
+                    page_limit: int) -> None:
+    """Runs an engine over the cache until it has caught up and said so."""
+    engine = SyncEngine(cache, api, listener, page_limit=page_limit, poll_wait=0.5)
+    engine.start()
+    try:
+        assert engine.wait_until_synced(60) and finished(events)
+    finally:
+        engine.stop()
 
 
 def cursor_of(cache: Cache) -> str | None:
@@ -130,13 +143,9 @@ def test_the_newest_threads_are_cached_before_the_first_page_and_never_go_back(
                                       [], idempotency_key=key())
             written.append(answer["message"]["id"])
 
-    engine = SyncEngine(cache, ApiClient(proxy.url, rivera.token), listen, page_limit=3,
-                        poll_wait=0.5)
-    engine.start()
     try:
-        assert engine.wait_until_synced(60) and finished(recorder)
+        sync_to_the_end(cache, ApiClient(proxy.url, rivera.token), listen, recorder, 3)
     finally:
-        engine.stop()
         proxy.stop()
         alex.close()
 
@@ -212,13 +221,9 @@ def test_a_stopped_backfill_resumes_from_its_cursor_without_a_second_snapshot(
     before = len(seen.paths())
     again = Recorder()
     cache = Cache.open(path, cache_key)
-    engine = SyncEngine(cache, ApiClient(proxy.url, rivera.token), again, page_limit=2,
-                        poll_wait=0.5)
-    engine.start()
     try:
-        assert engine.wait_until_synced(60) and finished(again)
+        sync_to_the_end(cache, ApiClient(proxy.url, rivera.token), again, again, 2)
     finally:
-        engine.stop()
         proxy.stop()
     later = seen.paths()[before:]
     assert "/snapshot" not in later and "/changes" in later
@@ -236,28 +241,48 @@ def test_an_older_server_without_the_snapshot_gets_todays_sync(
         live_server: LiveServer, rivera: ApiClient, make_engine, small_snapshot: None) -> None:
     threads = seed(live_server)
     proxy = FaultProxy(live_server.port).start()
-    asked: list[bytes] = []
-
-    def no_snapshot(head: bytes, response: bytes) -> bytes:
-        if head.startswith(b"GET /api/v1/snapshot"):
-            asked.append(head)
-            problem = {"type": "about:blank", "title": "Not Found", "status": 404,
-                       "code": "not_found", "detail": "There is nothing at this address."}
-            return set_body(b"HTTP/1.1 404 Not Found\r\n"
-                            b"Content-Type: application/problem+json\r\n\r\n",
-                            json.dumps(problem).encode())
-        return response
-
-    proxy.rewrite = no_snapshot
+    seen = Requests(proxy, then=without_snapshot())
     engine, events = make_engine(ApiClient(proxy.url, rivera.token), page_limit=3)
     try:
         assert engine.wait_until_synced(60) and finished(events)
     finally:
         engine.stop()
         proxy.stop()
-    assert len(asked) == 1
+    paths = seen.paths()
+    assert paths.count("/snapshot") == 1 and paths.index("/snapshot") < paths.index("/changes")
     progress = events.of(SyncProgress)
     assert progress[-1].done and len(progress) > 3
     assert all(p.fraction is None for p in progress)
     assert differences(engine.cache, rivera) == []
     assert engine.cache.thread_page("inbox", 50)["ids"] == threads[::-1]
+
+
+def test_a_bad_snapshot_stops_the_sync_and_caches_nothing(
+        live_server: LiveServer, rivera: ApiClient, tmp_path: Path) -> None:
+    seed(live_server)
+    proxy = FaultProxy(live_server.port).start()
+
+    def without_text(head: bytes, response: bytes) -> bytes:
+        if not head.startswith(b"GET /api/v1/snapshot"):
+            return response
+        answer = json.loads(response.partition(b"\r\n\r\n")[2])
+        answer["messages"][-1].pop("body_text")
+        return set_body(response, json.dumps(answer).encode())
+
+    seen = Requests(proxy, then=without_text)
+    events = Recorder()
+    cache = Cache.open(tmp_path / "bad.db", keys.cache_key("bad"))
+    engine = SyncEngine(cache, ApiClient(proxy.url, rivera.token), events, poll_wait=0.5)
+    engine.start()
+    try:
+        stop = wait_for_stop(events)
+        assert stop.code == "bad_server_answer" and "has no 'body_text'" in stop.detail
+        with cache.read() as conn:
+            rows = [conn.exec_driver_sql(f"SELECT count(*) FROM {t}").scalar_one()
+                    for t in ("threads", "messages")]
+        assert rows == [0, 0] and cache.sync_position() == (None, False)
+        assert "/changes" not in seen.paths()
+    finally:
+        engine.stop()
+        cache.close()
+        proxy.stop()
