@@ -1,8 +1,9 @@
 """The pull side of the engine: the initial sync through /changes, then the long-poll loop.
 
 Each page is applied in one transaction together with its cursor, so a crash at any moment
-leaves a cache that resumes exactly where it stopped. While the initial sync runs, the next
-page is already being fetched while the current one is written.
+leaves a cache that resumes exactly where it stopped. An initial sync from nothing applies
+the server's snapshot of the newest threads first (sync.backfill). While the initial sync
+runs, the next page is already being fetched while the current one is written.
 
 Stopping: every write (and the events telling of it) happens under `applying`, after a
 check of the stop flag, so once SyncEngine.stop() has set the flag and taken that lock
@@ -263,15 +264,21 @@ class Puller:
                 if snapshot is None:
                     self._fraction = None
                     return
-                me = self.cache.get_meta(conn, "session")
-                outcome = mirror.apply_page(conn, snapshot, json.loads(me)["user"]["id"]
-                                            if me else None)
+                outcome = mirror.apply_page(conn, snapshot, self._me_id(conn))
                 touched = outbox.replay(conn, outcome.keys)
             self._fraction = None if snapshot["feed_size"] is None else 0.0
+            self._tell_changed(outcome, touched)
+            self.emit(SyncProgress(self._progress[0], self._progress[1], False, self._fraction))
+
+    def _me_id(self, conn: Any) -> str | None:
+        me = self.cache.get_meta(conn, "session")
+        return json.loads(me)["user"]["id"] if me else None
+
+    def _tell_changed(self, outcome: mirror.PageOutcome, touched: set[str]) -> None:
+        if outcome.kinds or touched:
             thread_ids = set(outcome.thread_ids)
             thread_ids.update(k.partition(":")[2] for k in touched if k.startswith("thread:"))
-            self.emit(CacheChanged(frozenset(outcome.kinds | {"threads"}), frozenset(thread_ids)))
-            self.emit(SyncProgress(self._progress[0], self._progress[1], False, self._fraction))
+            self.emit(CacheChanged(frozenset(outcome.kinds), frozenset(thread_ids)))
 
     def _apply(self, page: Json, alert: bool, full_sync: bool = False,
                sent: float | None = None) -> None:
@@ -281,9 +288,7 @@ class Puller:
     def _apply_held(self, page: Json, alert: bool, full_sync: bool,
                     sent: float | None) -> None:
         with self._write() as conn:
-            me = self.cache.get_meta(conn, "session")
-            me_id = json.loads(me)["user"]["id"] if me else None
-            outcome = mirror.apply_page(conn, page, me_id)
+            outcome = mirror.apply_page(conn, page, self._me_id(conn))
             touched = outbox.replay(conn, outcome.keys)
             Cache.set_meta(conn, "cursor", page["cursor"])
             if full_sync:
@@ -298,10 +303,7 @@ class Puller:
                 self.caught_up_since = sent
                 self.generation += 1
                 self.caught_up.notify_all()
-        if outcome.kinds or touched:
-            thread_ids = set(outcome.thread_ids)
-            thread_ids.update(k.partition(":")[2] for k in touched if k.startswith("thread:"))
-            self.emit(CacheChanged(frozenset(outcome.kinds), frozenset(thread_ids)))
+        self._tell_changed(outcome, touched)
         if alert and not full_sync:
             for item in outcome.new_messages:
                 self.emit(NewMessage(**item))
