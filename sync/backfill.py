@@ -29,7 +29,7 @@ from sync.errors import ApiError
 Json = dict[str, Any]
 
 SNAPSHOT_THREADS = 200  # per folder: a screenful of the Inbox and well beyond
-SNAPSHOT_MESSAGES = 10  # per thread: the newest messages, readable at once
+SNAPSHOT_MESSAGES = 5  # per thread: the newest exchange, readable at once
 LAST_BEFORE_DONE = 0.99  # the fraction shown until the feed says nothing more follows
 
 TOTAL, DONE = "backfill_total", "backfill_done"

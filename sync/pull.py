@@ -223,18 +223,20 @@ class Puller:
 
     def _full_sync(self, cursor: str | None) -> None:
         """The initial sync: the snapshot first when starting from nothing (sync.backfill),
-        then the feed, fetching page n + 1 while page n is written."""
+        then the feed, fetching page n + 1 while page n (or the snapshot) is written."""
         def fetch(since: str | None) -> tuple[Json, float]:
             sent = time.monotonic()
             return shapes.check_page(self.api.changes(since, self.page_limit, wait=0)), sent
 
-        if cursor is None:
-            self._apply_snapshot(backfill.fetch_snapshot(self.api))
+        snapshot = backfill.fetch_snapshot(self.api) if cursor is None else None
         with self._write() as conn:
             search_index.begin_bulk_load(conn)
         with self.cache.bulk_load(), \
                 ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-prefetch") as pool:
+            # Asked for only once the snapshot has arrived: the feed is read after it.
             future: Future[tuple[Json, float]] = pool.submit(fetch, cursor)
+            if cursor is None:
+                self._apply_snapshot(snapshot)
             while True:
                 page, sent = future.result()
                 if page["more"]:
