@@ -127,6 +127,12 @@ class TaskRunner(QObject):
 
 
 def _alive(callback: Callable) -> bool:
-    """False when the callback belongs to a widget that has been deleted meanwhile."""
-    owner = getattr(callback, "__self__", None)
-    return not isinstance(owner, QObject) or shiboken6.isValid(owner)
+    """False when the callback belongs to a widget that has been deleted meanwhile: a method
+    of it, or a function made inside one of its methods (holding it in its closure)."""
+    owners = [getattr(callback, "__self__", None)]
+    for cell in getattr(callback, "__closure__", None) or ():
+        try:
+            owners.append(cell.cell_contents)
+        except ValueError:  # a name the function has not been given a value for yet
+            continue
+    return all(shiboken6.isValid(o) for o in owners if isinstance(o, QObject))
