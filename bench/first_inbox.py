@@ -10,11 +10,11 @@ sign-in request:
   newest message of each (checked after every page the engine applies);
 - `full_sync_s`: every page applied and the search index built.
 
-`wire_mb` is the bytes of the feed's answers as sent (compressed where negotiated), and
-`peak_rss_mb` the engine process's peak memory. The floor, measured in the same run and
-sharing no code with the engine: the same pages, fetched beforehand and kept as files on
-disk, read back, parsed and inserted (with a full-text index) into a plain `sqlite3`
-database. Last line: one JSON object.
+`wire_mb` is the bytes of the snapshot's and the feed's answers as sent (compressed where
+negotiated), and `peak_rss_mb` the engine process's peak memory. The floor, measured in the
+same run and sharing no code with the engine: the same pages, fetched beforehand and kept as
+files on disk, read back, parsed and inserted (with a full-text index) into a plain
+`sqlite3` database. Last line: one JSON object.
 
     python bench/first_inbox.py [--messages N]
 """
@@ -72,7 +72,7 @@ def sync_in_child(url: str, folder: str, truth_file: str) -> None:
 
     def count_bytes(response: requests.Response, *args: object, **kwargs: object) -> None:
         length = response.headers.get("Content-Length")
-        if "/changes" in response.url and length is not None:
+        if ("/changes" in response.url or "/snapshot" in response.url) and length is not None:
             wire[0] += int(length)
 
     started = time.perf_counter()

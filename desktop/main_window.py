@@ -37,6 +37,7 @@ from desktop.widgets.folder_pane import FolderPane
 from desktop.widgets.list_header import ListHeader
 from desktop.widgets.lock_screen import LockScreen, WindowCovers
 from desktop.widgets.search_field import SearchField
+from desktop.widgets.search_note import IncompleteSearchNote
 from desktop.widgets.status_bar import InboxStatusBar
 from desktop.widgets.thread_list import ThreadList
 from desktop.widgets.undo_notice import UndoNotice
@@ -78,6 +79,7 @@ class MainWindow(FileDropTarget, QMainWindow):
         self.list_header = ListHeader(self.thread_model, self.folder_model, self.bulk_bar,
                                       self.thread_list)
         self.first_sync = FirstSyncNotice(self.thread_list, self.thread_model, session.bridge)
+        self.search_note = IncompleteSearchNote(self.thread_model, session.bridge)
         self.conversation = ConversationView(session, self.conversation_model)
 
         list_host = QWidget()
@@ -85,6 +87,7 @@ class MainWindow(FileDropTarget, QMainWindow):
         list_layout.setContentsMargins(0, 0, 0, 0)
         list_layout.setSpacing(0)
         list_layout.addWidget(self.list_header)
+        list_layout.addWidget(self.search_note)
         list_layout.addWidget(self.thread_list, 1)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)

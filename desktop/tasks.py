@@ -178,6 +178,22 @@ class TaskRunner(QObject):
 
 
 def _alive(callback: Callable) -> bool:
-    """False when the callback belongs to a widget that has been deleted meanwhile."""
-    owner = getattr(callback, "__self__", None) or getattr(callback, "owner", None)
-    return not isinstance(owner, QObject) or shiboken6.isValid(owner)
+    """False when the callback belongs to a widget that has been deleted meanwhile: a method
+    of it, or a function made inside one of its methods (holding it in its closure, perhaps
+    through a function wrapping that one)."""
+    return all(shiboken6.isValid(o) for o in _owners(callback, depth=3))
+
+
+def _owners(callback: Any, depth: int) -> list[QObject]:
+    found = [o for o in (getattr(callback, "__self__", None), getattr(callback, "owner", None))
+             if isinstance(o, QObject)]
+    for cell in getattr(callback, "__closure__", None) or ():
+        try:
+            held = cell.cell_contents
+        except ValueError:  # a name the function has not been given a value for yet
+            continue
+        if isinstance(held, QObject):
+            found.append(held)
+        elif callable(held) and depth > 1:
+            found += _owners(held, depth - 1)
+    return found

@@ -22,6 +22,7 @@ from server.api import (
     document,
     drafts,
     folders,
+    snapshot,
     threads,
 )
 from server.busy import install_busy_handlers
@@ -96,7 +97,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(BodyLimit, max_bytes=settings.max_json_bytes, exempt=is_raw_upload)
     # Outermost of all: HTTPS required behind a proxy, and HSTS on every answer.
     install_transport(app, settings)
-    for module in (auth, directory, threads, folders, drafts, blobs, changes, clients, audit_log):
+    for module in (auth, directory, threads, folders, drafts, blobs, changes, clients, audit_log,
+                   snapshot):
         app.include_router(module.router, prefix=API_PREFIX)
     for admin in (admin_people, admin_practice, account):
         app.include_router(admin.router, prefix=API_PREFIX)

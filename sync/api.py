@@ -287,6 +287,11 @@ class ApiClient:
             "GET", "/changes", params=params, read_timeout=wait + self.poll_grace, line=line
         )
 
+    def snapshot(self, limit: int = 200, messages: int = 10) -> Json:
+        """The newest `limit` threads of each folder with their newest `messages` messages
+        (an ApiError with status 404 from a server that has no snapshot)."""
+        return self._object("GET", "/snapshot", params={"limit": limit, "messages": messages})
+
     # -- threads and messages -------------------------------------------------------------
 
     def create_thread(

@@ -40,11 +40,14 @@ class SyncStatus:
 
 @dataclass(frozen=True)
 class SyncProgress:
-    """Initial (or rebuilding) sync: pages and messages applied so far."""
+    """Initial (or rebuilding) sync: pages and messages applied so far. `fraction` (0 to 1)
+    is how far the download of older messages has come once the newest threads are shown
+    (sync.backfill); None from a server that sends everything oldest first."""
 
     pages: int
     messages: int
     done: bool
+    fraction: float | None = None
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
 """The pull side of the engine: the initial sync through /changes, then the long-poll loop.
 
 Each page is applied in one transaction together with its cursor, so a crash at any moment
-leaves a cache that resumes exactly where it stopped. While the initial sync runs, the next
-page is already being fetched while the current one is written.
+leaves a cache that resumes exactly where it stopped. An initial sync from nothing applies
+the server's snapshot of the newest threads first (sync.backfill). While the initial sync
+runs, the next page is already being fetched while the current one is written.
 
 Stopping: every write (and the events telling of it) happens under `applying`, after a
 check of the stop flag, so once SyncEngine.stop() has set the flag and taken that lock
@@ -23,7 +24,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sync import outbox, shapes
+from sync import backfill, outbox, shapes
 from sync.api import ApiClient
 from sync.backoff import Backoff
 from sync.blobs import BlobCache
@@ -83,6 +84,7 @@ class Puller:
         self.fresh = threading.Event()  # set: the next request does not wait
         self._need_bootstrap = True
         self._progress = [0, 0]  # pages, messages of the current full sync
+        self._fraction: float | None = None  # of the backfill (sync.backfill)
         self.applying = threading.RLock()  # see the module docstring
         self.polling = threading.Event()  # set while a long poll is out
         self._cut_on_purpose = threading.Event()
@@ -220,16 +222,21 @@ class Puller:
             self.status.online()
 
     def _full_sync(self, cursor: str | None) -> None:
-        """The initial sync: fetches page n + 1 while page n is written."""
+        """The initial sync: the snapshot first when starting from nothing (sync.backfill),
+        then the feed, fetching page n + 1 while page n (or the snapshot) is written."""
         def fetch(since: str | None) -> tuple[Json, float]:
             sent = time.monotonic()
             return shapes.check_page(self.api.changes(since, self.page_limit, wait=0)), sent
 
+        snapshot = backfill.fetch_snapshot(self.api) if cursor is None else None
         with self._write() as conn:
             search_index.begin_bulk_load(conn)
         with self.cache.bulk_load(), \
                 ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-prefetch") as pool:
+            # Asked for only once the snapshot has arrived: the feed is read after it.
             future: Future[tuple[Json, float]] = pool.submit(fetch, cursor)
+            if cursor is None:
+                self._apply_snapshot(snapshot)
             while True:
                 page, sent = future.result()
                 if page["more"]:
@@ -238,15 +245,42 @@ class Puller:
                     self._apply(page, alert=False, full_sync=True, sent=sent)
                     self._progress[0] += 1
                     self._progress[1] += len(page["messages"])
-                    self.emit(SyncProgress(self._progress[0], self._progress[1], False))
+                    self.emit(SyncProgress(self._progress[0], self._progress[1], False,
+                                           self._fraction))
                 if not page["more"]:
                     break
         with self._applying():
             with self._write() as conn:
                 search_index.end_bulk_load(conn, self._progress[1])
-            self.emit(SyncProgress(self._progress[0], self._progress[1], True))
+            self.emit(SyncProgress(self._progress[0], self._progress[1], True, self._fraction))
             self._progress = [0, 0]
+            self._fraction = None
             self.status.online()
+
+    def _apply_snapshot(self, snapshot: Json | None) -> None:
+        """Shows the newest threads at once (or, with no snapshot, starts as before); sets no
+        cursor, so a crash before the first page starts again from a new snapshot."""
+        with self._applying():
+            with self._write() as conn:
+                backfill.start(conn, snapshot)
+                if snapshot is None:
+                    self._fraction = None
+                    return
+                outcome = mirror.apply_page(conn, snapshot, self._me_id(conn))
+                touched = outbox.replay(conn, outcome.keys)
+            self._fraction = None if snapshot["feed_size"] is None else 0.0
+            self._tell_changed(outcome, touched)
+            self.emit(SyncProgress(self._progress[0], self._progress[1], False, self._fraction))
+
+    def _me_id(self, conn: Any) -> str | None:
+        me = self.cache.get_meta(conn, "session")
+        return json.loads(me)["user"]["id"] if me else None
+
+    def _tell_changed(self, outcome: mirror.PageOutcome, touched: set[str]) -> None:
+        if outcome.kinds or touched:
+            thread_ids = set(outcome.thread_ids)
+            thread_ids.update(k.partition(":")[2] for k in touched if k.startswith("thread:"))
+            self.emit(CacheChanged(frozenset(outcome.kinds), frozenset(thread_ids)))
 
     def _apply(self, page: Json, alert: bool, full_sync: bool = False,
                sent: float | None = None) -> None:
@@ -256,11 +290,11 @@ class Puller:
     def _apply_held(self, page: Json, alert: bool, full_sync: bool,
                     sent: float | None) -> None:
         with self._write() as conn:
-            me = self.cache.get_meta(conn, "session")
-            me_id = json.loads(me)["user"]["id"] if me else None
-            outcome = mirror.apply_page(conn, page, me_id)
+            outcome = mirror.apply_page(conn, page, self._me_id(conn))
             touched = outbox.replay(conn, outcome.keys)
             Cache.set_meta(conn, "cursor", page["cursor"])
+            if full_sync:
+                self._fraction = backfill.advance(conn, page)
             if not page["more"]:
                 Cache.set_meta(conn, "synced", "1")
             Cache.set_meta(conn, "last_sync", datetime.now(UTC).isoformat())
@@ -271,10 +305,7 @@ class Puller:
                 self.caught_up_since = sent
                 self.generation += 1
                 self.caught_up.notify_all()
-        if outcome.kinds or touched:
-            thread_ids = set(outcome.thread_ids)
-            thread_ids.update(k.partition(":")[2] for k in touched if k.startswith("thread:"))
-            self.emit(CacheChanged(frozenset(outcome.kinds), frozenset(thread_ids)))
+        self._tell_changed(outcome, touched)
         if alert and not full_sync:
             for item in outcome.new_messages:
                 self.emit(NewMessage(**item))

@@ -171,6 +171,24 @@ def check_page(page: Any) -> Json:
     return checked
 
 
+def check_snapshot(snapshot: Any) -> Json:
+    """The snapshot as a page of the feed's shape (no cursor of its own), with `newest` (thread
+    ids by folder) and `feed_size` (None when the server did not say)."""
+    if not isinstance(snapshot, dict):
+        raise ProtocolError("The snapshot is not a JSON object.")
+    checked = check_page({**snapshot, "cursor": "snapshot", "more": True})
+    newest = snapshot.get("newest", {})
+    if not isinstance(newest, dict) or not all(
+            isinstance(ids, list) and all(isinstance(i, str) for i in ids)
+            for ids in newest.values()):
+        raise ProtocolError("The snapshot's 'newest' is not lists of thread ids by folder.")
+    size = snapshot.get("feed_size")
+    if size is not None and (not isinstance(size, int) or isinstance(size, bool) or size < 0):
+        raise ProtocolError("The snapshot's 'feed_size' is not a count.")
+    checked.update(newest=newest, feed_size=size)
+    return checked
+
+
 def check_session(obj: Any) -> Json:
     whole: Types = (dict,)
     _check_object(obj, {"user": whole, "practice": whole, "limits": whole}, "session")

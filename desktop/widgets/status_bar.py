@@ -1,7 +1,9 @@
 """The status bar: online/offline/syncing, messages waiting in the outbox, last sync, the
-initial sync's progress, lasting notices (such as an in-memory demo key) and passing ones.
-While the window is locked passing notices (which may name a file or a person) are held back
-and the last one is shown once it is unlocked."""
+initial sync's progress ("Downloading older messages… 40%" once the newest threads are shown,
+a count of messages from a server that sends everything oldest first), lasting notices
+(such as an in-memory demo key) and passing ones. While the window is locked passing notices
+(which may name a file or a person) are held back and the last one is shown once it is
+unlocked."""
 
 from __future__ import annotations
 
@@ -32,7 +34,10 @@ class InboxStatusBar(QStatusBar):
         self.progress.setRange(0, 0)
         self.progress.setFormat(self.tr("%v messages"))
         self.progress.setVisible(False)
+        self.backfill_label = QLabel()
+        self.backfill_label.setVisible(False)
         self.addPermanentWidget(self.lasting_label)
+        self.addPermanentWidget(self.backfill_label)
         self.addPermanentWidget(self.progress)
         self.addPermanentWidget(self.outbox_label)
         self.addPermanentWidget(self.last_sync_label)
@@ -67,10 +72,24 @@ class InboxStatusBar(QStatusBar):
 
     @Slot(object)
     def on_bridge_syncProgress(self, progress: Any) -> None:
+        fraction = getattr(progress, "fraction", None)
         self.progress.setVisible(not progress.done)
-        self.progress.setRange(0, 0)
-        self.progress.setValue(int(progress.messages or 0))
-        self.progress.setToolTip(self.tr("First sync: %d messages so far") % progress.messages)
+        self.backfill_label.setVisible(not progress.done and fraction is not None)
+        if fraction is None:
+            self.progress.setRange(0, 0)
+            self.progress.setTextVisible(True)
+            self.progress.setValue(int(progress.messages or 0))
+            self.progress.setToolTip(
+                self.tr("First sync: %d messages so far") % progress.messages)
+            return
+        percent = min(100, max(0, int(fraction * 100)))
+        self.backfill_label.setText(self.tr("Downloading older messages… %d%%") % percent)
+        self.progress.setRange(0, 100)
+        self.progress.setTextVisible(False)
+        self.progress.setValue(percent)
+        tip = self.tr("The newest conversations are here; older ones are still downloading.")
+        self.progress.setToolTip(tip)
+        self.backfill_label.setToolTip(tip)
 
     def set_locked(self, locked: bool) -> None:
         self.locked = locked

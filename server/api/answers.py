@@ -211,6 +211,17 @@ class ChangePage(Answer):
     deleted: DeletedIds
 
 
+class Snapshot(Answer):
+    threads: list[ThreadOut]
+    messages: list[MessageOut]
+    states: list[StateOut]
+    drafts: list[DraftOut]
+    folders: list[FolderOut]
+    people: list[PersonOut]
+    newest: dict[str, list[str]]
+    feed_size: int
+
+
 # The success answer of each route, by (method, path under the API prefix).
 SUCCESS: dict[tuple[str, str], type[Answer]] = {
     ("post", "/auth/login"): SignedIn,
@@ -229,4 +240,5 @@ SUCCESS: dict[tuple[str, str], type[Answer]] = {
     ("put", "/drafts/{draft_id}"): DraftOut,
     ("post", "/blobs"): AttachmentOut,
     ("get", "/changes"): ChangePage,
+    ("get", "/snapshot"): Snapshot,
 }

@@ -26,6 +26,7 @@ SYNC_ROUTES = [
     ("get", "/session"),
     ("get", "/directory"),
     ("get", "/changes"),
+    ("get", "/snapshot"),
     ("get", "/threads"),
     ("post", "/threads"),
     ("get", "/threads/{thread_id}"),

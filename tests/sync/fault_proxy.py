@@ -7,7 +7,8 @@ Per request the proxy passes it through, or:
   bad_gateway  answers 502 itself;
   stall        lets the server act, then holds the answer until the client gives up.
 `once(prefix, mode)` aims a fault at the next request whose first line starts with prefix;
-`rewrite` can alter an answer on its way back (for tests of bad server input).
+`rewrite` can alter an answer on its way back (for tests of bad server input);
+`without_snapshot` makes one that answers as a server from before GET /snapshot.
 """
 
 from __future__ import annotations
@@ -69,6 +70,20 @@ def set_body(response: bytes, body: bytes) -> bytes:
              if not line.lower().startswith((b"content-length:", b"transfer-encoding:"))]
     lines.append(b"Content-Length: " + str(len(body)).encode())
     return b"\r\n".join(lines) + b"\r\n\r\n" + body
+
+
+def without_snapshot(rewrite: Rewrite | None = None) -> Rewrite:
+    """Answers as a server from before GET /snapshot did: 404 for it, every other answer
+    through `rewrite` (if given)."""
+    problem = (b'{"type": "about:blank", "title": "Not Found", "status": 404, '
+               b'"code": "not_found", "detail": "There is nothing at this address."}')
+
+    def apply(head: bytes, response: bytes) -> bytes:
+        if head.startswith(b"GET /api/v1/snapshot"):
+            return set_body(b"HTTP/1.1 404 Not Found\r\n"
+                            b"Content-Type: application/problem+json\r\n\r\n", problem)
+        return response if rewrite is None else rewrite(head, response)
+    return apply
 
 
 class FaultProxy:
