@@ -77,7 +77,14 @@ def sync_in_child(url: str, folder: str, truth_file: str) -> None:
 
     started = time.perf_counter()
     api = ApiClient(url, read_timeout=300)
-    api._session.hooks["response"].append(count_bytes)
+    # Each thread calling the server gets its own session: every one of them is counted.
+    configure = api._configure
+
+    def counting(session: requests.Session, adapter: object) -> None:
+        configure(session, adapter)
+        session.hooks["response"].append(count_bytes)
+
+    api._configure = counting  # type: ignore[method-assign]
     api.login("dr.rivera", PASSWORD)
     cache = Cache.open(Path(folder) / "bench.db", os.urandom(32))
     done, applied = threading.Event(), threading.Event()
