@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -117,7 +117,7 @@ class MainWindow(FileDropTarget, QMainWindow):
         self.addAction(undo)
 
         self.idle = IdleWatcher(session.settings.get("security/idle_lock_minutes"), self)
-        QApplication.instance().installEventFilter(self.idle)
+        _application().installEventFilter(self.idle)
         self.password_check = PasswordCheck(session, self)
         self.covers = WindowCovers(self.lock_screen.user_name, self.password_check, self)
         self._connect()
@@ -145,7 +145,7 @@ class MainWindow(FileDropTarget, QMainWindow):
         bar.addWidget(self.search)
         find = QAction(self)
         find.setShortcut(QKeySequence.StandardKey.Find)
-        find.triggered.connect(lambda: (self.search.setFocus(), self.search.selectAll()))
+        find.triggered.connect(self.on_find_triggered)
         self.addAction(find)
         spacer = QWidget()
         spacer.setSizePolicy(spacer.sizePolicy().horizontalPolicy().Expanding,
@@ -222,7 +222,7 @@ class MainWindow(FileDropTarget, QMainWindow):
         if kinds & LIST_KINDS or (self.thread_model.is_drafts and "drafts" in kinds):
             self.thread_model.refresh()
         current = self.conversation_model.thread_id
-        waiting = bool((self.conversation_model.thread or {}).get("pending"))
+        waiting = bool((self.conversation_model.thread_row or {}).get("pending"))
         if current and (current in thread_ids or (kinds & CONVERSATION_KINDS and not thread_ids)
                         or "people" in kinds or waiting):
             # A thread still waiting in the outbox is followed to the id the server gives it.
@@ -283,6 +283,11 @@ class MainWindow(FileDropTarget, QMainWindow):
     def on_folder_model_threadsDropped(self, ids: list, folder_id: str) -> None:
         self.mover.move(ids, folder_id)
         self.thread_model.clear_checks()
+
+    @Slot()
+    def on_find_triggered(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
 
     @Slot(str)
     def on_search_textChanged(self, text: str) -> None:
@@ -398,7 +403,7 @@ class MainWindow(FileDropTarget, QMainWindow):
             self.session.notices.info.emit(self.tr("Practice Inbox keeps running in the tray."))
             event.ignore()
             return
-        QApplication.instance().removeEventFilter(self.idle)
+        _application().removeEventFilter(self.idle)
         self.conversation.inline_reply.flush()
         for composer in list(self.composers):
             composer.close()
@@ -409,3 +414,9 @@ class MainWindow(FileDropTarget, QMainWindow):
     def quit_now(self) -> None:
         self.quitting = True
         self.close()
+
+
+def _application() -> QCoreApplication:
+    app = QApplication.instance()
+    assert app is not None  # a window exists only inside the application
+    return app

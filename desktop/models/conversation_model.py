@@ -32,7 +32,7 @@ class ConversationModel(QAbstractListModel):
         self._cache = cache
         self._runner = runner
         self.thread_id: str | None = None
-        self.thread: dict | None = None
+        self.thread_row: dict | None = None
         self.state: dict | None = None
         self._messages: list[dict] = []
         self._latest = Latest()
@@ -52,11 +52,11 @@ class ConversationModel(QAbstractListModel):
     def _apply(self, conversation: dict | None) -> None:
         self.beginResetModel()
         if conversation is None:
-            self.thread = self.state = None
+            self.thread_row = self.state = None
             self._messages = []
         else:
-            self.thread = dict(conversation["thread"])
-            self.thread_id = self.thread["id"]  # a local id is followed to the server's
+            self.thread_row = dict(conversation["thread"])
+            self.thread_id = self.thread_row["id"]  # a local id is followed to the server's
             self.state = dict(conversation.get("state") or {})
             self._messages = [dict(m) for m in conversation.get("messages") or []]
         self.endResetModel()

@@ -55,5 +55,5 @@ class BodyEditor(QTextEdit):
         if self._paste_dir is None:
             self._paste_dir = Path(tempfile.mkdtemp(prefix="practice-inbox-paste-"))
         path = self._paste_dir / f"pasted-image-{uuid.uuid4().hex[:8]}.png"
-        image.save(str(path), b"PNG")
+        image.save(str(path))  # PNG, from the name's suffix
         return path

@@ -55,7 +55,7 @@ class ComposerWindow(FileDropTarget, QMainWindow):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self.thread = thread or None
+        self.thread_row = thread or None
         self.draft_id = (draft or {}).get("id") or str(uuid.uuid4())
         self._draft_exists = draft is not None
         self._loading = True
@@ -75,8 +75,8 @@ class ComposerWindow(FileDropTarget, QMainWindow):
         self.recipients = RecipientField(self.recipient_model)
         self.reply_to = QLabel()
         self.reply_to.setWordWrap(True)
-        if self.thread:
-            names = ", ".join(p.get("name", "") for p in self.thread.get("participants") or []
+        if self.thread_row:
+            names = ", ".join(p.get("name", "") for p in self.thread_row.get("participants") or []
                               if p.get("id") != session.user.get("id"))
             self.reply_to.setText(names)
             form.addRow(self.tr("To:"), self.reply_to)
@@ -85,8 +85,8 @@ class ComposerWindow(FileDropTarget, QMainWindow):
         self.subject = QLineEdit()
         self._apply_subject_limit()
         self.subject.setPlaceholderText(self.tr("What is this about? (required)"))
-        if self.thread:
-            self.subject.setText(self.thread.get("subject") or "")
+        if self.thread_row:
+            self.subject.setText(self.thread_row.get("subject") or "")
             self.subject.setReadOnly(True)
         form.addRow(self.tr("Subject:"), self.subject)
         outer.addLayout(form)
@@ -124,9 +124,10 @@ class ComposerWindow(FileDropTarget, QMainWindow):
         self.send_button.clicked.connect(self.send)
         buttons.addWidget(self.send_button)
         outer.addLayout(buttons)
-        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.send)
+        QShortcut(QKeySequence("Ctrl+Return"), self).activated.connect(self.send)
         for keys in (QKeySequence(Qt.Key.Key_Escape), QKeySequence("Ctrl+W")):
-            QShortcut(keys, self, activated=self.close)  # the draft is kept (closeEvent)
+            # the draft is kept (closeEvent)
+            QShortcut(keys, self).activated.connect(self.close)
 
         self._autosave = QTimer(self)
         self._autosave.setSingleShot(True)
@@ -145,13 +146,13 @@ class ComposerWindow(FileDropTarget, QMainWindow):
         self._loading = False
         self.update_title()
         self.validate()
-        (self.body if self.thread else self.recipients.editor).setFocus()
+        (self.body if self.thread_row else self.recipients.editor).setFocus()
 
     # content --------------------------------------------------------------------------------
     def _load_draft(self, draft: dict) -> None:
         for address in draft.get("to") or []:
             self.recipients.add_address(address)
-        if not self.thread:
+        if not self.thread_row:
             self.subject.setText(draft.get("subject") or "")
         self.body.setHtml(draft.get("body_html") or "")
         for attachment in draft_attachments(draft):
@@ -159,7 +160,7 @@ class ComposerWindow(FileDropTarget, QMainWindow):
 
     def update_title(self) -> None:
         subject = self.subject.text().strip()
-        if self.thread:
+        if self.thread_row:
             self.setWindowTitle(self.tr("Reply: %s") % subject)
         else:
             self.setWindowTitle(self.tr("New message: %s") % subject if subject
@@ -185,14 +186,14 @@ class ComposerWindow(FileDropTarget, QMainWindow):
 
     @Slot()
     def on_bridge_limitsChanged(self) -> None:
-        if not self.thread:
+        if not self.thread_row:
             self._apply_subject_limit()
         self.validate()
 
     def problems(self) -> list[str]:
         """What keeps the message from being sent, in the words shown under the body."""
         found: list[str] = []
-        if not self.thread:
+        if not self.thread_row:
             if self.recipients.pending_text():
                 found.append(self.recipients.pending_problem())
             elif not self.recipients.addresses():
@@ -236,18 +237,18 @@ class ComposerWindow(FileDropTarget, QMainWindow):
     def draft(self) -> dict:
         return {
             "id": self.draft_id,
-            "to": self.recipients.addresses() if not self.thread else [],
+            "to": self.recipients.addresses() if not self.thread_row else [],
             "subject": self.subject.text().strip(),
             "body_html": self.body_html(),
             "attachment_ids": self.attachments.attachment_ids(),
             "attachments": self.attachments.attachments(),  # names and sizes, kept locally
-            "thread_id": self.thread["id"] if self.thread else None,
+            "thread_id": self.thread_row["id"] if self.thread_row else None,
         }
 
     def is_empty(self) -> bool:
         return (not self.recipients.addresses() and not self.subject.text().strip()
                 and not self.body.toPlainText().strip() and not self.attachments.items()) or (
-            bool(self.thread) and not self.body.toPlainText().strip()
+            bool(self.thread_row) and not self.body.toPlainText().strip()
             and not self.attachments.items())
 
     @Slot()
@@ -273,7 +274,7 @@ class ComposerWindow(FileDropTarget, QMainWindow):
 
     @Slot()
     def send(self) -> None:
-        if not self.thread:
+        if not self.thread_row:
             self.recipients.commit_typed()
         if not self.validate():
             return
@@ -283,10 +284,10 @@ class ComposerWindow(FileDropTarget, QMainWindow):
         draft_id = self.draft_id if self._draft_exists else None
         html, ids = self.body_html(), self.attachments.attachment_ids()
         known = self.attachments.attachments()
-        if self.thread:
-            self.session.bridge.command("reply", self.thread["id"], html, ids, draft_id=draft_id,
-                                        attachments=known, on_done=self._queued,
-                                        on_error=self._not_queued)
+        if self.thread_row:
+            self.session.bridge.command("reply", self.thread_row["id"], html, ids,
+                                        draft_id=draft_id, attachments=known,
+                                        on_done=self._queued, on_error=self._not_queued)
         else:
             self.session.bridge.command(
                 "send_new", self.recipients.addresses(), self.subject.text().strip(), html, ids,

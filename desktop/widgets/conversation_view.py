@@ -94,17 +94,17 @@ class ConversationView(QWidget):
         header.addLayout(self.clients_box)
         layout.addWidget(self.header)
 
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
         self.messages_host = QWidget()
         self.messages_layout = QVBoxLayout(self.messages_host)
         self.messages_layout.setContentsMargins(16, 6, 16, 16)
         self.messages_layout.setSpacing(10)
-        self.scroll.setWidget(self.messages_host)
+        self.scroll_area.setWidget(self.messages_host)
         self.inline_reply = InlineReply(session, self.messages_host)
         self.inline_reply.hide()
-        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.scroll_area, 1)
 
         self.empty = QLabel(self.tr("Select a conversation to read it."))
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -117,10 +117,10 @@ class ConversationView(QWidget):
     # building ----------------------------------------------------------------------------------
     @Slot(str)
     def on_model_loaded(self, thread_id: str) -> None:
-        thread = self.model.thread
+        thread = self.model.thread_row
         showing = bool(thread_id) and thread is not None
         self.header.setVisible(showing)
-        self.scroll.setVisible(showing)
+        self.scroll_area.setVisible(showing)
         self.empty.setVisible(not showing)
         self.inline_reply.show_thread(thread if showing else None)
         people = self.session.people_by_id() if showing else {}
@@ -133,6 +133,7 @@ class ConversationView(QWidget):
         self._clear()
         if not showing:
             return
+        assert thread is not None  # showing
         for person in thread.get("participants") or []:
             people.setdefault(person["id"], person)
         self.subject.setText(thread.get("subject") or "")
@@ -164,8 +165,8 @@ class ConversationView(QWidget):
     @Slot()
     def on_bridge_capabilitiesChanged(self) -> None:
         """The client rows follow the server's word on who may switch a client's status."""
-        if self.model.thread is not None:
-            self.on_model_loaded(self.model.thread["id"])
+        if self.model.thread_row is not None:
+            self.on_model_loaded(self.model.thread_row["id"])
 
     def _may_change_status(self) -> bool:
         return bool(self.session.capabilities().get("can_change_status"))
@@ -218,19 +219,19 @@ class ConversationView(QWidget):
     # actions -----------------------------------------------------------------------------------
     @Slot()
     def on_reply_button_clicked(self) -> None:
-        if self.model.thread and self.model.thread.get("can_reply"):
-            self.replyRequested.emit(self.model.thread)
+        if self.model.thread_row and self.model.thread_row.get("can_reply"):
+            self.replyRequested.emit(self.model.thread_row)
 
     @Slot()
     def on_new_message_button_clicked(self) -> None:
-        thread = self.model.thread or {}
+        thread = self.model.thread_row or {}
         subject = thread.get("subject") or ""
         self.composeRequested.emit({"subject": subject if subject.lower().startswith("re:")
                                     else f"Re: {subject}"})
 
     @Slot()
     def on_delete_button_clicked(self) -> None:
-        thread = self.model.thread
+        thread = self.model.thread_row
         if not thread or not thread.get("can_delete"):
             return
         if confirm_irreversible(
@@ -251,11 +252,11 @@ class ConversationView(QWidget):
 
     @Slot()
     def on_note_button_clicked(self) -> None:
-        thread = self.model.thread
+        thread = self.model.thread_row
         if not thread or not thread.get("can_quick_note"):
             return
-        client = next((p for p in thread.get("participants") or []
-                       if p.get("kind") == "client"), {})
+        client: dict = next((p for p in thread.get("participants") or []
+                             if p.get("kind") == "client"), {})
         dialog = QuickNoteDialog(thread, self.model.messages(), client.get("name") or "", self)
         dialog.setObjectName("quickNoteDialog")
         if dialog.exec() and dialog.note():

@@ -53,7 +53,7 @@ class InlineReply(FileDropTarget, QFrame):
     def __init__(self, session: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self.thread: dict | None = None
+        self.thread_row: dict | None = None
         self.draft_id = str(uuid.uuid4())
         self._draft_exists = False
         self._loading = False
@@ -119,7 +119,8 @@ class InlineReply(FileDropTarget, QFrame):
         self.send_button.clicked.connect(self.send)
         buttons.add_right(self.send_button)
         layout.addLayout(buttons)
-        send_shortcut = QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.send)
+        send_shortcut = QShortcut(QKeySequence("Ctrl+Return"), self)
+        send_shortcut.activated.connect(self.send)
         send_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
         self._autosave = QTimer(self)
@@ -145,12 +146,12 @@ class InlineReply(FileDropTarget, QFrame):
     def show_thread(self, thread: dict | None) -> None:
         """Answer `thread` (None: none). Opening another thread saves what was typed for this
         one and brings back what had been typed for the new one."""
-        same = thread is not None and self.thread is not None and \
-            thread.get("id") == self.thread.get("id")
+        same = thread is not None and self.thread_row is not None and \
+            thread.get("id") == self.thread_row.get("id")
         if not same:
             self.flush()
             self._start_over()
-        self.thread = thread
+        self.thread_row = thread
         self._apply_flags()
         if thread is not None and not same:
             thread_id, cache = thread["id"], self.session.cache
@@ -159,11 +160,11 @@ class InlineReply(FileDropTarget, QFrame):
                                     lambda drafts: self._restore(thread_id, drafts), serial=True)
 
     def can_reply(self) -> bool:
-        return bool(self.thread and self.thread.get("can_reply"))
+        return bool(self.thread_row and self.thread_row.get("can_reply"))
 
     def _apply_flags(self) -> None:
         allowed = self.can_reply()
-        reason = "" if allowed else (self.thread or {}).get("reply_blocked_reason") or ""
+        reason = "" if allowed else (self.thread_row or {}).get("reply_blocked_reason") or ""
         for widget in (self.editing, self.attach_button, self.composer_button):
             widget.setEnabled(allowed)
         self.editing.setVisible(allowed)
@@ -177,7 +178,7 @@ class InlineReply(FileDropTarget, QFrame):
     def _title(self) -> str:
         """Whom the reply goes to: the other person by name, or everyone in a group."""
         me = self.session.user.get("id")
-        others = [p for p in (self.thread or {}).get("participants") or [] if p.get("id") != me]
+        others = [p for p in (self.thread_row or {}).get("participants") or [] if p.get("id") != me]
         if len(others) == 1:
             return self.tr("Reply to %s") % (others[0].get("name") or "?")
         return self.tr("Reply to everyone")
@@ -195,7 +196,7 @@ class InlineReply(FileDropTarget, QFrame):
         self.saved_label.clear()
 
     def _restore(self, thread_id: str, drafts: list[dict], prefer: str = "") -> None:
-        if not self.thread or self.thread.get("id") != thread_id or not self.is_empty():
+        if not self.thread_row or self.thread_row.get("id") != thread_id or not self.is_empty():
             return  # another thread by now, or typing has begun: keep what is there
         held = self.drafts_in_composers()
         mine = [d for d in drafts if d.get("thread_id") == thread_id and d["id"] not in held]
@@ -220,7 +221,7 @@ class InlineReply(FileDropTarget, QFrame):
 
     def problems(self) -> list[str]:
         if not self.can_reply():
-            return [(self.thread or {}).get("reply_blocked_reason") or ""]
+            return [(self.thread_row or {}).get("reply_blocked_reason") or ""]
         return body_problems(self.session.limits(), document_length(self.body.document()),
                              self.attachments)
 
@@ -262,7 +263,7 @@ class InlineReply(FileDropTarget, QFrame):
 
     # drafts ------------------------------------------------------------------------------------
     def draft(self) -> dict:
-        thread = self.thread or {}
+        thread = self.thread_row or {}
         return {
             "id": self.draft_id, "to": [], "subject": thread.get("subject") or "",
             "body_html": self.body_html(), "attachment_ids": self.attachments.attachment_ids(),
@@ -277,7 +278,7 @@ class InlineReply(FileDropTarget, QFrame):
     @Slot()
     def save_draft(self) -> None:
         self._autosave.stop()
-        if self._sending or not self.thread:
+        if self._sending or not self.thread_row:
             return
         if self.is_empty():
             if self._draft_exists:  # emptied: no draft left behind
@@ -294,9 +295,9 @@ class InlineReply(FileDropTarget, QFrame):
 
     @Slot()
     def on_composer_button_clicked(self) -> None:
-        if not self.can_reply() or self.thread is None:
+        if not self.can_reply() or self.thread_row is None:
             return
-        thread = self.thread
+        thread = self.thread_row
         if not self.is_empty():
             self.save_draft()  # queued before anything the composer does with it
         draft = self.draft() if self._draft_exists else {}
@@ -306,7 +307,7 @@ class InlineReply(FileDropTarget, QFrame):
     # sending -----------------------------------------------------------------------------------
     @Slot()
     def send(self) -> None:
-        if not self.thread or not self.validate(tell=True):
+        if not self.thread_row or not self.validate(tell=True):
             return
         self._autosave.stop()
         self._sending = True
@@ -315,7 +316,7 @@ class InlineReply(FileDropTarget, QFrame):
         self.send_button.setEnabled(False)
         draft = self.draft()
         self.session.bridge.command(
-            "reply", self.thread["id"], draft["body_html"], draft["attachment_ids"],
+            "reply", self.thread_row["id"], draft["body_html"], draft["attachment_ids"],
             draft_id=self.draft_id if self._draft_exists else None,
             attachments=draft["attachments"],
             on_done=lambda local_id: self._queued(draft, local_id),
@@ -324,8 +325,8 @@ class InlineReply(FileDropTarget, QFrame):
     def _still_showing(self, draft: dict) -> bool:
         """Whether the box still holds the reply `draft` was taken from (the user may have
         opened another thread, and typed there, while it was being queued)."""
-        return bool(self.thread) and self.thread.get("id") == draft["thread_id"] \
-            and self.draft_id == draft["id"]
+        return self.thread_row is not None \
+            and self.thread_row.get("id") == draft["thread_id"] and self.draft_id == draft["id"]
 
     def _queued(self, draft: dict, local_id: object) -> None:
         if self._still_showing(draft):
@@ -344,7 +345,7 @@ class InlineReply(FileDropTarget, QFrame):
         here again, with the server's reason, when this box is on that thread. The refusal
         may come before the box heard that its reply was queued, or after the box has been
         filled again from that draft: neither loses the text or the reason."""
-        if not self.thread or self.thread.get("id") != thread_id:
+        if not self.thread_row or self.thread_row.get("id") != thread_id:
             return
         if self._sending:
             self._refused_early = (draft_id, detail)

@@ -183,5 +183,5 @@ def test_a_reply_draft_opens_its_conversation_off_the_gui_thread(
     window.thread_list.draftOpened.emit(draft)
     qtbot.waitUntil(lambda: bool(window.composers), timeout=10_000)
     composer = window.composers[-1]
-    assert composer.thread["id"] == thread["id"] and composer.reply_to.text() == "Alex Morgan"
+    assert composer.thread_row["id"] == thread["id"] and composer.reply_to.text() == "Alex Morgan"
     assert readers and threading.main_thread().name not in readers

@@ -62,7 +62,7 @@ def test_reply_follows_the_server_flags(qtbot: Any, open_inbox: Any, live_server
     assert not view.reply_blocked.isVisible()
     view.reply_button.click()
     composer = window.composers[-1]
-    assert composer.thread["id"] == one["id"]
+    assert composer.thread_row["id"] == one["id"]
     composer.body.setPlainText("Yes, we can talk about it on Tuesday.")
     composer.send_button.click()
     qtbot.waitUntil(lambda: len(Person(live_server, "alex").thread(one["id"])["messages"]) == 2,

@@ -21,7 +21,7 @@ def open_thread(qtbot: Any, window: Any, thread_id: str, folder: str = "inbox") 
     qtbot.waitUntil(lambda: window.thread_model.row_of(thread_id) >= 0, timeout=10_000)
     window.thread_list.select_thread(thread_id)
     box = window.conversation.inline_reply
-    qtbot.waitUntil(lambda: (box.thread or {}).get("id") == thread_id
+    qtbot.waitUntil(lambda: (box.thread_row or {}).get("id") == thread_id
                     and bool(window.conversation.cards), timeout=10_000)
     return box
 
@@ -127,7 +127,7 @@ def test_open_in_composer_carries_the_text_over(qtbot: Any, open_inbox: Any,
     box.composer_button.click()
     qtbot.waitUntil(lambda: bool(window.composers), timeout=10_000)
     composer = window.composers[-1]
-    assert composer.thread["id"] == thread["id"]
+    assert composer.thread_row["id"] == thread["id"]
     assert composer.body.toPlainText() == "Great work, see you Monday."
     assert composer.draft_id and box.draft_id != composer.draft_id
     assert box.body.toPlainText() == ""
@@ -246,7 +246,7 @@ def test_the_reason_a_reply_was_refused_stays_until_the_text_changes(
     live_server.settings.min_body_chars = 10
     alex.reply(thread["id"], "And the consent form, did that arrive too?")
     qtbot.waitUntil(lambda: len(window.conversation.cards) == 2, timeout=20_000)
-    box.show_thread(box.thread)  # what every reload of the conversation does
+    box.show_thread(box.thread_row)  # what every reload of the conversation does
     assert box.body.toPlainText() == "Yes, thank you."
     assert box.hint.isVisible() and "at least 40 characters" in box.hint.text()
     qtbot.keyClicks(box.body, " Both arrived.")

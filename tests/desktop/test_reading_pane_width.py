@@ -31,7 +31,7 @@ def test_the_reading_pane_never_scrolls_sideways_at_1024_px(qtbot: Any, open_inb
     window.thread_list.select_thread(thread["id"])
     qtbot.waitUntil(lambda: len(window.conversation.cards) == 3, timeout=10_000)
     reply = window.conversation.inline_reply
-    scroll = window.conversation.scroll
+    scroll = window.conversation.scroll_area
     reply.body.setPlainText("Ok")
     for status in ("Draft saved 21:24", "Not sent: the server could not be reached: the "
                    "connection was refused by 203.0.113.7 port 8443"):

@@ -58,7 +58,7 @@ def main() -> int:
         if button.local_path is None:
             button.fetch()
             return
-        view.scroll.ensureWidgetVisible(button)
+        view.scroll_area.ensureWidgetVisible(button)
         centre = button.mapToGlobal(button.rect().center())
         Path(out).write_text(json.dumps({"x": centre.x(), "y": centre.y(),
                                          "path": str(button.local_path)}), encoding="utf-8")
