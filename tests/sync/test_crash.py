@@ -31,12 +31,16 @@ class Worker:
             [sys.executable, "-m", "tests.sync.crash_worker", *args], cwd=ROOT,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         self.lines: queue.Queue[str] = queue.Queue()
-        threading.Thread(target=self._read, daemon=True).start()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
 
     def _read(self) -> None:
         assert self.process.stdout is not None
-        for line in self.process.stdout:
-            self.lines.put(line.strip())
+        try:
+            for line in self.process.stdout:
+                self.lines.put(line.strip())
+        except ValueError:
+            pass  # kill() closed the pipe: nothing more is wanted from it
 
     def wait_for(self, word: str, timeout: float) -> bool:
         deadline = time.monotonic() + timeout
@@ -52,6 +56,7 @@ class Worker:
     def kill(self) -> str:
         self.process.kill()
         self.process.wait()
+        self._reader.join(5)  # the killed worker's pipe ends: the reader stops by itself
         assert self.process.stderr is not None and self.process.stdout is not None
         stderr = self.process.stderr.read()
         self.process.stderr.close()
