@@ -199,25 +199,24 @@ class DeletedIds(Answer):
     folders: list[str]
 
 
-class ChangePage(Answer):
-    cursor: str
-    more: bool
+class FeedRows(Answer):
+    """The rows a page of the feed and the snapshot both carry, in the same shapes."""
+
     threads: list[ThreadOut]
     messages: list[MessageOut]
     states: list[StateOut]
     drafts: list[DraftOut]
     folders: list[FolderOut]
     people: list[PersonOut]
+
+
+class ChangePage(FeedRows):
+    cursor: str
+    more: bool
     deleted: DeletedIds
 
 
-class Snapshot(Answer):
-    threads: list[ThreadOut]
-    messages: list[MessageOut]
-    states: list[StateOut]
-    drafts: list[DraftOut]
-    folders: list[FolderOut]
-    people: list[PersonOut]
+class Snapshot(FeedRows):
     newest: dict[str, list[str]]
     feed_size: int
 
