@@ -18,7 +18,7 @@ from starlette.concurrency import run_in_threadpool
 
 from server.context import AppContext
 from server.deps import authenticate_request, get_ctx
-from server.feed.read import check_not_expired, parse_cursor, read_page
+from server.feed.read import check_not_expired, empty_page, parse_cursor, read_page
 
 router = APIRouter()
 
@@ -53,11 +53,20 @@ async def changes(
         later = BackgroundTask(read_next, int(page["cursor"])) if page["more"] else None
         return Response(orjson.dumps(page), media_type="application/json", background=later)
 
+    async def read_or_remember() -> dict[str, Any]:
+        version = ctx.hub.feed_version(user.id)
+        page = await run_in_threadpool(read_from, cursor)
+        if page["cursor"] == str(cursor):
+            ctx.hub.note_empty(user.id, cursor, version)
+        return page
+
     event = ctx.hub.register(user.id)
     try:
         page = await read_ahead.take(user.id, cursor, limit) if read_ahead else None
+        if page is None and wait > 0 and ctx.hub.known_empty(user.id, cursor):
+            page = empty_page(cursor)  # an idle desktop asking again: wait without reading
         if page is None:
-            page = await run_in_threadpool(read_from, cursor)
+            page = await read_or_remember()
         if wait > 0 and page["cursor"] == str(cursor):
             try:
                 await asyncio.wait_for(event.wait(), timeout=wait)
@@ -65,7 +74,7 @@ async def changes(
                 return render(page)
             # Woken, perhaps because this person's sessions were ended: the token again.
             await run_in_threadpool(authenticate_request, ctx, request)
-            page = await run_in_threadpool(read_from, cursor)
+            page = await read_or_remember()
         return render(page)
     finally:
         ctx.hub.unregister(user.id, event)

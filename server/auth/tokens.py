@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from server.auth.token_touch import TokenTouches
 from server.config import Settings
-from server.db.models import Person, Token
+from server.db.models import Person, Practice, Token
 from server.db.types import utcnow
 
 TOUCH_EVERY = timedelta(seconds=60)
@@ -44,14 +44,17 @@ def resolve_token(
 
     With `touches`, the refresh is noted there for a later batch and this stays a read.
     """
+    # The practice comes along into the session, where the two-step gate finds it without a
+    # second round trip on every request.
     row = db.execute(
-        select(Token, Person)
+        select(Token, Person, Practice)
         .join(Person, Person.id == Token.person_id)
+        .join(Practice, Practice.id == Person.practice_id)
         .where(Token.token_hash == token_hash(token))
     ).first()
     if row is None:
         return None
-    tok, person = row
+    tok, person, _practice = row
     now = utcnow()
     last_used = tok.last_used_at
     noted = touches.last_noted(tok.id) if touches is not None else None

@@ -33,6 +33,8 @@ class PgListener:
             try:
                 with psycopg.connect(self._conninfo, autocommit=True) as conn:
                     conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
+                    if self.ready.is_set():  # reconnected: what was announced meanwhile is lost
+                        self._hub.wake_everyone()
                     self.ready.set()
                     while not self._stop.is_set():
                         for note in conn.notifies(timeout=0.5, stop_after=50):

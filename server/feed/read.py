@@ -67,6 +67,16 @@ def has_changes(db: Session, person_id: str, since: int) -> bool:
     )
 
 
+def empty_page(since: int) -> dict[str, Any]:
+    """What `read_page` answers when nothing changed after `since`."""
+    return {
+        "cursor": str(since),
+        "more": False,
+        **{key: [] for key in ("threads", "messages", "states", "drafts", "folders", "people")},
+        "deleted": {k: [] for k in EMPTY_DELETED},
+    }
+
+
 def read_page(db: Session, viewer: Person, since: int, limit: int) -> dict[str, Any]:
     entries = db.execute(
         select(FeedEntry.kind, FeedEntry.object_id, FeedEntry.deleted, FeedEntry.seq)

@@ -1,18 +1,23 @@
 """The change feed: paging from scratch equals the REST views, resuming from any cursor
-converges, tombstones, capability and receipt changes re-sent, long poll, expired cursors.
+converges, tombstones, capability and receipt changes re-sent, long poll (and an idle one asked
+again without reading the feed), expired cursors.
 """
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import event, update
 
 from server.db.models import FeedCounter
+from server.feed.hub import FeedHub
 from tests.server.feed_cache import FeedCache
 from tests.support.api_client import Api, User, assert_problem
 from tests.support.live_server import LiveServer
@@ -319,6 +324,68 @@ def test_long_poll_with_nothing_returns_after_wait(shared_api: Api) -> None:
     assert page["cursor"] == cursor and page["more"] is False
     assert page["threads"] == page["messages"] == page["states"] == []
     assert elapsed >= 0.9
+
+
+@contextmanager
+def feed_reads(server: LiveServer) -> Iterator[list[str]]:
+    """The statements that read anyone's change feed while the block runs."""
+    seen: list[str] = []
+
+    def note(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if "FROM feed_entry" in statement:
+            seen.append(statement)
+
+    event.listen(server.ctx.engine, "before_cursor_execute", note)
+    try:
+        yield seen
+    finally:
+        event.remove(server.ctx.engine, "before_cursor_execute", note)
+
+
+def test_an_idle_long_poll_asked_again_waits_without_reading_the_feed(
+    shared_api: Api, shared_server: LiveServer
+) -> None:
+    rivera = shared_api.as_("dr.rivera")
+    cursor = rivera.changes()["cursor"]
+    assert rivera.get("/changes", params={"since": cursor, "wait": 0.2}).json()["threads"] == []
+    with feed_reads(shared_server) as reads:
+        again = rivera.get("/changes", params={"since": cursor, "wait": 0.2})
+    assert again.status_code == 200 and again.json()["cursor"] == cursor
+    assert again.json()["deleted"] == {"threads": [], "messages": [], "drafts": [],
+                                       "folders": []}
+    assert reads == []
+
+
+def test_a_change_after_an_empty_long_poll_answers_the_next_one_at_once(
+    shared_api: Api, shared_server: LiveServer
+) -> None:
+    rivera = shared_api.as_("dr.rivera")
+    cursor = rivera.changes()["cursor"]
+    assert rivera.get("/changes", params={"since": cursor, "wait": 0.2}).json()["threads"] == []
+    sent = shared_api.as_("alex").started(["dr.rivera"], subject="While you were away")
+    started = time.monotonic()
+    page = rivera.get("/changes", params={"since": cursor, "wait": 30}).json()
+    assert [t["id"] for t in page["threads"]] == [sent["thread"]["id"]]
+    assert time.monotonic() - started < 5
+
+
+def test_feed_versions_from_before_a_read_never_mark_the_feed_empty() -> None:
+    hub = FeedHub()
+
+    async def scenario() -> list[bool]:
+        hub.bind_loop(asyncio.get_running_loop())
+        before = hub.feed_version("p")
+        hub.wake({"p"})  # a change committed while the read ran
+        await asyncio.sleep(0)
+        hub.note_empty("p", 7, before)
+        stale = hub.known_empty("p", 7)
+        hub.note_empty("p", 7, hub.feed_version("p"))
+        fresh, other_cursor = hub.known_empty("p", 7), hub.known_empty("p", 8)
+        hub.wake_everyone()
+        await asyncio.sleep(0)
+        return [stale, fresh, other_cursor, hub.known_empty("p", 7)]
+
+    assert asyncio.run(scenario()) == [False, True, False, False]
 
 
 def test_long_poll_with_changes_pending_answers_at_once(shared_api: Api) -> None:

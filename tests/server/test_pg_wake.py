@@ -7,9 +7,11 @@ import time
 import uuid
 from pathlib import Path
 
+import psycopg
 import requests
 
 from server.seed import DEMO_PASSWORD
+from tests.support.live_server import LiveServer
 from tests.support.postgres import PostgresCluster
 from tests.support.server_process import ServerProcess
 
@@ -71,3 +73,37 @@ def test_message_sent_on_one_process_wakes_a_long_poll_on_another(
     finally:
         first.stop()
         second.stop()
+
+
+def test_a_listener_that_lost_its_connection_wakes_every_waiting_poll(
+    tmp_path: Path, pg_cluster: PostgresCluster
+) -> None:
+    """Changes announced while the listener was away are lost to it: the polls waiting on
+    this process read their feeds again instead of sleeping through them."""
+    url = pg_cluster.create_database()
+    with LiveServer(tmp_path / "data", database_url=url) as server:
+        alex = {"Authorization": f"Bearer {server.token('alex')}"}
+        cursor = requests.get(f"{server.api}/changes", headers=alex, timeout=10).json()["cursor"]
+        answered: dict[str, float] = {}
+
+        def long_poll() -> None:
+            reply = requests.get(f"{server.api}/changes", headers=alex,
+                                 params={"since": cursor, "wait": 30}, timeout=40)
+            answered["status"] = reply.status_code
+            answered["at"] = time.monotonic()
+
+        waiter = threading.Thread(target=long_poll)
+        waiter.start()
+        deadline = time.monotonic() + 10
+        while server.ctx.hub.waiting < 1:
+            assert time.monotonic() < deadline, "the long poll never started waiting"
+            time.sleep(0.01)
+        with psycopg.connect(url, autocommit=True) as admin:
+            ended = admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE query LIKE 'LISTEN %' AND pid <> pg_backend_pid()").fetchall()
+        assert ended, "no listening connection was found"
+        cut = time.monotonic()
+        waiter.join(timeout=40)
+        assert answered.get("status") == 200
+        assert answered["at"] - cut < 10  # the reconnect (a second later), not the 30 s wait
