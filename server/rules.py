@@ -231,6 +231,21 @@ def may_manage_practice(actor: Who) -> Decision:
     return deny("forbidden", "Only administrators can change the practice's settings.")
 
 
+def may_move_to(folder: str, is_own_folder: bool) -> Decision:
+    """Where a thread may be placed: a built-in folder, or a folder of the person's own
+    (`is_own_folder`: "folder:<id>" names one of theirs)."""
+    if folder in THREAD_FOLDERS:
+        return ALLOW
+    if folder == "sent":
+        return deny(
+            "validation_error",
+            "Sent lists the conversations you wrote in; move a thread elsewhere instead.",
+        )
+    if folder.startswith("folder:") and is_own_folder:
+        return ALLOW
+    return deny("validation_error", "That folder does not exist.")
+
+
 def capabilities(actor: Who) -> dict[str, bool | list[str]]:
     """What the desktop may offer this person: the same decisions the endpoints enforce."""
     return {

@@ -16,18 +16,15 @@ from server.messaging import access
 
 
 def check_folder(db: Session, user: Person, folder: str) -> str:
-    if folder in rules.THREAD_FOLDERS:
-        return folder
-    if folder == "sent":
-        raise invalid(
-            "validation_error",
-            "Sent lists the conversations you wrote in; move a thread elsewhere instead.",
-        )
+    """`folder`, when `rules.may_move_to` lets this person place threads there (422 if not)."""
+    own = False
     if folder.startswith("folder:"):
         found = db.get(Folder, folder.removeprefix("folder:"))
-        if found is not None and found.person_id == user.id:
-            return folder
-    raise invalid("validation_error", "That folder does not exist.")
+        own = found is not None and found.person_id == user.id
+    decision = rules.may_move_to(folder, own)
+    if not decision:
+        raise invalid(decision.code or "validation_error", decision.reason or "")
+    return folder
 
 
 def mark_receipts_read(db: Session, user: Person, thread_ids: Sequence[str]) -> None:

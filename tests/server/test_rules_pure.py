@@ -366,3 +366,26 @@ def test_only_the_staff_sender_sees_receipts(viewer: Who) -> None:
 )
 def test_client_directory_membership(staff: Who, expected: bool) -> None:
     assert rules.client_may_write_to({THERAPIST.id}, staff) is expected
+
+
+# --- Where a thread may be placed (API.md, "Folders") ---------------------------------------
+# (folder, whether "folder:<id>" is one of the person's own) -> allowed. Sent and Drafts are
+# views, not places; someone else's folder looks the same as one that does not exist.
+MOVE_TABLE: dict[tuple[str, bool], bool] = {
+    ("inbox", False): True,
+    ("archive", False): True,
+    ("trash", False): True,
+    ("sent", False): False,
+    ("drafts", False): False,
+    ("folder:f1", True): True,
+    ("folder:f1", False): False,
+    ("spam", False): False,
+}
+
+
+@pytest.mark.parametrize(("folder", "own"), list(MOVE_TABLE))
+def test_where_a_thread_may_be_placed(folder: str, own: bool) -> None:
+    decision = rules.may_move_to(folder, own)
+    assert decision.allowed is MOVE_TABLE[(folder, own)]
+    if not decision.allowed:
+        assert decision.code == "validation_error" and decision.reason
