@@ -1,17 +1,31 @@
 """Read queries for the inbox views: folders with counts, thread lists, a conversation.
 
-All results are plain dicts built from rows; nothing here holds a connection afterwards.
+All results are plain dicts built from rows, typed in sync.cache.rows; nothing here holds a
+connection afterwards.
 """
 
 from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy.engine import Connection
 
 from sync.cache.mirror import select_in
+from sync.cache.rows import (
+    AttachmentRow,
+    Conversation,
+    ConversationThread,
+    DraftRow,
+    FolderRow,
+    GroupRow,
+    MessageRow,
+    PersonRow,
+    ThreadPage,
+    ThreadRow,
+    ThreadStateRow,
+)
 
 Json = dict[str, Any]
 
@@ -32,14 +46,14 @@ def _where_folder(folder: str) -> tuple[str, tuple[Any, ...]]:
     return f"folder = ? AND {_VISIBLE}", (folder,)
 
 
-def folders(conn: Connection) -> list[Json]:
+def folders(conn: Connection) -> list[FolderRow]:
     """The standard folders, then the user's own by name, each with its thread counts
     (kept by triggers in `thread_counts`, see sync.cache.derived)."""
     counts: dict[tuple[str, str], tuple[int, int]] = {
         (kind, folder): (total, unread) for kind, folder, total, unread in
         conn.exec_driver_sql("SELECT kind, folder, total, unread FROM thread_counts").all()}
     drafts = conn.exec_driver_sql("SELECT count(*) FROM drafts WHERE hidden = 0").scalar_one()
-    out: list[Json] = []
+    out: list[FolderRow] = []
     for folder_id, name in STANDARD_FOLDERS:
         if folder_id == "sent":
             total, unread = counts.get(("sent", ""), (0, 0))
@@ -67,7 +81,7 @@ def thread_ids(conn: Connection, folder: str) -> list[str]:
 
 
 def thread_page(conn: Connection, folder: str, limit: int = 50,
-                before: tuple[float, str] | None = None) -> Json:
+                before: tuple[float, str] | None = None) -> ThreadPage:
     """A page of thread ids, newest first, after the keyset `before` (from the last page)."""
     if folder == "drafts":
         return {"ids": [], "next": None}
@@ -99,7 +113,7 @@ def _label(participants: list[Json], me_id: str | None) -> str:
     return ", ".join(names)
 
 
-def thread_rows(conn: Connection, ids: list[str], me_id: str | None) -> list[Json]:
+def thread_rows(conn: Connection, ids: list[str], me_id: str | None) -> list[ThreadRow]:
     """The list rows of threads by id, in the order asked (unknown or hidden ids left out).
 
     Each is read from its thread row alone: the message summary is kept there
@@ -111,7 +125,7 @@ def thread_rows(conn: Connection, ids: list[str], me_id: str | None) -> list[Jso
         "FROM threads WHERE id IN ({ids}) AND hidden = 0 AND subject IS NOT NULL",
         ids,
     )
-    by_id: dict[str, Json] = {}
+    by_id: dict[str, ThreadRow] = {}
     for (tid, subject, last_at, last_ts, sort_ts, participants, unread, starred, folder,
          server_count, body, has_attachments, cached_count, can_delete) in rows:
         snippet = " ".join((body or "").split())[:SNIPPET_CHARS]
@@ -138,7 +152,7 @@ def thread_folders(conn: Connection, ids: list[str]) -> dict[str, str]:
         conn, "SELECT id, folder FROM threads WHERE id IN ({ids})", ids) if folder}
 
 
-def person_row(row: Any) -> Json:
+def person_row(row: Any) -> PersonRow:
     return {"id": row[0], "username": row[1], "name": row[2], "kind": row[3], "role": row[4],
             "status": row[5], "has_portal_account": bool(row[6])}
 
@@ -146,27 +160,28 @@ def person_row(row: Any) -> Json:
 _PERSON_COLUMNS = "id, username, name, kind, role, status, has_portal_account"
 
 
-def people(conn: Connection) -> list[Json]:
+def people(conn: Connection) -> list[PersonRow]:
     return [person_row(r) for r in conn.exec_driver_sql(
         f"SELECT {_PERSON_COLUMNS} FROM people ORDER BY name COLLATE NOCASE, id").all()]
 
 
-def groups(conn: Connection) -> list[Json]:
+def groups(conn: Connection) -> list[GroupRow]:
     return [{"id": r[0], "name": r[1], "member_ids": json.loads(r[2] or "[]")}
             for r in conn.exec_driver_sql("SELECT id, name, member_ids FROM groups "
                                           "ORDER BY name").all()]
 
 
-def draft_attachments(attachment_ids: list[str], saved: list[Json]) -> list[Json]:
+def draft_attachments(attachment_ids: list[str], saved: list[Json]) -> list[AttachmentRow]:
     """One Attachment per id, in order: as saved with the draft here, or with only its id
     (filename, size and content_type None) when this computer never had its details,
     as for a draft made on another one."""
     known = {a.get("id"): a for a in saved if isinstance(a, dict)}
-    unknown = {"filename": None, "size": None, "content_type": None}
-    return [dict(known[i]) if i in known else {"id": i, **unknown} for i in attachment_ids]
+    return [cast(AttachmentRow, dict(known[i])) if i in known
+            else AttachmentRow(id=i, filename=None, size=None, content_type=None)
+            for i in attachment_ids]
 
 
-def drafts(conn: Connection) -> list[Json]:
+def drafts(conn: Connection) -> list[DraftRow]:
     """The visible drafts, newest first. Each has `attachment_ids` and `attachments` (see
     draft_attachments) and `pending` (the server does not have this version yet)."""
     rows = conn.exec_driver_sql(
@@ -175,10 +190,10 @@ def drafts(conn: Connection) -> list[Json]:
     out = []
     for r in rows:
         attachment_ids = json.loads(r[4] or "[]")
-        draft = {"id": r[0], "to": json.loads(r[1] or "[]"), "subject": r[2] or "",
+        draft: DraftRow = {"id": r[0], "to": json.loads(r[1] or "[]"), "subject": r[2] or "",
                  "body_html": r[3] or "", "attachment_ids": attachment_ids,
                  "attachments": draft_attachments(attachment_ids, json.loads(r[8] or "[]")),
-                 "thread_id": r[5], "updated_at": r[6]}
+                 "thread_id": r[5], "updated_at": r[6], "pending": False}
         srv = json.loads(r[7]) if r[7] else None
         draft["pending"] = srv is None or any(srv.get(k) != draft[k] for k in
                                               ("to", "subject", "body_html", "attachment_ids",
@@ -187,7 +202,7 @@ def drafts(conn: Connection) -> list[Json]:
     return out
 
 
-def conversation(conn: Connection, thread_id: str) -> Json | None:
+def conversation(conn: Connection, thread_id: str) -> Conversation | None:
     """The thread, the user's state of it and its messages (a sent local id is followed)."""
     mapped = conn.exec_driver_sql("SELECT server_id FROM id_map WHERE local_id = ?",
                                   (thread_id,)).first()
@@ -201,26 +216,26 @@ def conversation(conn: Connection, thread_id: str) -> Json | None:
     if t is None:
         return None
     participants = json.loads(t[5] or "[]")
-    thread = {
+    thread: ConversationThread = {
         "id": t[0], "subject": t[1], "created_by": t[2], "created_at": t[3],
         "last_message_at": t[4], "participants": participants, "client_count": t[6],
         "message_count": t[7], "can_reply": bool(t[8]), "reply_blocked_reason": t[9],
         "can_delete": bool(t[10]), "can_quick_note": bool(t[11]), "pending": bool(t[16]),
     }
-    state = {"thread_id": t[0], "folder": t[12], "unread": bool(t[13]),
+    state: ThreadStateRow = {"thread_id": t[0], "folder": t[12], "unread": bool(t[13]),
              "starred": bool(t[14]), "in_sent": bool(t[15])}
     rows = conn.exec_driver_sql(
         "SELECT id, thread_id, sender_id, sent_at, body_html, body_text, attachments, "
         "can_delete, receipts, local FROM messages "
         "WHERE thread_id = ? AND hidden = 0 ORDER BY sent_ts, seq", (thread_id,)).all()
     sender_ids = list({r[2] for r in rows})
-    senders = {r[0]: person_row(r) for r in select_in(
+    senders: dict[str, Any] = {r[0]: person_row(r) for r in select_in(
         conn, f"SELECT {_PERSON_COLUMNS} FROM people WHERE id IN ({{ids}})", sender_ids)}
     for p in participants:
         senders.setdefault(p["id"], p)
     messages = []
     for r in rows:
-        message = {
+        message: MessageRow = {
             "id": r[0], "thread_id": r[1], "sender_id": r[2], "sent_at": r[3],
             "body_html": r[4], "body_text": r[5], "attachments": json.loads(r[6] or "[]"),
             "can_delete": bool(r[7]), "pending": bool(r[9]),

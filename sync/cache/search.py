@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 from sync.cache.mirror import select_in
+from sync.cache.rows import SearchHit
 
 Json = dict[str, Any]
 RANK_WINDOW = 500
@@ -109,7 +110,7 @@ def _ranked(conn: Connection, match: str, pattern: re.Pattern[str],
     return sorted(scored, key=lambda r: r[1])[:limit]
 
 
-def search(conn: Connection, text: str, limit: int = 200) -> list[Json]:
+def search(conn: Connection, text: str, limit: int = 200) -> list[SearchHit]:
     match = build_match(text)
     if match is None:
         return []
@@ -123,7 +124,7 @@ def search(conn: Connection, text: str, limit: int = 200) -> list[Json]:
         "FROM messages m JOIN threads t ON t.id = m.thread_id "
         "WHERE m.hidden = 0 AND t.hidden = 0 AND m.seq IN ({ids})",
         [seq for seq, _ in ranked])}
-    results = []
+    results: list[SearchHit] = []
     for seq, rank in ranked:
         if seq not in rows:
             continue

@@ -19,6 +19,16 @@ from sqlalchemy.engine import Connection, Engine
 from sync import keys, outbox
 from sync.cache import queries, schema, search
 from sync.cache.connection import CacheUnreadable, open_engine
+from sync.cache.rows import (
+    Conversation,
+    DraftRow,
+    FolderRow,
+    GroupRow,
+    PersonRow,
+    SearchHit,
+    ThreadPage,
+    ThreadRow,
+)
 from sync.cache.set_aside import move_aside, remove_old_set_aside
 
 Json = dict[str, Any]
@@ -168,7 +178,7 @@ class Cache:
         session = self._meta_json("session")
         return dict(session["practice"]) if session else {}
 
-    def folders(self) -> list[Json]:
+    def folders(self) -> list[FolderRow]:
         with self.read() as conn:
             return queries.folders(conn)
 
@@ -177,11 +187,11 @@ class Cache:
             return queries.thread_ids(conn, folder)
 
     def thread_page(self, folder: str, limit: int = 50,
-                    before: tuple[float, str] | None = None) -> Json:
+                    before: tuple[float, str] | None = None) -> ThreadPage:
         with self.read() as conn:
             return queries.thread_page(conn, folder, limit, before)
 
-    def thread_rows(self, ids: list[str]) -> list[Json]:
+    def thread_rows(self, ids: list[str]) -> list[ThreadRow]:
         me_id = self.me_id()
         with self.read() as conn:
             return queries.thread_rows(conn, list(ids), me_id)
@@ -190,23 +200,23 @@ class Cache:
         with self.read() as conn:
             return queries.thread_folders(conn, list(ids))
 
-    def conversation(self, thread_id: str) -> Json | None:
+    def conversation(self, thread_id: str) -> Conversation | None:
         with self.read() as conn:
             return queries.conversation(conn, thread_id)
 
-    def search(self, text: str, limit: int = 200) -> list[Json]:
+    def search(self, text: str, limit: int = 200) -> list[SearchHit]:
         with self.read() as conn:
             return search.search(conn, text, limit)
 
-    def people(self) -> list[Json]:
+    def people(self) -> list[PersonRow]:
         with self.read() as conn:
             return queries.people(conn)
 
-    def groups(self) -> list[Json]:
+    def groups(self) -> list[GroupRow]:
         with self.read() as conn:
             return queries.groups(conn)
 
-    def drafts(self) -> list[Json]:
+    def drafts(self) -> list[DraftRow]:
         with self.read() as conn:
             return queries.drafts(conn)
 
