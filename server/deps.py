@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from server.accounts import mfa_gate
 from server.auth.tokens import resolve_token
 from server.context import AppContext
-from server.db.models import Person
+from server.db.models import Person, Practice
 from server.errors import ApiError
 from server.storable_text import UNSTORABLE, is_storable
 
@@ -57,16 +57,16 @@ def bearer_token(request: Request) -> str:
     return token.strip()
 
 
-def authenticate(db: Session, ctx: AppContext, token: str) -> Person:
-    person = resolve_token(db, ctx.settings, token, ctx.token_touches)
-    if person is None:
+def authenticate(db: Session, ctx: AppContext, token: str) -> tuple[Person, Practice]:
+    found = resolve_token(db, ctx.settings, token, ctx.token_touches)
+    if found is None:
         raise ApiError(
             401,
             "unauthenticated",
             "Your sign-in has expired or was revoked. Sign in again.",
             {"WWW-Authenticate": "Bearer"},
         )
-    return person
+    return found
 
 
 def current_user(request: Request, ctx: AppContext = Depends(get_ctx)) -> Person:
@@ -108,7 +108,7 @@ def authenticate_request(ctx: AppContext, request: Request) -> Person:
     """For async endpoints: authenticate in a short session that holds nothing afterwards."""
     token = bearer_token(request)
     with ctx.read_sessions() as db:
-        person = authenticate(db, ctx, token)
-        mfa_gate.check(db, person, request.url.path)
+        person, practice = authenticate(db, ctx, token)
+        mfa_gate.check(db, person, request.url.path, practice)
         db.expunge(person)
         return person

@@ -39,13 +39,12 @@ def issue_token(db: Session, settings: Settings, person: Person) -> tuple[str, d
 
 def resolve_token(
     db: Session, settings: Settings, token: str, touches: TokenTouches | None = None
-) -> Person | None:
-    """The person a live token belongs to; refreshes its idle timer at most once a minute.
+) -> tuple[Person, Practice] | None:
+    """The person a live token belongs to, and their practice (for the two-step gate, without
+    a second round trip); refreshes the token's idle timer at most once a minute.
 
     With `touches`, the refresh is noted there for a later batch and this stays a read.
     """
-    # The practice comes along into the session, where the two-step gate finds it without a
-    # second round trip on every request.
     row = db.execute(
         select(Token, Person, Practice)
         .join(Person, Person.id == Token.person_id)
@@ -54,7 +53,7 @@ def resolve_token(
     ).first()
     if row is None:
         return None
-    tok, person, _practice = row
+    tok, person, practice = row
     now = utcnow()
     last_used = tok.last_used_at
     noted = touches.last_noted(tok.id) if touches is not None else None
@@ -69,7 +68,7 @@ def resolve_token(
         else:
             db.execute(update(Token).where(Token.id == tok.id).values(last_used_at=now))
             db.commit()
-    return person
+    return person, practice
 
 
 def revoke_token(db: Session, token: str) -> None:
