@@ -22,7 +22,8 @@ log = logging.getLogger(__name__)
 
 class EngineBridge(QObject):
     """Signals (all received on the GUI thread):
-    cacheChanged(object kinds, object thread_ids): frozensets from CacheChanged.
+    cacheChanged(object kinds, object thread_ids): from CacheChanged, a frozenset of
+        sync.events.Change and a frozenset of thread ids.
     newMessage(str thread_id, str message_id, str sender_name, str subject)
     syncStatus(object): the SyncStatus event.
     syncProgress(object): the SyncProgress event.

@@ -41,10 +41,11 @@ from desktop.widgets.search_note import IncompleteSearchNote
 from desktop.widgets.status_bar import InboxStatusBar
 from desktop.widgets.thread_list import ThreadList
 from desktop.widgets.undo_notice import UndoNotice
+from sync.events import Change
 
-LIST_KINDS = frozenset({"threads", "states", "messages", "folders"})
-FOLDER_KINDS = frozenset({"threads", "states", "messages", "folders", "drafts"})
-CONVERSATION_KINDS = frozenset({"threads", "messages", "people"})
+LIST_KINDS = frozenset({Change.THREADS, Change.STATES, Change.MESSAGES, Change.FOLDERS})
+FOLDER_KINDS = LIST_KINDS | {Change.DRAFTS}
+CONVERSATION_KINDS = frozenset({Change.THREADS, Change.MESSAGES, Change.PEOPLE})
 
 
 class MainWindow(FileDropTarget, QMainWindow):
@@ -214,17 +215,17 @@ class MainWindow(FileDropTarget, QMainWindow):
         self.folder_model.set_move_targets(self.session.capabilities().get("move_targets") or ())
 
     @Slot(object, object)
-    def on_bridge_cacheChanged(self, kinds: frozenset, thread_ids: frozenset) -> None:
-        if "people" in kinds or "session" in kinds:
+    def on_bridge_cacheChanged(self, kinds: frozenset[Change], thread_ids: frozenset[str]) -> None:
+        if Change.PEOPLE in kinds or Change.SESSION in kinds:
             self.session.forget_people()
         if kinds & FOLDER_KINDS:
             self.folder_model.refresh()
-        if kinds & LIST_KINDS or (self.thread_model.is_drafts and "drafts" in kinds):
+        if kinds & LIST_KINDS or (self.thread_model.is_drafts and Change.DRAFTS in kinds):
             self.thread_model.refresh()
         current = self.conversation_model.thread_id
         waiting = bool((self.conversation_model.thread_row or {}).get("pending"))
         if current and (current in thread_ids or (kinds & CONVERSATION_KINDS and not thread_ids)
-                        or "people" in kinds or waiting):
+                        or Change.PEOPLE in kinds or waiting):
             # A thread still waiting in the outbox is followed to the id the server gives it.
             self.conversation_model.refresh()
 

@@ -17,6 +17,7 @@ from desktop.models.recipient_model import Recipient, recipients_from
 from desktop.notices import Notices
 from desktop.settings import AppSettings
 from desktop.tasks import TaskRunner
+from sync.events import Change
 
 log = logging.getLogger(__name__)
 
@@ -204,7 +205,7 @@ def open_session(
         key_in_memory=key_in_memory, key_wrapped=key_wrapped,
     )
     bridge.cacheChanged.connect(
-        lambda kinds, _ids: session.refresh_from_cache() if "session" in kinds else None)
+        lambda kinds, _ids: session.refresh_from_cache() if Change.SESSION in kinds else None)
     if key_in_memory:
         notices.persistent.emit("memory-key", notices.tr(
             "No keyring service: this demo's cache key is kept in memory only"))
