@@ -9,13 +9,27 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
 from desktop.error_text import describe_error
 from desktop.notices import Notices
 from desktop.tasks import TaskRunner
+from sync.events import (
+    CacheChanged,
+    CacheRebuilt,
+    CommandFailed,
+    Event,
+    NewMessage,
+    SyncProgress,
+    SyncStatus,
+    SyncStopped,
+    UploadProgress,
+)
+
+if TYPE_CHECKING:
+    from sync.engine import SyncEngine
 
 log = logging.getLogger(__name__)
 
@@ -54,41 +68,43 @@ class EngineBridge(QObject):
         super().__init__(parent)
         self.runner = runner
         self.notices = notices
-        self.engine: Any = None
-        self.last_status: Any = None
+        self.engine: SyncEngine | None = None
+        self.last_status: SyncStatus | None = None
         self.syncStatus.connect(self._remember_status)
         self.commandFailed.connect(self._tell_user)
         self.syncStopped.connect(lambda _code, detail: self.notices.persistent.emit(
             "sync-stopped", self.tr("Syncing stopped: %s") % detail))
 
-    def attach(self, engine: Any) -> None:
+    def attach(self, engine: SyncEngine) -> None:
         self.engine = engine
 
-    def deliver(self, event: Any) -> None:
+    def deliver(self, event: Event) -> None:
         """The engine's listener: called from engine threads, never touches widgets."""
-        name = type(event).__name__
-        if name == "CacheChanged":
-            self.cacheChanged.emit(frozenset(event.kinds), frozenset(event.thread_ids))
-        elif name == "NewMessage":
-            self.newMessage.emit(
-                event.thread_id, event.message_id, event.sender_name or "", event.subject or ""
-            )
-        elif name == "SyncStatus":
-            self.syncStatus.emit(event)
-        elif name == "SyncProgress":
-            self.syncProgress.emit(event)
-        elif name == "CommandFailed":
-            self.commandFailed.emit(event.kind, event.code or "", event.detail or "")
-            if event.kind == "reply" and event.thread_id and event.kept_draft_id:
-                self.replyRefused.emit(event.thread_id, event.kept_draft_id, event.detail or "")
-        elif name == "CacheRebuilt":
-            self.cacheRebuilt.emit(event.reason or "")
-        elif name == "UploadProgress":
-            self.uploadProgress.emit(event.attachment_id, event.done, event.total)
-        elif name == "SyncStopped":
-            self.syncStopped.emit(event.code or "", event.detail or "")
-        else:
-            log.debug("ignoring engine event %s", name)
+        match event:
+            case CacheChanged():
+                self.cacheChanged.emit(frozenset(event.kinds), frozenset(event.thread_ids))
+            case NewMessage():
+                self.newMessage.emit(
+                    event.thread_id, event.message_id, event.sender_name or "",
+                    event.subject or "",
+                )
+            case SyncStatus():
+                self.syncStatus.emit(event)
+            case SyncProgress():
+                self.syncProgress.emit(event)
+            case CommandFailed():
+                self.commandFailed.emit(event.kind, event.code or "", event.detail or "")
+                if event.kind == "reply" and event.thread_id and event.kept_draft_id:
+                    self.replyRefused.emit(event.thread_id, event.kept_draft_id,
+                                           event.detail or "")
+            case CacheRebuilt():
+                self.cacheRebuilt.emit(event.reason or "")
+            case UploadProgress():
+                self.uploadProgress.emit(event.attachment_id, event.done, event.total)
+            case SyncStopped():
+                self.syncStopped.emit(event.code or "", event.detail or "")
+            case _:
+                log.debug("ignoring engine event %s", type(event).__name__)
 
     def command(
         self,
@@ -125,7 +141,7 @@ class EngineBridge(QObject):
                 log.exception("stopping the sync engine failed")
             self.engine = None
 
-    def _remember_status(self, status: Any) -> None:
+    def _remember_status(self, status: SyncStatus) -> None:
         self.last_status = status
 
     def _tell_user(self, kind: str, code: str, detail: str) -> None:

@@ -5,7 +5,7 @@ business rule of its own."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -43,6 +43,9 @@ from desktop.widgets.thread_list import ThreadList
 from desktop.widgets.undo_notice import UndoNotice
 from sync.events import Change
 
+if TYPE_CHECKING:
+    from desktop.session import Session
+
 LIST_KINDS = frozenset({Change.THREADS, Change.STATES, Change.MESSAGES, Change.FOLDERS})
 FOLDER_KINDS = LIST_KINDS | {Change.DRAFTS}
 CONVERSATION_KINDS = frozenset({Change.THREADS, Change.MESSAGES, Change.PEOPLE})
@@ -57,7 +60,7 @@ class MainWindow(FileDropTarget, QMainWindow):
     signOutRequested = Signal()
     quitRequested = Signal()
 
-    def __init__(self, session: Any, tray: Any = None, parent: QWidget | None = None) -> None:
+    def __init__(self, session: Session, tray: Any = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self.tray = tray
@@ -100,7 +103,8 @@ class MainWindow(FileDropTarget, QMainWindow):
         self.splitter.setStretchFactor(2, 1)
         self.splitter.setSizes([190, 640, 450])
 
-        self.lock_screen = LockScreen(session.user.get("name") or session.user.get("username"))
+        self.lock_screen = LockScreen(
+            session.user.get("name") or session.user.get("username") or "")
         self.stack = QStackedWidget()
         self.stack.addWidget(self.splitter)
         self.stack.addWidget(self.lock_screen)

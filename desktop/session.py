@@ -127,6 +127,8 @@ class Session:
         Called on a reader: the copy is made there, and the outbox is written by the single
         writer, in order with every other command."""
         engine = self.bridge.engine
+        if engine is None:
+            raise RuntimeError("syncing has stopped")
         staged = engine.stage_attachment(path)
         return dict(self.runner.on_writer(lambda: engine.queue_upload(staged)))
 
@@ -134,7 +136,8 @@ class Session:
         """An attachment taken off a draft: its upload is removed from the server, in the
         background (the engine queues it, so it works offline too)."""
         engine = self.bridge.engine
-        self.runner.run(lambda: engine.discard_upload(attachment_id))
+        if engine is not None:
+            self.runner.run(lambda: engine.discard_upload(attachment_id))
 
     def open_attachment(self, attachment: dict) -> Path:
         return Path(self.blob_cache.open_path(attachment))

@@ -5,9 +5,12 @@ offers, for a few seconds, to put each one back there."""
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
+
+if TYPE_CHECKING:
+    from desktop.session import Session
 
 
 class ThreadMover(QObject):
@@ -18,7 +21,7 @@ class ThreadMover(QObject):
 
     moved = Signal(str, object)
 
-    def __init__(self, session: Any, folder_name: Any, parent: QObject | None = None) -> None:
+    def __init__(self, session: Session, folder_name: Any, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self.folder_name = folder_name  # folder id -> the name the folder pane shows

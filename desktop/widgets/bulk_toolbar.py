@@ -3,7 +3,7 @@ folder go through the ThreadMover (which offers Undo)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QAction
@@ -13,6 +13,9 @@ from desktop.dialogs.confirm import confirm_irreversible
 from desktop.models.roles import ID_ROLE
 from desktop.models.thread_list_model import ThreadListModel
 from desktop.resources import icon
+
+if TYPE_CHECKING:
+    from desktop.session import Session
 
 DELETE_CHECK_LIMIT = 500
 
@@ -24,7 +27,7 @@ class BulkToolBar(QToolBar):
 
     acted = Signal(str)
 
-    def __init__(self, session: Any, model: ThreadListModel, folders: Any, mover: Any,
+    def __init__(self, session: Session, model: ThreadListModel, folders: Any, mover: Any,
                  parent: QWidget | None = None) -> None:
         super().__init__(self.tr("Selected conversations"), parent)
         self.setObjectName("bulkActions")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
@@ -35,6 +35,9 @@ from desktop.widgets.file_drops import FileDropTarget
 from desktop.widgets.format_toolbar import FormatToolBar
 from desktop.widgets.recipient_field import RecipientField
 
+if TYPE_CHECKING:
+    from desktop.session import Session
+
 AUTOSAVE_DELAY_MS = 1500
 
 
@@ -51,7 +54,7 @@ class ComposerWindow(FileDropTarget, QMainWindow):
     draftSaved = Signal(str)
     draftDeleted = Signal(str)
 
-    def __init__(self, session: Any, thread: dict | None = None, draft: dict | None = None,
+    def __init__(self, session: Session, thread: dict | None = None, draft: dict | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session

@@ -8,7 +8,7 @@ active/inactive switch when the session's `can_change_status` capability allows 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
@@ -32,6 +32,9 @@ from desktop.widgets.message_card import MessageCard
 from desktop.widgets.role_badge import RoleBadge
 from desktop.widgets.wrap_row import WrapRow
 
+if TYPE_CHECKING:
+    from desktop.session import Session
+
 
 class ConversationView(QWidget):
     """Signals:
@@ -42,7 +45,7 @@ class ConversationView(QWidget):
     replyRequested = Signal(dict)
     composeRequested = Signal(dict)
 
-    def __init__(self, session: Any, model: ConversationModel,
+    def __init__(self, session: Session, model: ConversationModel,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session

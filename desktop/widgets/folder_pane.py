@@ -3,7 +3,7 @@ the user's own folders can be created, renamed and deleted from the context menu
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal, Slot
 from PySide6.QtWidgets import (
@@ -20,6 +20,9 @@ from desktop.models.folder_model import COUNT_COLUMN, NAME_COLUMN, FolderModel
 from desktop.models.roles import ID_ROLE, is_custom_folder
 from desktop.resources import icon
 
+if TYPE_CHECKING:
+    from desktop.session import Session
+
 
 class FolderPane(QTreeView):
     """Signals:
@@ -28,7 +31,7 @@ class FolderPane(QTreeView):
 
     folderSelected = Signal(str)
 
-    def __init__(self, session: Any, model: FolderModel, parent: QWidget | None = None) -> None:
+    def __init__(self, session: Session, model: FolderModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self.setObjectName("folderPane")

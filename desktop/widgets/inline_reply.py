@@ -13,7 +13,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -38,6 +38,9 @@ from desktop.widgets.file_drops import FileDropTarget
 from desktop.widgets.format_toolbar import FormatToolBar
 from desktop.widgets.wrap_row import WrapRow
 
+if TYPE_CHECKING:
+    from desktop.session import Session
+
 AUTOSAVE_DELAY_MS = 1500
 
 
@@ -50,7 +53,7 @@ class InlineReply(FileDropTarget, QFrame):
     sent = Signal(str)
     composerRequested = Signal(dict, dict)
 
-    def __init__(self, session: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self.thread_row: dict | None = None
