@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     from sync.engine import SyncEngine
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 class EngineBridge(QObject):
@@ -108,25 +110,25 @@ class EngineBridge(QObject):
 
     def command(
         self,
-        name: str,
-        *args: Any,
-        on_done: Callable[[Any], None] | None = None,
+        call: Callable[[SyncEngine], T],
+        *,
+        on_done: Callable[[T], object] | None = None,
         on_error: Callable[[BaseException], None] | None = None,
-        **kwargs: Any,
     ) -> None:
-        """Queue ``engine.<name>(*args, **kwargs)`` on the writer; errors reach the notices."""
+        """Queue ``call(engine)`` on the writer; errors reach the notices.
+
+        ``call`` runs on the writer thread: read what it needs from widgets before, as in
+        ``draft = self.draft(); bridge.command(lambda engine: engine.save_draft(draft))``."""
         engine = self.engine
         if engine is None:
             return
-        method = getattr(engine, name)
 
         def failed(error: BaseException) -> None:
             self.notices.error.emit(self.tr("Could not do that: %s") % describe_error(error))
             if on_error is not None:
                 on_error(error)
 
-        self.runner.run(lambda: method(*args, **kwargs), on_done=on_done, on_error=failed,
-                        serial=True)
+        self.runner.run(lambda: call(engine), on_done=on_done, on_error=failed, serial=True)
 
     def start(self) -> None:
         if self.engine is not None:

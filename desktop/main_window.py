@@ -183,7 +183,8 @@ class MainWindow(FileDropTarget, QMainWindow):
         self.thread_list.draftOpened.connect(self.on_thread_list_draftOpened)
         self.thread_list.trashRequested.connect(lambda ids: self.mover.move(ids, "trash"))
         self.thread_list.starToggled.connect(
-            lambda thread_id, starred: bridge.command("set_state", [thread_id], starred=starred))
+            lambda thread_id, starred: bridge.command(
+                lambda engine: engine.set_state([thread_id], starred=starred)))
         self.mover.moved.connect(self.undo_notice.offer)
         self.conversation.replyRequested.connect(lambda thread: self.open_composer(thread=thread))
         self.conversation.composeRequested.connect(
@@ -266,7 +267,7 @@ class MainWindow(FileDropTarget, QMainWindow):
             row = self.thread_model.row_of(thread_id)
             record = self.thread_model.record_if_read(row) if row >= 0 else None
             if record is None or record.get("unread"):
-                self.session.bridge.command("mark_thread_read", thread_id)
+                self.session.bridge.command(lambda engine: engine.mark_thread_read(thread_id))
 
     @Slot(dict)
     def on_thread_list_draftOpened(self, draft: dict) -> None:
@@ -311,7 +312,7 @@ class MainWindow(FileDropTarget, QMainWindow):
             return
         self.folder_pane.select_folder("inbox")
         self.conversation_model.show_thread(thread_id)
-        self.session.bridge.command("mark_thread_read", thread_id)
+        self.session.bridge.command(lambda engine: engine.mark_thread_read(thread_id))
 
     def bring_to_front(self) -> None:
         self.showNormal()

@@ -77,7 +77,7 @@ class BulkToolBar(QToolBar):
         ids = self.model.checked_ids()
         if not ids:
             return
-        self.session.bridge.command("set_state", ids, **change)
+        self.session.bridge.command(lambda engine: engine.set_state(ids, **change))
         self.acted.emit(name)
 
     def _move(self, name: str, folder: str) -> None:
@@ -148,6 +148,9 @@ class BulkToolBar(QToolBar):
             self.tr("Delete for everyone"),
         ):
             for thread_id in ids:
-                self.session.bridge.command("delete_thread", thread_id)
+                self._delete(thread_id)
             self.model.clear_checks()
             self.acted.emit("delete")
+
+    def _delete(self, thread_id: str) -> None:
+        self.session.bridge.command(lambda engine: engine.delete_thread(thread_id))

@@ -121,14 +121,14 @@ class FolderPane(QTreeView):
     def create_folder(self) -> None:
         name = self.ask_name(self.tr("New folder"))
         if name:
-            self.session.bridge.command("create_folder", name)
+            self.session.bridge.command(lambda engine: engine.create_folder(name))
 
     def rename_folder(self, folder_id: str) -> None:
         row = self.folder_model.row_of(folder_id)
         current = self.folder_model.folder(row).get("name", "") if row >= 0 else ""
         name = self.ask_name(self.tr("Rename folder"), current)
         if name and name != current:
-            self.session.bridge.command("rename_folder", folder_id, name)
+            self.session.bridge.command(lambda engine: engine.rename_folder(folder_id, name))
 
     def delete_folder(self, folder_id: str) -> None:
         row = self.folder_model.row_of(folder_id)
@@ -138,4 +138,4 @@ class FolderPane(QTreeView):
             self.tr("Its conversations move to Archive; nothing is deleted."),
             self.tr("Delete folder"),
         ):
-            self.session.bridge.command("delete_folder", folder_id)
+            self.session.bridge.command(lambda engine: engine.delete_folder(folder_id))
