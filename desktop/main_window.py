@@ -5,7 +5,7 @@ business rule of its own."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -41,10 +41,14 @@ from desktop.widgets.search_note import IncompleteSearchNote
 from desktop.widgets.status_bar import InboxStatusBar
 from desktop.widgets.thread_list import ThreadList
 from desktop.widgets.undo_notice import UndoNotice
+from sync.events import Change
 
-LIST_KINDS = frozenset({"threads", "states", "messages", "folders"})
-FOLDER_KINDS = frozenset({"threads", "states", "messages", "folders", "drafts"})
-CONVERSATION_KINDS = frozenset({"threads", "messages", "people"})
+if TYPE_CHECKING:
+    from desktop.session import Session
+
+LIST_KINDS = frozenset({Change.THREADS, Change.STATES, Change.MESSAGES, Change.FOLDERS})
+FOLDER_KINDS = LIST_KINDS | {Change.DRAFTS}
+CONVERSATION_KINDS = frozenset({Change.THREADS, Change.MESSAGES, Change.PEOPLE})
 
 
 class MainWindow(FileDropTarget, QMainWindow):
@@ -56,7 +60,7 @@ class MainWindow(FileDropTarget, QMainWindow):
     signOutRequested = Signal()
     quitRequested = Signal()
 
-    def __init__(self, session: Any, tray: Any = None, parent: QWidget | None = None) -> None:
+    def __init__(self, session: Session, tray: Any = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self.tray = tray
@@ -99,7 +103,8 @@ class MainWindow(FileDropTarget, QMainWindow):
         self.splitter.setStretchFactor(2, 1)
         self.splitter.setSizes([190, 640, 450])
 
-        self.lock_screen = LockScreen(session.user.get("name") or session.user.get("username"))
+        self.lock_screen = LockScreen(
+            session.user.get("name") or session.user.get("username") or "")
         self.stack = QStackedWidget()
         self.stack.addWidget(self.splitter)
         self.stack.addWidget(self.lock_screen)
@@ -178,7 +183,8 @@ class MainWindow(FileDropTarget, QMainWindow):
         self.thread_list.draftOpened.connect(self.on_thread_list_draftOpened)
         self.thread_list.trashRequested.connect(lambda ids: self.mover.move(ids, "trash"))
         self.thread_list.starToggled.connect(
-            lambda thread_id, starred: bridge.command("set_state", [thread_id], starred=starred))
+            lambda thread_id, starred: bridge.command(
+                lambda engine: engine.set_state([thread_id], starred=starred)))
         self.mover.moved.connect(self.undo_notice.offer)
         self.conversation.replyRequested.connect(lambda thread: self.open_composer(thread=thread))
         self.conversation.composeRequested.connect(
@@ -214,17 +220,17 @@ class MainWindow(FileDropTarget, QMainWindow):
         self.folder_model.set_move_targets(self.session.capabilities().get("move_targets") or ())
 
     @Slot(object, object)
-    def on_bridge_cacheChanged(self, kinds: frozenset, thread_ids: frozenset) -> None:
-        if "people" in kinds or "session" in kinds:
+    def on_bridge_cacheChanged(self, kinds: frozenset[Change], thread_ids: frozenset[str]) -> None:
+        if Change.PEOPLE in kinds or Change.SESSION in kinds:
             self.session.forget_people()
         if kinds & FOLDER_KINDS:
             self.folder_model.refresh()
-        if kinds & LIST_KINDS or (self.thread_model.is_drafts and "drafts" in kinds):
+        if kinds & LIST_KINDS or (self.thread_model.is_drafts and Change.DRAFTS in kinds):
             self.thread_model.refresh()
         current = self.conversation_model.thread_id
         waiting = bool((self.conversation_model.thread_row or {}).get("pending"))
         if current and (current in thread_ids or (kinds & CONVERSATION_KINDS and not thread_ids)
-                        or "people" in kinds or waiting):
+                        or Change.PEOPLE in kinds or waiting):
             # A thread still waiting in the outbox is followed to the id the server gives it.
             self.conversation_model.refresh()
 
@@ -261,7 +267,7 @@ class MainWindow(FileDropTarget, QMainWindow):
             row = self.thread_model.row_of(thread_id)
             record = self.thread_model.record_if_read(row) if row >= 0 else None
             if record is None or record.get("unread"):
-                self.session.bridge.command("mark_thread_read", thread_id)
+                self.session.bridge.command(lambda engine: engine.mark_thread_read(thread_id))
 
     @Slot(dict)
     def on_thread_list_draftOpened(self, draft: dict) -> None:
@@ -306,7 +312,7 @@ class MainWindow(FileDropTarget, QMainWindow):
             return
         self.folder_pane.select_folder("inbox")
         self.conversation_model.show_thread(thread_id)
-        self.session.bridge.command("mark_thread_read", thread_id)
+        self.session.bridge.command(lambda engine: engine.mark_thread_read(thread_id))
 
     def bring_to_front(self) -> None:
         self.showNormal()

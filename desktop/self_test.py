@@ -24,7 +24,10 @@ import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from desktop.session import Session
 
 log = logging.getLogger(__name__)
 
@@ -156,7 +159,7 @@ class SelfTest:
         self.app.processEvents()
         return window
 
-    def send_with_attachment(self, window: Any, session: Any) -> None:
+    def send_with_attachment(self, window: Any, session: Session) -> None:
         attachment = self.work / ATTACHMENT_NAME
         attachment.write_bytes(ATTACHMENT_BYTES)
         alex = next((p for p in session.cache.people() if p.get("username") == "alex"), None)

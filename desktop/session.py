@@ -17,6 +17,7 @@ from desktop.models.recipient_model import Recipient, recipients_from
 from desktop.notices import Notices
 from desktop.settings import AppSettings
 from desktop.tasks import TaskRunner
+from sync.events import Change
 
 log = logging.getLogger(__name__)
 
@@ -126,6 +127,8 @@ class Session:
         Called on a reader: the copy is made there, and the outbox is written by the single
         writer, in order with every other command."""
         engine = self.bridge.engine
+        if engine is None:
+            raise RuntimeError("syncing has stopped")
         staged = engine.stage_attachment(path)
         return dict(self.runner.on_writer(lambda: engine.queue_upload(staged)))
 
@@ -133,7 +136,8 @@ class Session:
         """An attachment taken off a draft: its upload is removed from the server, in the
         background (the engine queues it, so it works offline too)."""
         engine = self.bridge.engine
-        self.runner.run(lambda: engine.discard_upload(attachment_id))
+        if engine is not None:
+            self.runner.run(lambda: engine.discard_upload(attachment_id))
 
     def open_attachment(self, attachment: dict) -> Path:
         return Path(self.blob_cache.open_path(attachment))
@@ -204,7 +208,7 @@ def open_session(
         key_in_memory=key_in_memory, key_wrapped=key_wrapped,
     )
     bridge.cacheChanged.connect(
-        lambda kinds, _ids: session.refresh_from_cache() if "session" in kinds else None)
+        lambda kinds, _ids: session.refresh_from_cache() if Change.SESSION in kinds else None)
     if key_in_memory:
         notices.persistent.emit("memory-key", notices.tr(
             "No keyring service: this demo's cache key is kept in memory only"))

@@ -21,7 +21,7 @@ from PySide6.QtCore import QEventLoop, QObject, Signal, Slot
 
 log = logging.getLogger(__name__)
 
-Done = Callable[[Any], None]
+Done = Callable[[Any], object]  # its result is ignored
 Failed = Callable[[BaseException], None]
 
 

@@ -5,9 +5,12 @@ offers, for a few seconds, to put each one back there."""
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
+
+if TYPE_CHECKING:
+    from desktop.session import Session
 
 
 class ThreadMover(QObject):
@@ -18,7 +21,7 @@ class ThreadMover(QObject):
 
     moved = Signal(str, object)
 
-    def __init__(self, session: Any, folder_name: Any, parent: QObject | None = None) -> None:
+    def __init__(self, session: Session, folder_name: Any, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self.folder_name = folder_name  # folder id -> the name the folder pane shows
@@ -34,7 +37,7 @@ class ThreadMover(QObject):
         self.session.runner.run(lambda: cache.thread_folders(ids),
                                 lambda before: self._offer_undo(ids, folder, before),
                                 serial=True)
-        self.session.bridge.command("set_state", ids, folder=folder)
+        self._set_folder(ids, folder)
 
     def _offer_undo(self, ids: list[str], folder: str, before: dict[str, str]) -> None:
         back: dict[str, list[str]] = defaultdict(list)
@@ -49,9 +52,12 @@ class ThreadMover(QObject):
 
         def undo() -> None:
             for previous, thread_ids in back.items():
-                self.session.bridge.command("set_state", thread_ids, folder=previous)
+                self._set_folder(thread_ids, previous)
 
         self.moved.emit(text, undo)
+
+    def _set_folder(self, ids: list[str], folder: str) -> None:
+        self.session.bridge.command(lambda engine: engine.set_state(ids, folder=folder))
 
     def describe(self, count: int, folder: str) -> str:
         one = count == 1

@@ -7,7 +7,7 @@ an argon2 hash kept in memory only, so a workstation can be unlocked while offli
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
@@ -16,6 +16,9 @@ from PySide6.QtCore import QObject, Signal
 from desktop.error_text import sign_in_error_text
 from sync.api import ApiClient
 from sync.errors import ApiError, NetworkError
+
+if TYPE_CHECKING:
+    from desktop.session import Session
 
 
 class PasswordCheck(QObject):
@@ -27,7 +30,7 @@ class PasswordCheck(QObject):
     accepted = Signal()
     refused = Signal(str)
 
-    def __init__(self, session: Any, parent: QObject | None = None) -> None:
+    def __init__(self, session: Session, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self._hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)

@@ -19,7 +19,7 @@ from sync.api import ApiClient
 from sync.backoff import Backoff
 from sync.blobs import AttachmentRefused, BlobCache, check_attachment, content_type_of
 from sync.cache import Cache
-from sync.events import CacheChanged, CacheRebuilt, SyncStopped
+from sync.events import CacheChanged, CacheRebuilt, Change, SyncStopped
 from sync.pull import Puller
 from sync.push import Pusher
 from sync.status import Emitter, StatusTracker
@@ -171,7 +171,8 @@ class SyncEngine:
             size = outbox.count(conn)
         self._wake.set()
         self.status.outbox_size(size)
-        kinds = {"outbox", "threads", "states", "messages", "drafts", "folders", "people"}
+        kinds = {Change.OUTBOX, Change.THREADS, Change.STATES, Change.MESSAGES, Change.DRAFTS,
+                 Change.FOLDERS, Change.PEOPLE}
         self.emit(CacheChanged(frozenset(kinds), frozenset(thread_ids)))
         return queued
 

@@ -4,19 +4,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from typing import Literal
 
-#: Kinds of cached data a CacheChanged can name.
-KINDS = frozenset(
-    {"threads", "messages", "states", "drafts", "folders", "people", "session", "outbox"}
-)
+
+class Change(StrEnum):
+    """A kind of cached data a CacheChanged can name."""
+
+    THREADS = "threads"
+    MESSAGES = "messages"
+    STATES = "states"
+    DRAFTS = "drafts"
+    FOLDERS = "folders"
+    PEOPLE = "people"
+    SESSION = "session"
+    OUTBOX = "outbox"
 
 
 @dataclass(frozen=True)
 class CacheChanged:
     """Cached data changed; views showing one of `kinds` (or one of `thread_ids`) refresh."""
 
-    kinds: frozenset[str]
+    kinds: frozenset[Change]
     thread_ids: frozenset[str] = field(default_factory=frozenset)
 
 

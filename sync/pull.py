@@ -33,6 +33,7 @@ from sync.errors import ApiError, NetworkError, ProtocolError
 from sync.events import (
     CacheChanged,
     CacheRebuilt,
+    Change,
     NewMessage,
     SyncProgress,
 )
@@ -175,7 +176,7 @@ class Puller:
                 mirror.upsert_people(conn, directory["people"])
                 mirror.replace_groups(conn, directory["groups"])
                 outbox.replay(conn, {f"person:{p['id']}" for p in directory["people"]})
-            self.emit(CacheChanged(frozenset({"session", "people"})))
+            self.emit(CacheChanged(frozenset({Change.SESSION, Change.PEOPLE})))
 
     @contextmanager
     def _applying(self) -> Iterator[None]:
@@ -309,7 +310,7 @@ class Puller:
         if alert and not full_sync:
             for item in outcome.new_messages:
                 self.emit(NewMessage(**item))
-        if outcome.kinds & {"people"}:
+        if Change.PEOPLE in outcome.kinds:
             self._need_bootstrap = True
 
     def rebuild(self, reason: str) -> None:
@@ -319,6 +320,6 @@ class Puller:
                 mirror.clear(conn)
                 outbox.replay(conn, None)
             self.emit(CacheRebuilt(reason))
-            self.emit(CacheChanged(frozenset({"threads", "messages", "states", "drafts",
-                                              "folders", "people"})))
+            self.emit(CacheChanged(frozenset({Change.THREADS, Change.MESSAGES, Change.STATES,
+                                              Change.DRAFTS, Change.FOLDERS, Change.PEOPLE})))
         self._need_bootstrap = True

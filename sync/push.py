@@ -22,7 +22,7 @@ from sync.backoff import Backoff
 from sync.blobs import BlobCache, upload_sealed
 from sync.cache import Cache, mirror, optimistic
 from sync.errors import ApiError, NetworkError, ProtocolError
-from sync.events import CacheChanged, CommandFailed, UploadProgress
+from sync.events import CacheChanged, Change, CommandFailed, UploadProgress
 from sync.outbox import Command
 from sync.status import Emitter, StatusTracker
 from sync.unsent_text import KEPT_NOTE, keep_as_draft
@@ -240,21 +240,21 @@ class Pusher:
     def _changed(self, keys: set[str]) -> None:
         self.last_answer = time.monotonic()
         self.answered.set()
-        kinds = {"outbox"}
+        kinds = {Change.OUTBOX}
         thread_ids = set()
         for key in keys:
             prefix, _, ident = key.partition(":")
             if prefix == "thread":
-                kinds |= {"threads", "states", "messages"}
+                kinds |= {Change.THREADS, Change.STATES, Change.MESSAGES}
                 thread_ids.add(ident)
             elif prefix == "message":
-                kinds.add("messages")
+                kinds.add(Change.MESSAGES)
             elif prefix == "draft":
-                kinds.add("drafts")
+                kinds.add(Change.DRAFTS)
             elif prefix == "folder":
-                kinds |= {"folders", "states"}
+                kinds |= {Change.FOLDERS, Change.STATES}
             elif prefix == "person":
-                kinds.add("people")
+                kinds.add(Change.PEOPLE)
         self.emit(CacheChanged(frozenset(kinds), frozenset(thread_ids)))
         with self.cache.read() as conn:
             self.status.outbox_size(outbox.count(conn))

@@ -24,6 +24,7 @@ from sync.admin_api import AdminApi
 
 if TYPE_CHECKING:
     from desktop.main_window import MainWindow
+    from desktop.session import Session
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +36,7 @@ def capabilities_of(server_session: dict) -> dict:
 class AdminMenu(QObject):
     """Owns the menu button and the administration windows of one signed-in session."""
 
-    def __init__(self, window: MainWindow, session: Any) -> None:
+    def __init__(self, window: MainWindow, session: Session) -> None:
         super().__init__(window)
         self.window = window
         self.session = session

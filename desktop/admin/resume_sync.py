@@ -4,10 +4,13 @@ waiting to be sent is lost."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from desktop.session import Session
 
 
-def resume_sync(session: Any) -> None:
+def resume_sync(session: Session) -> None:
     from sync.engine import SyncEngine
 
     old = session.bridge.engine

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QDrag, QMouseEvent
@@ -17,6 +17,9 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QToolButton, QWi
 from desktop.display import file_size
 from desktop.error_text import describe_error
 from desktop.resources import icon
+
+if TYPE_CHECKING:
+    from desktop.session import Session
 
 
 class AttachmentButton(QToolButton):
@@ -28,7 +31,7 @@ class AttachmentButton(QToolButton):
     fetched = Signal(str)
     failed = Signal(str)
 
-    def __init__(self, session: Any, attachment: dict, parent: QWidget | None = None) -> None:
+    def __init__(self, session: Session, attachment: dict, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self.attachment = attachment

@@ -3,7 +3,7 @@ folder go through the ThreadMover (which offers Undo)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QAction
@@ -13,6 +13,9 @@ from desktop.dialogs.confirm import confirm_irreversible
 from desktop.models.roles import ID_ROLE
 from desktop.models.thread_list_model import ThreadListModel
 from desktop.resources import icon
+
+if TYPE_CHECKING:
+    from desktop.session import Session
 
 DELETE_CHECK_LIMIT = 500
 
@@ -24,7 +27,7 @@ class BulkToolBar(QToolBar):
 
     acted = Signal(str)
 
-    def __init__(self, session: Any, model: ThreadListModel, folders: Any, mover: Any,
+    def __init__(self, session: Session, model: ThreadListModel, folders: Any, mover: Any,
                  parent: QWidget | None = None) -> None:
         super().__init__(self.tr("Selected conversations"), parent)
         self.setObjectName("bulkActions")
@@ -74,7 +77,7 @@ class BulkToolBar(QToolBar):
         ids = self.model.checked_ids()
         if not ids:
             return
-        self.session.bridge.command("set_state", ids, **change)
+        self.session.bridge.command(lambda engine: engine.set_state(ids, **change))
         self.acted.emit(name)
 
     def _move(self, name: str, folder: str) -> None:
@@ -145,6 +148,9 @@ class BulkToolBar(QToolBar):
             self.tr("Delete for everyone"),
         ):
             for thread_id in ids:
-                self.session.bridge.command("delete_thread", thread_id)
+                self._delete(thread_id)
             self.model.clear_checks()
             self.acted.emit("delete")
+
+    def _delete(self, thread_id: str) -> None:
+        self.session.bridge.command(lambda engine: engine.delete_thread(thread_id))

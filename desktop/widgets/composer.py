@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
@@ -35,6 +35,9 @@ from desktop.widgets.file_drops import FileDropTarget
 from desktop.widgets.format_toolbar import FormatToolBar
 from desktop.widgets.recipient_field import RecipientField
 
+if TYPE_CHECKING:
+    from desktop.session import Session
+
 AUTOSAVE_DELAY_MS = 1500
 
 
@@ -51,7 +54,7 @@ class ComposerWindow(FileDropTarget, QMainWindow):
     draftSaved = Signal(str)
     draftDeleted = Signal(str)
 
-    def __init__(self, session: Any, thread: dict | None = None, draft: dict | None = None,
+    def __init__(self, session: Session, thread: dict | None = None, draft: dict | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
@@ -257,7 +260,9 @@ class ComposerWindow(FileDropTarget, QMainWindow):
         if self._sending or self.is_empty():
             return
         self._draft_exists = True
-        self.session.bridge.command("save_draft", self.draft(), on_done=self._draft_saved)
+        draft = self.draft()
+        self.session.bridge.command(lambda engine: engine.save_draft(draft),
+                                    on_done=self._draft_saved)
 
     def _draft_saved(self, _result: object) -> None:
         self.saved_label.setText(self.tr("Draft saved %s") % clock_time_now())
@@ -267,8 +272,9 @@ class ComposerWindow(FileDropTarget, QMainWindow):
     def on_delete_button_clicked(self) -> None:
         self._autosave.stop()
         if self._draft_exists:
-            self.session.bridge.command("delete_draft", self.draft_id)
-            self.draftDeleted.emit(self.draft_id)
+            draft_id = self.draft_id
+            self.session.bridge.command(lambda engine: engine.delete_draft(draft_id))
+            self.draftDeleted.emit(draft_id)
         self._sending = True  # nothing more to save
         self.close()
 
@@ -285,14 +291,17 @@ class ComposerWindow(FileDropTarget, QMainWindow):
         html, ids = self.body_html(), self.attachments.attachment_ids()
         known = self.attachments.attachments()
         if self.thread_row:
-            self.session.bridge.command("reply", self.thread_row["id"], html, ids,
-                                        draft_id=draft_id, attachments=known,
-                                        on_done=self._queued, on_error=self._not_queued)
-        else:
+            thread_id = self.thread_row["id"]
             self.session.bridge.command(
-                "send_new", self.recipients.addresses(), self.subject.text().strip(), html, ids,
-                draft_id=draft_id, attachments=known, on_done=self._queued,
-                on_error=self._not_queued)
+                lambda engine: engine.reply(thread_id, html, ids, draft_id=draft_id,
+                                            attachments=known),
+                on_done=self._queued, on_error=self._not_queued)
+        else:
+            to, subject = self.recipients.addresses(), self.subject.text().strip()
+            self.session.bridge.command(
+                lambda engine: engine.send_new(to, subject, html, ids, draft_id=draft_id,
+                                               attachments=known),
+                on_done=self._queued, on_error=self._not_queued)
 
     def _not_queued(self, error: BaseException) -> None:
         self._sending = False

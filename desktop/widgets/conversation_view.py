@@ -8,7 +8,7 @@ active/inactive switch when the session's `can_change_status` capability allows 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
@@ -32,6 +32,9 @@ from desktop.widgets.message_card import MessageCard
 from desktop.widgets.role_badge import RoleBadge
 from desktop.widgets.wrap_row import WrapRow
 
+if TYPE_CHECKING:
+    from desktop.session import Session
+
 
 class ConversationView(QWidget):
     """Signals:
@@ -42,7 +45,7 @@ class ConversationView(QWidget):
     replyRequested = Signal(dict)
     composeRequested = Signal(dict)
 
-    def __init__(self, session: Any, model: ConversationModel,
+    def __init__(self, session: Session, model: ConversationModel,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
@@ -239,7 +242,8 @@ class ConversationView(QWidget):
             self.tr("Delete \"%s\" for everyone in it, with all its messages and attachments?")
             % (thread.get("subject") or ""), self.tr("Delete for everyone"),
         ):
-            self.session.bridge.command("delete_thread", thread["id"])
+            thread_id = thread["id"]
+            self.session.bridge.command(lambda engine: engine.delete_thread(thread_id))
 
     @Slot(str)
     def on_card_deleteRequested(self, message_id: str) -> None:
@@ -248,7 +252,7 @@ class ConversationView(QWidget):
             self.tr("Delete this message for everyone in the conversation?"),
             self.tr("Delete for everyone"),
         ):
-            self.session.bridge.command("delete_message", message_id)
+            self.session.bridge.command(lambda engine: engine.delete_message(message_id))
 
     @Slot()
     def on_note_button_clicked(self) -> None:
@@ -260,8 +264,9 @@ class ConversationView(QWidget):
         dialog = QuickNoteDialog(thread, self.model.messages(), client.get("name") or "", self)
         dialog.setObjectName("quickNoteDialog")
         if dialog.exec() and dialog.note():
+            thread_id, note = thread["id"], dialog.note()
             self.session.bridge.command(
-                "quick_note", thread["id"], dialog.note(),
+                lambda engine: engine.quick_note(thread_id, note),
                 on_done=lambda _r: self.session.notices.info.emit(
                     self.tr("Note saved to %s's chart.") % (client.get("name") or "")))
 
@@ -281,5 +286,6 @@ class ConversationView(QWidget):
             consequence,
             self.tr("Set inactive") if to_inactive else self.tr("Set active"),
         ):
-            self.session.bridge.command("set_client_status", person["id"],
-                                        "inactive" if to_inactive else "active")
+            client_id, status = person["id"], "inactive" if to_inactive else "active"
+            self.session.bridge.command(
+                lambda engine: engine.set_client_status(client_id, status))

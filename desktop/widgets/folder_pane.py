@@ -3,7 +3,7 @@ the user's own folders can be created, renamed and deleted from the context menu
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal, Slot
 from PySide6.QtWidgets import (
@@ -20,6 +20,9 @@ from desktop.models.folder_model import COUNT_COLUMN, NAME_COLUMN, FolderModel
 from desktop.models.roles import ID_ROLE, is_custom_folder
 from desktop.resources import icon
 
+if TYPE_CHECKING:
+    from desktop.session import Session
+
 
 class FolderPane(QTreeView):
     """Signals:
@@ -28,7 +31,7 @@ class FolderPane(QTreeView):
 
     folderSelected = Signal(str)
 
-    def __init__(self, session: Any, model: FolderModel, parent: QWidget | None = None) -> None:
+    def __init__(self, session: Session, model: FolderModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self.setObjectName("folderPane")
@@ -118,14 +121,14 @@ class FolderPane(QTreeView):
     def create_folder(self) -> None:
         name = self.ask_name(self.tr("New folder"))
         if name:
-            self.session.bridge.command("create_folder", name)
+            self.session.bridge.command(lambda engine: engine.create_folder(name))
 
     def rename_folder(self, folder_id: str) -> None:
         row = self.folder_model.row_of(folder_id)
         current = self.folder_model.folder(row).get("name", "") if row >= 0 else ""
         name = self.ask_name(self.tr("Rename folder"), current)
         if name and name != current:
-            self.session.bridge.command("rename_folder", folder_id, name)
+            self.session.bridge.command(lambda engine: engine.rename_folder(folder_id, name))
 
     def delete_folder(self, folder_id: str) -> None:
         row = self.folder_model.row_of(folder_id)
@@ -135,4 +138,4 @@ class FolderPane(QTreeView):
             self.tr("Its conversations move to Archive; nothing is deleted."),
             self.tr("Delete folder"),
         ):
-            self.session.bridge.command("delete_folder", folder_id)
+            self.session.bridge.command(lambda engine: engine.delete_folder(folder_id))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -38,6 +38,9 @@ from desktop.widgets.file_drops import FileDropTarget
 from desktop.widgets.format_toolbar import FormatToolBar
 from desktop.widgets.wrap_row import WrapRow
 
+if TYPE_CHECKING:
+    from desktop.session import Session
+
 AUTOSAVE_DELAY_MS = 1500
 
 
@@ -50,7 +53,7 @@ class InlineReply(FileDropTarget, QFrame):
     sent = Signal(str)
     composerRequested = Signal(dict, dict)
 
-    def __init__(self, session: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self.thread_row: dict | None = None
@@ -282,13 +285,16 @@ class InlineReply(FileDropTarget, QFrame):
             return
         if self.is_empty():
             if self._draft_exists:  # emptied: no draft left behind
-                self.session.bridge.command("delete_draft", self.draft_id)
+                emptied = self.draft_id
+                self.session.bridge.command(lambda engine: engine.delete_draft(emptied))
                 self._draft_exists = False
                 self.draft_id = str(uuid.uuid4())
                 self.saved_label.clear()
             return
         self._draft_exists = True
-        self.session.bridge.command("save_draft", self.draft(), on_done=self._draft_saved)
+        draft = self.draft()
+        self.session.bridge.command(lambda engine: engine.save_draft(draft),
+                                    on_done=self._draft_saved)
 
     def _draft_saved(self, _result: object) -> None:
         self.saved_label.setText(self.tr("Draft saved %s") % clock_time_now())
@@ -315,10 +321,12 @@ class InlineReply(FileDropTarget, QFrame):
         self._refusal = ""
         self.send_button.setEnabled(False)
         draft = self.draft()
+        thread_id = self.thread_row["id"]
+        html, ids, known = draft["body_html"], draft["attachment_ids"], draft["attachments"]
+        draft_id = self.draft_id if self._draft_exists else None
         self.session.bridge.command(
-            "reply", self.thread_row["id"], draft["body_html"], draft["attachment_ids"],
-            draft_id=self.draft_id if self._draft_exists else None,
-            attachments=draft["attachments"],
+            lambda engine: engine.reply(thread_id, html, ids, draft_id=draft_id,
+                                        attachments=known),
             on_done=lambda local_id: self._queued(draft, local_id),
             on_error=lambda error: self._not_queued(draft, error))
 
@@ -369,7 +377,7 @@ class InlineReply(FileDropTarget, QFrame):
     def _not_queued(self, draft: dict, error: BaseException) -> None:
         if not self._still_showing(draft):
             # Nothing typed is lost: it stays its thread's draft, to be found there again.
-            self.session.bridge.command("save_draft", draft)
+            self.session.bridge.command(lambda engine: engine.save_draft(draft))
             return
         self._sending = False
         self._refusal = self.tr("Not sent: %s") % describe_error(error)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
@@ -13,6 +13,9 @@ from desktop.widgets.attachment_button import AttachmentButton
 from desktop.widgets.message_browser import MessageBrowser
 from desktop.widgets.role_badge import RoleBadge
 from desktop.widgets.wrap_row import WrapRow
+
+if TYPE_CHECKING:
+    from desktop.session import Session
 
 
 def is_pending(message: dict) -> bool:
@@ -42,7 +45,7 @@ class MessageCard(QFrame):
 
     deleteRequested = Signal(str)
 
-    def __init__(self, session: Any, message: dict, people: dict[str, dict],
+    def __init__(self, session: Session, message: dict, people: dict[str, dict],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("messageCard")

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection
 
 from sync.cache import derived
 from sync.cache.schema import FTS_TRIGGER_NAMES, FTS_TRIGGERS
+from sync.events import Change
 from sync.shapes import timestamp
 
 Json = dict[str, Any]
@@ -272,7 +273,7 @@ def purge_folders(conn: Connection, ids: Sequence[str]) -> None:
 class PageOutcome:
     """What applying one page changed; the engine turns it into events."""
 
-    kinds: set[str] = field(default_factory=set)
+    kinds: set[Change] = field(default_factory=set)
     thread_ids: set[str] = field(default_factory=set)
     keys: set[str] = field(default_factory=set)  # "thread:<id>", "message:<id>", ...
     new_messages: list[Json] = field(default_factory=list)
@@ -286,25 +287,25 @@ def apply_page(conn: Connection, page: Json, me_id: str | None) -> PageOutcome:
     people = page["people"]
     if people:
         upsert_people(conn, people)
-        out.kinds.add("people")
+        out.kinds.add(Change.PEOPLE)
         out.keys.update(f"person:{p['id']}" for p in people)
     if page["folders"]:
         upsert_folders(conn, page["folders"])
-        out.kinds.add("folders")
+        out.kinds.add(Change.FOLDERS)
         out.keys.update(f"folder:{f['id']}" for f in page["folders"])
     threads = page["threads"]
     if threads:
         upsert_threads(conn, threads)
-        out.kinds.add("threads")
+        out.kinds.add(Change.THREADS)
         out.thread_ids.update(t["id"] for t in threads)
     if page["states"]:
         upsert_states(conn, page["states"])
-        out.kinds.add("states")
+        out.kinds.add(Change.STATES)
         out.thread_ids.update(s["thread_id"] for s in page["states"])
     messages = page["messages"]
     if messages:
         new_ids = upsert_messages(conn, messages)
-        out.kinds.add("messages")
+        out.kinds.add(Change.MESSAGES)
         out.thread_ids.update(m["thread_id"] for m in messages)
         out.keys.update(f"message:{m['id']}" for m in messages)
         out.message_count = len(messages)
@@ -321,25 +322,25 @@ def apply_page(conn: Connection, page: Json, me_id: str | None) -> PageOutcome:
                                          "sender_name": sender_name, "subject": subject})
     if page["drafts"]:
         upsert_drafts(conn, page["drafts"])
-        out.kinds.add("drafts")
+        out.kinds.add(Change.DRAFTS)
         out.keys.update(f"draft:{d['id']}" for d in page["drafts"])
     deleted = page["deleted"]
     if deleted["threads"]:
         out.purged_attachments += purge_threads(conn, deleted["threads"])
-        out.kinds.update({"threads", "messages"})
+        out.kinds.update({Change.THREADS, Change.MESSAGES})
         out.thread_ids.update(deleted["threads"])
     if deleted["messages"]:
         thread_rows = select_in(conn, "SELECT DISTINCT thread_id FROM messages WHERE id IN ({ids})",
                                 deleted["messages"])
         out.thread_ids.update(r[0] for r in thread_rows)
         out.purged_attachments += purge_messages(conn, deleted["messages"])
-        out.kinds.add("messages")
+        out.kinds.add(Change.MESSAGES)
     if deleted["drafts"]:
         purge_drafts(conn, deleted["drafts"])
-        out.kinds.add("drafts")
+        out.kinds.add(Change.DRAFTS)
     if deleted["folders"]:
         purge_folders(conn, deleted["folders"])
-        out.kinds.update({"folders", "states"})
+        out.kinds.update({Change.FOLDERS, Change.STATES})
     out.keys.update(f"thread:{t}" for t in out.thread_ids)
     out.keys.update(f"draft:{d}" for d in deleted["drafts"])
     out.keys.update(f"folder:{f}" for f in deleted["folders"])

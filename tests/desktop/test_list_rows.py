@@ -112,7 +112,8 @@ def test_an_unread_row_keeps_its_snippet_plain(qtbot: Any, open_inbox: Any,
     qtbot.waitUntil(lambda: model.total() == 1 and model.record_if_read(0) is not None)
     assert model.record(0)["unread"]
     unread = paint_cell(view, 0, SUBJECT, 600)
-    window.session.bridge.command("mark_thread_read", model.thread_id(0))
+    thread_id = model.thread_id(0)
+    window.session.bridge.command(lambda engine: engine.mark_thread_read(thread_id))
     qtbot.waitUntil(lambda: model.record_if_read(0) is not None
                     and not model.record_if_read(0)["unread"], timeout=10_000)
     read = paint_cell(view, 0, SUBJECT, 600)

@@ -12,6 +12,7 @@ from sync.cache import Cache, CacheTooNew, mirror
 from sync.cache.schema import SCHEMA_VERSION
 from sync.cache.search import build_match
 from sync.errors import ProtocolError
+from sync.events import Change
 from tests.sync.pages import (
     ALEX,
     CHEN,
@@ -101,6 +102,8 @@ def test_deletes_in_a_page_purge_rows_and_report_attachments(cache: Cache) -> No
     apply(cache, basic_page())
     outcome = apply(cache, page(cursor="2", deleted={"messages": [M2], "threads": [T3]}))
     assert outcome.purged_attachments == ["blob-00000000000001"]
+    assert outcome.kinds == {Change.THREADS, Change.MESSAGES}
+    assert all(type(kind) is Change for kind in outcome.kinds)
     assert cache.search("invoice") == [] and cache.search("tacos") == []
     assert cache.thread_ids("archive") == []
     assert cache.integrity_check() == "ok"
