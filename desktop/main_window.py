@@ -41,6 +41,7 @@ from desktop.widgets.search_note import IncompleteSearchNote
 from desktop.widgets.status_bar import InboxStatusBar
 from desktop.widgets.thread_list import ThreadList
 from desktop.widgets.undo_notice import UndoNotice
+from sync.cache.rows import ConversationThread
 from sync.events import Change
 
 if TYPE_CHECKING:
@@ -278,7 +279,7 @@ class MainWindow(FileDropTarget, QMainWindow):
         # A reply's draft opens in a reply composer: its thread is read off the GUI thread.
         cache = self.session.cache
 
-        def thread_of() -> dict | None:
+        def thread_of() -> ConversationThread | None:
             conversation = cache.conversation(thread_id)
             return conversation["thread"] if conversation else None
 

@@ -17,6 +17,9 @@ from desktop.models.recipient_model import Recipient, recipients_from
 from desktop.notices import Notices
 from desktop.settings import AppSettings
 from desktop.tasks import TaskRunner
+from sync.api import ApiClient
+from sync.blobs import BlobCache
+from sync.cache import Cache
 from sync.events import Change
 
 log = logging.getLogger(__name__)
@@ -37,9 +40,9 @@ class Session:
     server_url: str
     account: str
     user: dict
-    api: Any
-    cache: Any
-    blob_cache: Any
+    api: ApiClient
+    cache: Cache
+    blob_cache: BlobCache
     settings: AppSettings
     runner: TaskRunner
     notices: Notices

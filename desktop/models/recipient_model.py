@@ -9,6 +9,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistent
 
 from desktop.display import role_label
 from desktop.models.roles import ID_ROLE, RECORD_ROLE
+from sync.cache.rows import GroupRow
 
 GROUP_ORDER = ("front_office", "therapists", "external_agents")
 
@@ -26,7 +27,8 @@ class Recipient:
         return f"{self.name} ({self.detail})" if self.detail else self.name
 
 
-def recipients_from(people: list[dict], groups: list[dict], me_id: str | None) -> list[Recipient]:
+def recipients_from(people: list[dict], groups: list[GroupRow],
+                    me_id: str | None) -> list[Recipient]:
     """Groups first, in the order staff think of them, then people by name (never oneself)."""
     result: list[Recipient] = []
     by_id = {g["id"]: g for g in groups}
