@@ -4,11 +4,10 @@ and Send works offline (the message waits in the outbox)."""
 from __future__ import annotations
 
 import shutil
-import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -21,24 +20,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.display import clock_time_now
 from desktop.error_text import describe_error
 from desktop.models.recipient_model import RecipientModel
 from desktop.resources import icon
-from desktop.rich_text import document_to_html
-from desktop.widgets.attach_dialog import pick_files
-from desktop.widgets.attachment_strip import AttachmentStrip
-from desktop.widgets.body_checks import body_problems, document_length, show_problems
+from desktop.widgets.body_checks import show_problems
 from desktop.widgets.body_editor import BodyEditor
-from desktop.widgets.draft_files import draft_attachments
+from desktop.widgets.draft_controller import Draft, DraftController
 from desktop.widgets.file_drops import FileDropTarget
 from desktop.widgets.format_toolbar import FormatToolBar
 from desktop.widgets.recipient_field import RecipientField
 
 if TYPE_CHECKING:
     from desktop.session import Session
-
-AUTOSAVE_DELAY_MS = 1500
+    from sync.engine import SyncEngine
 
 
 class ComposerWindow(FileDropTarget, QMainWindow):
@@ -59,10 +53,7 @@ class ComposerWindow(FileDropTarget, QMainWindow):
         super().__init__(parent)
         self.session = session
         self.thread_row = thread or None
-        self.draft_id = (draft or {}).get("id") or str(uuid.uuid4())
-        self._draft_exists = draft is not None
         self._loading = True
-        self._sending = False
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setWindowIcon(icon("compose"))
         self.setAcceptDrops(True)
@@ -100,15 +91,11 @@ class ComposerWindow(FileDropTarget, QMainWindow):
         self.addToolBar(self.format_bar)
         outer.addWidget(self.body, 1)
 
-        self.attachments = AttachmentStrip(session.runner, session.check_attachment,
-                                           session.upload_attachment,
-                                           discard=session.discard_attachment)
-        session.bridge.uploadProgress.connect(self.attachments.on_bridge_uploadProgress)
+        self.drafts = DraftController(session, self.body, self._content, self.is_empty, self,
+                                      draft=draft)
+        self.drafts.saved.connect(self.draftSaved)
+        self.attachments, self.hint = self.drafts.attachments, self.drafts.hint
         outer.addWidget(self.attachments)
-
-        self.hint = QLabel()
-        self.hint.setObjectName("hint")
-        self.hint.setWordWrap(True)
         outer.addWidget(self.hint)
 
         buttons = QHBoxLayout()
@@ -118,8 +105,8 @@ class ComposerWindow(FileDropTarget, QMainWindow):
         self.delete_button = QPushButton(icon("trash"), self.tr("Delete draft"))
         self.delete_button.clicked.connect(self.on_delete_button_clicked)
         buttons.addWidget(self.delete_button)
-        self.saved_label = QLabel()
-        self.saved_label.setObjectName("hint")
+        self.saved_label = self.drafts.saved_label
+        self.saved_label.setWordWrap(False)
         buttons.addWidget(self.saved_label, 1)
         self.send_button = QPushButton(icon("send"), self.tr("Send"))
         self.send_button.setDefault(True)
@@ -132,10 +119,6 @@ class ComposerWindow(FileDropTarget, QMainWindow):
             # the draft is kept (closeEvent)
             QShortcut(keys, self).activated.connect(self.close)
 
-        self._autosave = QTimer(self)
-        self._autosave.setSingleShot(True)
-        self._autosave.setInterval(AUTOSAVE_DELAY_MS)
-        self._autosave.timeout.connect(self.save_draft)
         self.recipients.changed.connect(self.on_content_changed)
         self.subject.textChanged.connect(self.on_content_changed)
         self.subject.textChanged.connect(self._apply_subject_limit)
@@ -151,15 +134,17 @@ class ComposerWindow(FileDropTarget, QMainWindow):
         self.validate()
         (self.body if self.thread_row else self.recipients.editor).setFocus()
 
+    @property
+    def draft_id(self) -> str:
+        return self.drafts.draft_id
+
     # content --------------------------------------------------------------------------------
     def _load_draft(self, draft: dict) -> None:
         for address in draft.get("to") or []:
             self.recipients.add_address(address)
         if not self.thread_row:
             self.subject.setText(draft.get("subject") or "")
-        self.body.setHtml(draft.get("body_html") or "")
-        for attachment in draft_attachments(draft):
-            self.attachments.add_ready(attachment)
+        self.drafts.load_body(draft)
 
     def update_title(self) -> None:
         subject = self.subject.text().strip()
@@ -170,10 +155,7 @@ class ComposerWindow(FileDropTarget, QMainWindow):
                                 else self.tr("New message"))
 
     def body_html(self) -> str:
-        return document_to_html(self.body.document())
-
-    def body_length(self) -> int:
-        return document_length(self.body.document())
+        return self.drafts.body_html()
 
     def _subject_limit(self) -> int | None:
         limit = self.session.limits().get("max_subject_chars")
@@ -207,12 +189,11 @@ class ComposerWindow(FileDropTarget, QMainWindow):
             elif limit is not None and len(subject) > limit:
                 found.append(self.tr("Shorten the subject to %d characters (%d too many).")
                              % (limit, len(subject) - limit))
-        return found + body_problems(self.session.limits(), self.body_length(),
-                                     self.attachments)
+        return found + self.drafts.body_problems()
 
     def validate(self) -> bool:
         problems = self.problems()
-        show_problems(problems, self.send_button, self.hint, sending=self._sending)
+        show_problems(problems, self.send_button, self.hint, sending=self.drafts.sending)
         return not problems
 
     @Slot()
@@ -221,25 +202,26 @@ class ComposerWindow(FileDropTarget, QMainWindow):
             return
         self.update_title()
         self.validate()
-        self._autosave.start()
+        self.drafts.changed()
 
     # attachments ---------------------------------------------------------------------------
     @Slot()
     def on_attach_button_clicked(self) -> None:
-        self.add_files(pick_files(self, self.session.limits()))
+        self.add_files(self.drafts.pick_files(self))
 
     @Slot(list)
     def add_files(self, paths: list[Path]) -> None:
-        if paths:
-            self.attachments.add_files([Path(p) for p in paths])
+        self.drafts.add_files(paths)
 
     def files_dropped(self, paths: list[Path]) -> None:
         self.add_files(paths)
 
     # drafts and sending ----------------------------------------------------------------------
-    def draft(self) -> dict:
+    def draft(self) -> Draft:
+        return self.drafts.draft()
+
+    def _content(self) -> Draft:
         return {
-            "id": self.draft_id,
             "to": self.recipients.addresses() if not self.thread_row else [],
             "subject": self.subject.text().strip(),
             "body_html": self.body_html(),
@@ -256,26 +238,14 @@ class ComposerWindow(FileDropTarget, QMainWindow):
 
     @Slot()
     def save_draft(self) -> None:
-        self._autosave.stop()
-        if self._sending or self.is_empty():
-            return
-        self._draft_exists = True
-        draft = self.draft()
-        self.session.bridge.command(lambda engine: engine.save_draft(draft),
-                                    on_done=self._draft_saved)
-
-    def _draft_saved(self, _result: object) -> None:
-        self.saved_label.setText(self.tr("Draft saved %s") % clock_time_now())
-        self.draftSaved.emit(self.draft_id)
+        self.drafts.save()
 
     @Slot()
     def on_delete_button_clicked(self) -> None:
-        self._autosave.stop()
-        if self._draft_exists:
-            draft_id = self.draft_id
-            self.session.bridge.command(lambda engine: engine.delete_draft(draft_id))
-            self.draftDeleted.emit(draft_id)
-        self._sending = True  # nothing more to save
+        if self.drafts.exists:
+            self.draftDeleted.emit(self.draft_id)
+        self.drafts.delete()
+        self.drafts.sending = True  # nothing more to save
         self.close()
 
     @Slot()
@@ -284,37 +254,34 @@ class ComposerWindow(FileDropTarget, QMainWindow):
             self.recipients.commit_typed()
         if not self.validate():
             return
-        self._autosave.stop()
-        self._sending = True
         self.send_button.setEnabled(False)
-        draft_id = self.draft_id if self._draft_exists else None
-        html, ids = self.body_html(), self.attachments.attachment_ids()
-        known = self.attachments.attachments()
+        draft = self.draft()
+        html, ids, known = draft["body_html"], draft["attachment_ids"], draft["attachments"]
         if self.thread_row:
             thread_id = self.thread_row["id"]
-            self.session.bridge.command(
-                lambda engine: engine.reply(thread_id, html, ids, draft_id=draft_id,
-                                            attachments=known),
-                on_done=self._queued, on_error=self._not_queued)
-        else:
-            to, subject = self.recipients.addresses(), self.subject.text().strip()
-            self.session.bridge.command(
-                lambda engine: engine.send_new(to, subject, html, ids, draft_id=draft_id,
-                                               attachments=known),
-                on_done=self._queued, on_error=self._not_queued)
 
-    def _not_queued(self, error: BaseException) -> None:
-        self._sending = False
+            def queue(engine: SyncEngine, replaces: str | None) -> object:
+                return engine.reply(thread_id, html, ids, draft_id=replaces, attachments=known)
+        else:
+            to, subject = draft["to"], draft["subject"]
+
+            def queue(engine: SyncEngine, replaces: str | None) -> object:
+                return engine.send_new(to, subject, html, ids, draft_id=replaces,
+                                       attachments=known)
+        self.drafts.send(queue, self._queued, self._not_queued)
+
+    def _not_queued(self, _draft: Draft, error: BaseException) -> None:
+        self.drafts.sending = False
         self.validate()
         self.hint.setText(self.tr("Not sent: %s") % describe_error(error))
         self.hint.setVisible(True)
 
-    def _queued(self, local_id: object) -> None:
+    def _queued(self, _draft: Draft, local_id: object) -> None:
         self.sent.emit(str(local_id or ""))
         self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self._sending and not self.is_empty():
+        if not self.drafts.sending and not self.is_empty():
             self.save_draft()
             self.session.notices.info.emit(self.tr("Your message was kept in Drafts."))
         paste_dir = self.body._paste_dir

@@ -10,12 +10,11 @@ deleted with the reply's sending (or when the box is emptied).
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
@@ -25,23 +24,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.display import clock_time_now
 from desktop.error_text import describe_error
 from desktop.resources import icon
-from desktop.rich_text import document_to_html
-from desktop.widgets.attach_dialog import pick_files
-from desktop.widgets.attachment_strip import AttachmentStrip
-from desktop.widgets.body_checks import body_problems, document_length, show_problems
+from desktop.widgets.body_checks import show_problems
 from desktop.widgets.body_editor import BodyEditor
-from desktop.widgets.draft_files import draft_attachments
+from desktop.widgets.draft_controller import Draft, DraftController
 from desktop.widgets.file_drops import FileDropTarget
 from desktop.widgets.format_toolbar import FormatToolBar
 from desktop.widgets.wrap_row import WrapRow
 
 if TYPE_CHECKING:
     from desktop.session import Session
-
-AUTOSAVE_DELAY_MS = 1500
+    from sync.engine import SyncEngine
 
 
 class InlineReply(FileDropTarget, QFrame):
@@ -57,10 +51,7 @@ class InlineReply(FileDropTarget, QFrame):
         super().__init__(parent)
         self.session = session
         self.thread_row: dict | None = None
-        self.draft_id = str(uuid.uuid4())
-        self._draft_exists = False
         self._loading = False
-        self._sending = False
         # A refusal of the reply being queued that came before word that it was queued.
         self._refused_early: tuple[str, str] | None = None
         # Why the text in the box was not sent: shown until the text is changed.
@@ -94,20 +85,14 @@ class InlineReply(FileDropTarget, QFrame):
         self._scope_shortcuts()
         editing.addWidget(self.format_bar)
         editing.addWidget(self.body)
-        self.attachments = AttachmentStrip(session.runner, session.check_attachment,
-                                           session.upload_attachment,
-                                           discard=session.discard_attachment)
-        session.bridge.uploadProgress.connect(self.attachments.on_bridge_uploadProgress)
+        self.drafts = DraftController(session, self.body, self._content, self.is_empty, self,
+                                      delete_when_emptied=True)
+        self.attachments, self.hint = self.drafts.attachments, self.drafts.hint
         editing.addWidget(self.attachments)
-        self.hint = QLabel()
-        self.hint.setObjectName("hint")
-        self.hint.setWordWrap(True)
         editing.addWidget(self.hint)
         layout.addWidget(self.editing)
 
-        self.saved_label = QLabel()  # a line of its own: it never widens the reading pane
-        self.saved_label.setObjectName("hint")
-        self.saved_label.setWordWrap(True)
+        self.saved_label = self.drafts.saved_label  # a line of its own: never widens the pane
         layout.addWidget(self.saved_label)
         buttons = WrapRow()
         self.attach_button = QPushButton(icon("attachment"), self.tr("Attach files…"))
@@ -126,10 +111,6 @@ class InlineReply(FileDropTarget, QFrame):
         send_shortcut.activated.connect(self.send)
         send_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
-        self._autosave = QTimer(self)
-        self._autosave.setSingleShot(True)
-        self._autosave.setInterval(AUTOSAVE_DELAY_MS)
-        self._autosave.timeout.connect(self.save_draft)
         self.body.textChanged.connect(self.on_content_changed)
         self.attachments.changed.connect(self.on_content_changed)
         self.body.filesAdded.connect(self.add_files)
@@ -144,6 +125,10 @@ class InlineReply(FileDropTarget, QFrame):
             if not action.shortcut().isEmpty():
                 action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
                 self.addAction(action)
+
+    @property
+    def draft_id(self) -> str:
+        return self.drafts.draft_id
 
     # which thread ------------------------------------------------------------------------------
     def show_thread(self, thread: dict | None) -> None:
@@ -191,12 +176,9 @@ class InlineReply(FileDropTarget, QFrame):
         self.body.clear()
         self.attachments.clear()
         self._loading = False
-        self.draft_id = str(uuid.uuid4())
-        self._draft_exists = False
-        self._sending = False
+        self.drafts.start_new()
         self._refused_early = None
         self._refusal = ""
-        self.saved_label.clear()
 
     def _restore(self, thread_id: str, drafts: list[dict], prefer: str = "") -> None:
         if not self.thread_row or self.thread_row.get("id") != thread_id or not self.is_empty():
@@ -207,17 +189,14 @@ class InlineReply(FileDropTarget, QFrame):
         if draft is None:
             return
         self._loading = True
-        self.body.setHtml(draft.get("body_html") or "")
-        for attachment in draft_attachments(draft):
-            self.attachments.add_ready(attachment)
+        self.drafts.load_body(draft)
         self._loading = False
-        self.draft_id = draft["id"]
-        self._draft_exists = True
+        self.drafts.start_new(draft["id"], exists=True)
         self.validate()
 
     # content -----------------------------------------------------------------------------------
     def body_html(self) -> str:
-        return document_to_html(self.body.document())
+        return self.drafts.body_html()
 
     def is_empty(self) -> bool:
         return not self.body.toPlainText().strip() and not self.attachments.items()
@@ -225,8 +204,7 @@ class InlineReply(FileDropTarget, QFrame):
     def problems(self) -> list[str]:
         if not self.can_reply():
             return [(self.thread_row or {}).get("reply_blocked_reason") or ""]
-        return body_problems(self.session.limits(), document_length(self.body.document()),
-                             self.attachments)
+        return self.drafts.body_problems()
 
     @Slot()
     def validate(self, tell: bool = False) -> bool:
@@ -234,7 +212,7 @@ class InlineReply(FileDropTarget, QFrame):
         typed (or `tell`: Send was asked for), the button's tooltip always."""
         problems = self.problems()
         shown = self.can_reply() and (tell or not self.is_empty())
-        show_problems(problems, self.send_button, self.hint, sending=self._sending,
+        show_problems(problems, self.send_button, self.hint, sending=self.drafts.sending,
                       hint_shown=shown)
         if self._refusal and shown:
             self.hint.setText("  ".join([self._refusal, *problems]))
@@ -247,16 +225,16 @@ class InlineReply(FileDropTarget, QFrame):
             return
         self._refusal = ""  # the text it was about has changed
         self.validate()
-        self._autosave.start()
+        self.drafts.changed()
 
     @Slot()
     def on_attach_button_clicked(self) -> None:
-        self.add_files(pick_files(self, self.session.limits()))
+        self.add_files(self.drafts.pick_files(self))
 
     @Slot(list)
     def add_files(self, paths: list[Path]) -> None:
-        if paths and self.can_reply():
-            self.attachments.add_files([Path(p) for p in paths])
+        if self.can_reply():
+            self.drafts.add_files(paths)
 
     def takes_files(self) -> bool:
         return self.can_reply()
@@ -265,39 +243,27 @@ class InlineReply(FileDropTarget, QFrame):
         self.add_files(paths)
 
     # drafts ------------------------------------------------------------------------------------
-    def draft(self) -> dict:
+    def draft(self) -> Draft:
+        return self.drafts.draft()
+
+    def _content(self) -> Draft:
         thread = self.thread_row or {}
         return {
-            "id": self.draft_id, "to": [], "subject": thread.get("subject") or "",
+            "to": [], "subject": thread.get("subject") or "",
             "body_html": self.body_html(), "attachment_ids": self.attachments.attachment_ids(),
             "attachments": self.attachments.attachments(), "thread_id": thread.get("id"),
         }
 
     def flush(self) -> None:
         """Save now what is waiting to be saved (another thread is opened, the app quits)."""
-        if self._autosave.isActive():
-            self.save_draft()
+        self.drafts.flush()
 
     @Slot()
     def save_draft(self) -> None:
-        self._autosave.stop()
-        if self._sending or not self.thread_row:
-            return
-        if self.is_empty():
-            if self._draft_exists:  # emptied: no draft left behind
-                emptied = self.draft_id
-                self.session.bridge.command(lambda engine: engine.delete_draft(emptied))
-                self._draft_exists = False
-                self.draft_id = str(uuid.uuid4())
-                self.saved_label.clear()
-            return
-        self._draft_exists = True
-        draft = self.draft()
-        self.session.bridge.command(lambda engine: engine.save_draft(draft),
-                                    on_done=self._draft_saved)
-
-    def _draft_saved(self, _result: object) -> None:
-        self.saved_label.setText(self.tr("Draft saved %s") % clock_time_now())
+        if self.thread_row:
+            self.drafts.save()
+        else:
+            self.drafts.stop_autosave()
 
     @Slot()
     def on_composer_button_clicked(self) -> None:
@@ -306,7 +272,7 @@ class InlineReply(FileDropTarget, QFrame):
         thread = self.thread_row
         if not self.is_empty():
             self.save_draft()  # queued before anything the composer does with it
-        draft = self.draft() if self._draft_exists else {}
+        draft = self.draft() if self.drafts.exists else {}
         self._start_over()  # the composer owns the draft from here
         self.composerRequested.emit(thread, draft)
 
@@ -315,20 +281,17 @@ class InlineReply(FileDropTarget, QFrame):
     def send(self) -> None:
         if not self.thread_row or not self.validate(tell=True):
             return
-        self._autosave.stop()
-        self._sending = True
         self._refused_early = None
         self._refusal = ""
         self.send_button.setEnabled(False)
         draft = self.draft()
         thread_id = self.thread_row["id"]
         html, ids, known = draft["body_html"], draft["attachment_ids"], draft["attachments"]
-        draft_id = self.draft_id if self._draft_exists else None
-        self.session.bridge.command(
-            lambda engine: engine.reply(thread_id, html, ids, draft_id=draft_id,
-                                        attachments=known),
-            on_done=lambda local_id: self._queued(draft, local_id),
-            on_error=lambda error: self._not_queued(draft, error))
+
+        def queue(engine: SyncEngine, replaces: str | None) -> object:
+            return engine.reply(thread_id, html, ids, draft_id=replaces, attachments=known)
+
+        self.drafts.send(queue, self._queued, self._not_queued)
 
     def _still_showing(self, draft: dict) -> bool:
         """Whether the box still holds the reply `draft` was taken from (the user may have
@@ -340,7 +303,7 @@ class InlineReply(FileDropTarget, QFrame):
         if self._still_showing(draft):
             refused, self._refused_early = self._refused_early, None
             if refused is not None:  # refused before this word came: the text stays here
-                self._sending = False
+                self.drafts.sending = False
                 self._kept_as(*refused)
             else:
                 self._start_over()
@@ -355,7 +318,7 @@ class InlineReply(FileDropTarget, QFrame):
         filled again from that draft: neither loses the text or the reason."""
         if not self.thread_row or self.thread_row.get("id") != thread_id:
             return
-        if self._sending:
+        if self.drafts.sending:
             self._refused_early = (draft_id, detail)
         elif self.draft_id == draft_id and not self.is_empty():
             self._kept_as(draft_id, detail)
@@ -369,8 +332,7 @@ class InlineReply(FileDropTarget, QFrame):
 
     def _kept_as(self, draft_id: str, detail: str) -> None:
         """The box holds the refused reply, now the draft `draft_id`; says why it was not sent."""
-        self.draft_id = draft_id
-        self._draft_exists = True
+        self.drafts.start_new(draft_id, exists=True)
         self._refusal = self.tr("Not sent: %s") % detail
         self.validate()
 
@@ -379,7 +341,7 @@ class InlineReply(FileDropTarget, QFrame):
             # Nothing typed is lost: it stays its thread's draft, to be found there again.
             self.session.bridge.command(lambda engine: engine.save_draft(draft))
             return
-        self._sending = False
+        self.drafts.sending = False
         self._refusal = self.tr("Not sent: %s") % describe_error(error)
         self.validate()
 

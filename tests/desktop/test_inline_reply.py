@@ -251,3 +251,24 @@ def test_the_reason_a_reply_was_refused_stays_until_the_text_changes(
     assert box.hint.isVisible() and "at least 40 characters" in box.hint.text()
     qtbot.keyClicks(box.body, " Both arrived.")
     assert not box.hint.isVisible() and box.send_button.isEnabled()
+
+
+def test_emptying_the_box_deletes_the_reply_draft_it_had_saved(
+        qtbot: Any, open_inbox: Any, live_server: Any) -> None:
+    alex = Person(live_server, "alex")
+    thread = alex.send(["dr.rivera"], "Parking", "Is there parking near the office?")
+    inbox = open_inbox("dr.rivera")
+    box = open_thread(qtbot, inbox.window, thread["id"])
+    qtbot.keyClicks(box.body, "Yes, behind the building.")
+    box.save_draft()
+    saved = box.draft_id
+
+    def cached() -> set[str]:
+        return {d["id"] for d in inbox.session.cache.drafts() if d["thread_id"] == thread["id"]}
+
+    qtbot.waitUntil(lambda: saved in cached(), timeout=10_000)
+    box.body.clear()
+    box.save_draft()
+    qtbot.waitUntil(lambda: saved not in cached(), timeout=10_000)
+    assert box.draft_id != saved  # what is typed next is a draft of its own
+    assert box.saved_label.text() == ""
