@@ -47,6 +47,9 @@ class CommandType(ABC):
     """One kind of command. Subclasses are used through their one instance in the registry."""
 
     kind: ClassVar[str]
+    #: The payload's fields, as the engine writes them (one queued by an older version may
+    #: lack some; those are read with .get).
+    fields: ClassVar[tuple[str, ...]]
     #: Payload fields naming what the command itself creates (not things it waits for).
     creates: ClassVar[tuple[str, ...]] = ()
     #: A 404 means the thing is already gone: the command's goal is met.

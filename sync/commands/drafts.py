@@ -29,6 +29,7 @@ _SAVE_DRAFT_SQL = (
 
 class SaveDraft(CommandType):
     kind = "save_draft"
+    fields = ("draft",)
 
     def effect(self, conn: Connection, payload: Json) -> None:
         draft = payload["draft"]
@@ -54,6 +55,7 @@ class SaveDraft(CommandType):
 
 class DeleteDraft(CommandType):
     kind = "delete_draft"
+    fields = ("draft_id",)
     gone_is_done = True
 
     def effect(self, conn: Connection, payload: Json) -> None:

@@ -21,6 +21,7 @@ Json = dict[str, Any]
 
 class CreateFolder(CommandType):
     kind = "create_folder"
+    fields = ("local_folder_id", "name")
     creates = ("local_folder_id",)
 
     def effect(self, conn: Connection, payload: Json) -> None:
@@ -52,6 +53,7 @@ class CreateFolder(CommandType):
 
 class RenameFolder(CommandType):
     kind = "rename_folder"
+    fields = ("folder_id", "name")
 
     def effect(self, conn: Connection, payload: Json) -> None:
         conn.exec_driver_sql("UPDATE folders SET name = ? WHERE id = ?",
@@ -79,6 +81,7 @@ class DeleteFolder(CommandType):
     """Deletes a folder; its threads go to the archive."""
 
     kind = "delete_folder"
+    fields = ("folder_id",)
     gone_is_done = True
 
     def effect(self, conn: Connection, payload: Json) -> None:

@@ -96,6 +96,8 @@ class _Message(CommandType):
 
 class SendNew(_Message):
     kind = "send_new"
+    fields = ("local_thread_id", "local_message_id", "to", "subject", "body_html",
+              "attachment_ids", "attachments", "draft_id", "sent_at")
     creates = ("local_thread_id", "local_message_id")
 
     def effect(self, conn: Connection, payload: Json) -> None:
@@ -144,6 +146,8 @@ class SendNew(_Message):
 
 class Reply(_Message):
     kind = "reply"
+    fields = ("thread_id", "local_message_id", "body_html", "attachment_ids", "attachments",
+              "draft_id", "sent_at")
     creates = ("local_message_id",)
 
     def effect(self, conn: Connection, payload: Json) -> None:
@@ -186,6 +190,7 @@ class QuickNote(CommandType):
     """A note for the client's chart: nothing in the mailbox changes."""
 
     kind = "quick_note"
+    fields = ("thread_id", "body")
 
     def send(self, channel: Channel, command: Command) -> Any:
         p = command.payload
@@ -195,6 +200,7 @@ class QuickNote(CommandType):
 
 class DeleteMessage(CommandType):
     kind = "delete_message"
+    fields = ("message_id", "thread_id")
     gone_is_done = True
 
     def effect(self, conn: Connection, payload: Json) -> None:

@@ -18,6 +18,7 @@ Json = dict[str, Any]
 
 class SetClientStatus(CommandType):
     kind = "set_client_status"
+    fields = ("client_id", "status")
 
     def effect(self, conn: Connection, payload: Json) -> None:
         conn.exec_driver_sql("UPDATE people SET status = ? WHERE id = ?",

@@ -30,6 +30,7 @@ class SetState(CommandType):
     """Moves, marks or stars threads (at most the server's max_bulk_ids in one command)."""
 
     kind = "set_state"
+    fields = ("thread_ids", "folder", "unread", "starred")
 
     def effect(self, conn: Connection, payload: Json) -> None:
         sets, values = [], []
@@ -53,10 +54,10 @@ class SetState(CommandType):
     def send(self, channel: Channel, command: Command) -> Any:
         p = command.payload
         ids = list(p["thread_ids"])
-        fields = {k: p.get(k) for k in ("folder", "unread", "starred")}
+        change = {k: p.get(k) for k in ("folder", "unread", "starred")}
         if len(ids) == 1:
-            return {"states": [channel.api.set_thread_state(ids[0], **fields)]}
-        return channel.api.set_thread_states(ids, **fields,
+            return {"states": [channel.api.set_thread_state(ids[0], **change)]}
+        return channel.api.set_thread_states(ids, **change,
                                              idempotency_key=command.idempotency_key)
 
     def check(self, response: Any) -> None:
@@ -72,6 +73,7 @@ class MarkRead(CommandType):
     """Reads a thread (GET /threads/{id}), which marks it read and records read receipts."""
 
     kind = "mark_read"
+    fields = ("thread_id",)
 
     def effect(self, conn: Connection, payload: Json) -> None:
         conn.exec_driver_sql("UPDATE threads SET unread = 0 WHERE id = ?",
@@ -99,6 +101,7 @@ class MarkRead(CommandType):
 
 class DeleteThread(CommandType):
     kind = "delete_thread"
+    fields = ("thread_id",)
     gone_is_done = True
 
     def effect(self, conn: Connection, payload: Json) -> None:

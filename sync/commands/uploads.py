@@ -23,6 +23,7 @@ class Upload(CommandType):
     """Sends the staged copy `attach` made; once answered it becomes the cached file."""
 
     kind = "upload"
+    fields = ("local_attachment_id", "filename", "size")
     creates = ("local_attachment_id",)
 
     def send(self, channel: Channel, command: Command) -> Any:
@@ -62,6 +63,7 @@ class DeleteUpload(CommandType):
     """Removes an attachment taken off a draft, and its local encrypted copy."""
 
     kind = "delete_upload"
+    fields = ("attachment_id",)
     gone_is_done = True
     # An upload a sent message carries stays with the message, which is all taking it off a
     # draft asked for.
