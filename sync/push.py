@@ -25,7 +25,6 @@ from sync.status import Emitter, StatusTracker
 from sync.unsent_text import KEPT_NOTE, keep_as_draft
 
 log = logging.getLogger(__name__)
-Json = dict[str, Any]
 
 MAX_SERVER_ERRORS = 10
 
