@@ -76,8 +76,8 @@ class CommandType(ABC):
         return None
 
     def store(self, conn: Connection, command: Command, response: Any) -> Applied:
-        """Writes the server's answer into the cache (the command is removed); `response` is
-        None when the goal was met without a readable answer."""
+        """Writes the server's answer into the cache, in the transaction that removes the
+        command; `response` is None when the goal was met without a readable answer."""
         return Applied()
 
     def done_by(self, refusal: ApiError) -> bool:
