@@ -19,6 +19,9 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
+# sync.commands uses this module too (to rewrite local ids): each refers to the other only as a
+# module, at call time, so either may be imported first.
+from sync import commands
 from sync.cache import optimistic
 
 Json = dict[str, Any]
@@ -74,8 +77,7 @@ def enqueue(conn: Connection, kind: str, payload: Json, summary: str) -> Command
 
     Local ids the caller still holds for things already on the server are resolved first.
     """
-    if kind not in optimistic.EFFECTS:
-        raise ValueError(f"unknown command kind {kind!r}")
+    command_type = commands.by_kind(kind)
     payload = resolve(conn, payload)
     key = str(uuid.uuid4())
     text = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
@@ -84,7 +86,7 @@ def enqueue(conn: Connection, kind: str, payload: Json, summary: str) -> Command
         "VALUES (?, ?, ?, ?, ?, 0)",
         (kind, text, key, summary, utc_now()),
     )
-    optimistic.apply(conn, kind, payload)
+    command_type.effect(conn, payload)
     return Command(int(result.lastrowid), kind, payload, key, summary, 0, None)
 
 
@@ -129,9 +131,11 @@ def replay(conn: Connection, keys: set[str] | None) -> set[str]:
     if keys is not None and not keys:
         return touched
     for command in pending(conn):
-        if keys is None or optimistic.touches(command.kind, command.payload, keys):
-            optimistic.apply(conn, command.kind, command.payload)
-            touched |= optimistic.targets(command.kind, command.payload)
+        command_type = commands.by_kind(command.kind)
+        targets = command_type.targets(command.payload)
+        if keys is None or optimistic.touches(targets, keys):
+            command_type.effect(conn, command.payload)
+            touched |= targets
     touched.discard(optimistic.ALL_THREADS)
     return touched
 
@@ -139,7 +143,7 @@ def replay(conn: Connection, keys: set[str] | None) -> set[str]:
 def rollback(conn: Connection, command: Command) -> set[str]:
     """Drops a refused command and undoes its effect; returns the keys that changed."""
     remove(conn, command.id)
-    changed = optimistic.reset(conn, optimistic.targets(command.kind, command.payload))
+    changed = optimistic.reset(conn, commands.by_kind(command.kind).targets(command.payload))
     return changed | replay(conn, changed)
 
 
@@ -189,7 +193,8 @@ def rewrite_local_id(conn: Connection, local_id: str, real_id: str) -> set[str]:
     ids = {r[0] for r in rows}
     for command in pending(conn):
         if command.id in ids:
-            optimistic.apply(conn, command.kind, command.payload)
-            changed |= optimistic.targets(command.kind, command.payload)
+            command_type = commands.by_kind(command.kind)
+            command_type.effect(conn, command.payload)
+            changed |= command_type.targets(command.payload)
     changed.discard(optimistic.ALL_THREADS)
     return changed

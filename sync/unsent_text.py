@@ -15,21 +15,21 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from sync import outbox
+from sync import commands, outbox
 from sync.outbox import Command
 
 Json = dict[str, Any]
-KEEPS_TEXT = frozenset({"send_new", "reply"})
 KEPT_NOTE = "What you wrote is kept in Drafts."
 
 
 def keep_as_draft(conn: Connection, command: Command) -> str | None:
     """Queues the refused `command`'s content as a draft; returns the draft's id (None when the
     command carries no text to keep)."""
-    if command.kind not in KEEPS_TEXT:
+    command_type = commands.by_kind(command.kind)
+    if not command_type.keeps_text:
         return None
     p = command.payload
-    thread_id = p.get("thread_id") if command.kind == "reply" else None
+    thread_id = command_type.reported_thread(p) or None
     if thread_id and outbox.LOCAL_ID.match(thread_id):
         thread_id = None  # a conversation that was never made: the text is kept on its own
     subject = p.get("subject") or ""
