@@ -61,6 +61,10 @@ class ParticipantRow(TypedDict):
     has_portal_account: NotRequired[bool]
 
 
+# Someone a view shows: from the people table, or as a thread lists them.
+Person = PersonRow | ParticipantRow
+
+
 class GroupRow(TypedDict):
     id: str
     name: str
@@ -129,7 +133,7 @@ class MessageRow(TypedDict):
     attachments: list[AttachmentRow]
     can_delete: bool
     pending: bool
-    sender: PersonRow | ParticipantRow  # or what the thread's participants say of them
+    sender: Person  # from the people table, or what the thread's participants say of them
     receipts: NotRequired[list[ReceiptRow]]
 
 
