@@ -28,7 +28,7 @@ FONT_SCALE = 0.85
 
 
 def badge_key(person: Person) -> str:
-    if person.get("kind") == "client":
+    if person["kind"] == "client":
         return "inactive" if person.get("status") == "inactive" else "client"
     return person.get("role") or "admin"
 
