@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QDateTime, QLocale, QTimeZone
 
@@ -79,7 +81,7 @@ ROLE_NAMES = {
 }
 
 
-def role_label(person: dict | None) -> str:
+def role_label(person: Mapping[str, Any] | None) -> str:
     """The badge text for a person: a staff role, or 'Client' / 'Inactive client'."""
     if not person:
         return ""

@@ -31,6 +31,7 @@ from desktop.unlock import PasswordCheck
 from desktop.widgets.bulk_toolbar import BulkToolBar
 from desktop.widgets.composer import ComposerWindow
 from desktop.widgets.conversation_view import ConversationView
+from desktop.widgets.draft_files import OpenedDraft
 from desktop.widgets.file_drops import FileDropTarget
 from desktop.widgets.first_sync_notice import FirstSyncNotice
 from desktop.widgets.folder_pane import FolderPane
@@ -41,7 +42,7 @@ from desktop.widgets.search_note import IncompleteSearchNote
 from desktop.widgets.status_bar import InboxStatusBar
 from desktop.widgets.thread_list import ThreadList
 from desktop.widgets.undo_notice import UndoNotice
-from sync.cache.rows import ConversationThread
+from sync.cache.rows import ConversationThread, DraftRow
 from sync.events import Change
 
 if TYPE_CHECKING:
@@ -229,7 +230,8 @@ class MainWindow(FileDropTarget, QMainWindow):
         if kinds & LIST_KINDS or (self.thread_model.is_drafts and Change.DRAFTS in kinds):
             self.thread_model.refresh()
         current = self.conversation_model.thread_id
-        waiting = bool((self.conversation_model.thread_row or {}).get("pending"))
+        shown = self.conversation_model.thread_row
+        waiting = shown is not None and shown["pending"]
         if current and (current in thread_ids or (kinds & CONVERSATION_KINDS and not thread_ids)
                         or Change.PEOPLE in kinds or waiting):
             # A thread still waiting in the outbox is followed to the id the server gives it.
@@ -271,8 +273,8 @@ class MainWindow(FileDropTarget, QMainWindow):
                 self.session.bridge.command(lambda engine: engine.mark_thread_read(thread_id))
 
     @Slot(dict)
-    def on_thread_list_draftOpened(self, draft: dict) -> None:
-        thread_id = draft.get("thread_id")
+    def on_thread_list_draftOpened(self, draft: DraftRow) -> None:
+        thread_id = draft["thread_id"]
         if not thread_id:
             self.open_composer(draft=draft)
             return
@@ -321,7 +323,8 @@ class MainWindow(FileDropTarget, QMainWindow):
         self.activateWindow()
 
     # composing ---------------------------------------------------------------------------------
-    def open_composer(self, thread: dict | None = None, draft: dict | None = None,
+    def open_composer(self, thread: ConversationThread | None = None,
+                      draft: OpenedDraft | None = None,
                       subject: str = "", files: list[Path] | None = None) -> ComposerWindow:
         composer = ComposerWindow(self.session, thread=thread, draft=draft)
         if subject and not thread:

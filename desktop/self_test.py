@@ -162,7 +162,7 @@ class SelfTest:
     def send_with_attachment(self, window: Any, session: Session) -> None:
         attachment = self.work / ATTACHMENT_NAME
         attachment.write_bytes(ATTACHMENT_BYTES)
-        alex = next((p for p in session.cache.people() if p.get("username") == "alex"), None)
+        alex = next((p for p in session.cache.people() if p["username"] == "alex"), None)
         if alex is None:
             raise SelfTestFailed("the demo client alex is not in the directory")
         composer = window.open_composer(files=[attachment])
@@ -196,8 +196,8 @@ class SelfTest:
         tray.on_icon_messageClicked()  # what a click on the alert does
         self.wait_until(lambda: window.conversation_model.thread_id == thread_id,
                         "the alert's thread to open")
-        conversation = self.startup.session.cache.conversation(thread_id) or {}
-        bodies = [m.get("body_html") or "" for m in conversation.get("messages", [])]
+        conversation = self.startup.session.cache.conversation(thread_id)
+        bodies = [m["body_html"] for m in conversation["messages"]] if conversation else []
         if not any(REPLY in body for body in bodies):
             raise SelfTestFailed("the answer is not in the local copy")
 

@@ -20,6 +20,7 @@ from desktop.tasks import TaskRunner
 from sync.api import ApiClient
 from sync.blobs import BlobCache
 from sync.cache import Cache
+from sync.cache.rows import AttachmentRow, PersonRow
 from sync.events import Change
 
 log = logging.getLogger(__name__)
@@ -50,7 +51,7 @@ class Session:
     key_in_memory: bool = False
     key_wrapped: bool = False  # no keyring: the cache key is wrapped with the password
     server_session: dict = field(default_factory=dict)
-    _people: dict[str, dict] | None = None
+    _people: dict[str, PersonRow] | None = None
 
     _limits: dict | None = None
     _capabilities: dict | None = None
@@ -106,9 +107,9 @@ class Session:
             self._capabilities = dict(capabilities)
             self.bridge.capabilitiesChanged.emit()
 
-    def people_by_id(self) -> dict[str, dict]:
+    def people_by_id(self) -> dict[str, PersonRow]:
         if self._people is None:
-            self._people = {p["id"]: dict(p) for p in self.cache.people()}
+            self._people = {p["id"]: p.copy() for p in self.cache.people()}
         return dict(self._people)
 
     def forget_people(self) -> None:
@@ -142,8 +143,8 @@ class Session:
         if engine is not None:
             self.runner.run(lambda: engine.discard_upload(attachment_id))
 
-    def open_attachment(self, attachment: dict) -> Path:
-        return Path(self.blob_cache.open_path(attachment))
+    def open_attachment(self, attachment: AttachmentRow) -> Path:
+        return Path(self.blob_cache.open_path(dict(attachment)))
 
     # lifetime ----------------------------------------------------------------------------------
     def close(self) -> None:

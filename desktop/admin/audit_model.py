@@ -13,6 +13,7 @@ from desktop.admin.paged_model import Column, Page, PagedTableModel
 from desktop.display import long_time
 from desktop.tasks import TaskRunner
 from sync.admin_api import AdminApi
+from sync.cache.rows import PersonRow
 
 PAGE_SIZE = 200
 NEWEST_FIRST = {"order": "newest"}
@@ -31,7 +32,7 @@ class AuditModel(PagedTableModel):
     ]
 
     def __init__(self, admin: AdminApi, runner: TaskRunner,
-                 names: Callable[[], dict[str, dict]], parent: QObject | None = None) -> None:
+                 names: Callable[[], dict[str, PersonRow]], parent: QObject | None = None) -> None:
         super().__init__(runner, parent)
         self.admin = admin
         self.names = names
@@ -47,15 +48,15 @@ class AuditModel(PagedTableModel):
         return events, page.get("next")
 
     @staticmethod
-    def _name(people: dict[str, dict], person_id: Any) -> str:
+    def _name(people: dict[str, PersonRow], person_id: Any) -> str:
         if not person_id:
             return ""
         person = people.get(str(person_id))
         if person is None:
             return str(person_id)
-        return f"{person.get('name')} ({person.get('username')})"
+        return f"{person['name']} ({person['username']})"
 
-    def _target(self, people: dict[str, dict], event: dict) -> str:
+    def _target(self, people: dict[str, PersonRow], event: dict) -> str:
         target = event.get("target_id")
         if not target:
             return ""

@@ -12,20 +12,21 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.display import long_time
+from sync.cache.rows import ConversationThread, MessageRow
 
 
-def conversation_as_text(thread: dict, messages: list[dict]) -> str:
-    lines = [thread.get("subject") or "", ""]
+def conversation_as_text(thread: ConversationThread, messages: list[MessageRow]) -> str:
+    lines = [thread["subject"], ""]
     for message in messages:
-        sender = (message.get("sender") or {}).get("name") or ""
-        lines.append(f"{sender} — {long_time(message.get('sent_at'))}")
-        lines.append((message.get("body_text") or "").strip())
+        sender = message["sender"]["name"]
+        lines.append(f"{sender} — {long_time(message['sent_at'])}")
+        lines.append((message["body_text"] or "").strip())
         lines.append("")
     return "\n".join(lines).strip() + "\n"
 
 
 class QuickNoteDialog(QDialog):
-    def __init__(self, thread: dict, messages: list[dict], client_name: str,
+    def __init__(self, thread: ConversationThread, messages: list[MessageRow], client_name: str,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Quick note for %s") % client_name)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -17,6 +17,10 @@ from desktop.models.index import Index
 from desktop.models.roles import ID_ROLE, RECORD_ROLE
 from desktop.tasks import Latest, TaskRunner
 
+if TYPE_CHECKING:
+    from sync.cache import Cache
+    from sync.cache.rows import Conversation, ConversationThread, MessageRow, ThreadStateRow
+
 
 class ConversationModel(QAbstractListModel):
     """One row per message, oldest first; ``thread`` and ``state`` hold the thread's fields.
@@ -27,14 +31,14 @@ class ConversationModel(QAbstractListModel):
 
     loaded = Signal(str)
 
-    def __init__(self, cache: Any, runner: TaskRunner, parent: QObject | None = None) -> None:
+    def __init__(self, cache: Cache, runner: TaskRunner, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._cache = cache
         self._runner = runner
         self.thread_id: str | None = None
-        self.thread_row: dict | None = None
-        self.state: dict | None = None
-        self._messages: list[dict] = []
+        self.thread_row: ConversationThread | None = None
+        self.state: ThreadStateRow | None = None
+        self._messages: list[MessageRow] = []
         self._latest = Latest()
 
     def show_thread(self, thread_id: str | None) -> None:
@@ -49,20 +53,20 @@ class ConversationModel(QAbstractListModel):
             return
         self._runner.run(lambda: self._cache.conversation(thread_id), ticket.then(self._apply))
 
-    def _apply(self, conversation: dict | None) -> None:
+    def _apply(self, conversation: Conversation | None) -> None:
         self.beginResetModel()
         if conversation is None:
             self.thread_row = self.state = None
             self._messages = []
         else:
-            self.thread_row = dict(conversation["thread"])
+            self.thread_row = conversation["thread"].copy()
             self.thread_id = self.thread_row["id"]  # a local id is followed to the server's
-            self.state = dict(conversation.get("state") or {})
-            self._messages = [dict(m) for m in conversation.get("messages") or []]
+            self.state = conversation["state"].copy()
+            self._messages = [m.copy() for m in conversation["messages"]]
         self.endResetModel()
         self.loaded.emit(self.thread_id if conversation is not None else "")
 
-    def messages(self) -> list[dict]:
+    def messages(self) -> list[MessageRow]:
         return list(self._messages)
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:
@@ -73,7 +77,7 @@ class ConversationModel(QAbstractListModel):
             return None
         message = self._messages[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return message.get("body_text") or ""
+            return message["body_text"] or ""
         if role == ID_ROLE:
             return message["id"]
         if role == RECORD_ROLE:

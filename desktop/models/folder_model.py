@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -26,6 +26,10 @@ from desktop.models.roles import (
 )
 from desktop.resources import icon
 from desktop.tasks import Latest, TaskRunner
+
+if TYPE_CHECKING:
+    from sync.cache import Cache
+    from sync.cache.rows import FolderRow
 
 FOLDER_ICONS = {
     "inbox": "inbox", "sent": "sent", "drafts": "drafts", "archive": "archive", "trash": "trash",
@@ -51,11 +55,11 @@ class FolderModel(QAbstractItemModel):
     threadsDropped = Signal(list, str)
     loaded = Signal()
 
-    def __init__(self, cache: Any, runner: TaskRunner, parent: QObject | None = None) -> None:
+    def __init__(self, cache: Cache, runner: TaskRunner, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._cache = cache
         self._runner = runner
-        self._folders: list[dict] = []
+        self._folders: list[FolderRow] = []
         self._latest = Latest()
         self._move_targets: tuple[str, ...] = ()  # none until the server has named them
 
@@ -70,8 +74,8 @@ class FolderModel(QAbstractItemModel):
     def refresh(self) -> None:
         self._runner.run(self._cache.folders, self._latest.ask().then(self._apply))
 
-    def _apply(self, rows: list[dict]) -> None:
-        rows = [dict(row) for row in rows]
+    def _apply(self, rows: list[FolderRow]) -> None:
+        rows = [row.copy() for row in rows]
         for row in rows:
             if not counts_unread(row["id"]):
                 row["unread"] = 0
@@ -85,10 +89,10 @@ class FolderModel(QAbstractItemModel):
             self.endResetModel()
         self.loaded.emit()
 
-    def folder(self, row: int) -> dict:
+    def folder(self, row: int) -> FolderRow:
         return self._folders[row]
 
-    def folders(self) -> list[dict]:
+    def folders(self) -> list[FolderRow]:
         return list(self._folders)
 
     def row_of(self, folder_id: str) -> int:
@@ -103,7 +107,7 @@ class FolderModel(QAbstractItemModel):
 
     def unread(self, folder_id: str) -> int:
         row = self.row_of(folder_id)
-        return int(self._folders[row].get("unread") or 0) if row >= 0 else 0
+        return self._folders[row]["unread"] if row >= 0 else 0
 
     # QAbstractItemModel ----------------------------------------------------------------------
     def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:
@@ -125,7 +129,7 @@ class FolderModel(QAbstractItemModel):
         if not index.isValid():
             return None
         folder = self._folders[index.row()]
-        unread = int(folder.get("unread") or 0)
+        unread = folder["unread"]
         if role == Qt.ItemDataRole.DisplayRole:
             if index.column() == NAME_COLUMN:
                 return self._display_name(folder)
@@ -140,19 +144,19 @@ class FolderModel(QAbstractItemModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
             return self.tr("%n unread", "", unread) + " · " + self.tr(
-                "%n conversations", "", int(folder.get("total") or 0))
+                "%n conversations", "", folder["total"])
         if role == ID_ROLE:
             return folder["id"]
         if role == UNREAD_ROLE:
             return unread
         return None
 
-    def _display_name(self, folder: dict) -> str:
+    def _display_name(self, folder: FolderRow) -> str:
         names = {
             "inbox": self.tr("Inbox"), "sent": self.tr("Sent"), "drafts": self.tr("Drafts"),
             "archive": self.tr("Archive"), "trash": self.tr("Trash"),
         }
-        return names.get(folder["id"], folder.get("name") or folder["id"])
+        return names.get(folder["id"], folder["name"] or folder["id"])
 
     # drops of threads --------------------------------------------------------------------------
     def flags(self, index: Index) -> Qt.ItemFlag:

@@ -9,7 +9,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistent
 
 from desktop.display import role_label
 from desktop.models.roles import ID_ROLE, RECORD_ROLE
-from sync.cache.rows import GroupRow
+from sync.cache.rows import GroupRow, PersonRow
 
 GROUP_ORDER = ("front_office", "therapists", "external_agents")
 
@@ -27,7 +27,7 @@ class Recipient:
         return f"{self.name} ({self.detail})" if self.detail else self.name
 
 
-def recipients_from(people: list[dict], groups: list[GroupRow],
+def recipients_from(people: list[PersonRow], groups: list[GroupRow],
                     me_id: str | None) -> list[Recipient]:
     """Groups first, in the order staff think of them, then people by name (never oneself)."""
     result: list[Recipient] = []
@@ -36,15 +36,15 @@ def recipients_from(people: list[dict], groups: list[GroupRow],
         g for g in by_id if g not in GROUP_ORDER
     ]:
         group = by_id[group_id]
-        name = group.get("name") or group_id
+        name = group["name"] or group_id
         result.append(Recipient(f"group:{group_id}", name, "Group"))
-    for person in sorted(people, key=lambda p: (p.get("name") or "").lower()):
-        if person.get("id") == me_id:
+    for person in sorted(people, key=lambda p: p["name"].lower()):
+        if person["id"] == me_id:
             continue
         result.append(Recipient(
-            f"person:{person['id']}", person.get("name") or person.get("username") or "?",
-            role_label(person), inactive=person.get("status") == "inactive",
-            is_client=person.get("kind") == "client",
+            f"person:{person['id']}", person["name"] or person["username"] or "?",
+            role_label(person), inactive=person["status"] == "inactive",
+            is_client=person["kind"] == "client",
         ))
     return result
 

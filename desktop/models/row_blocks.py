@@ -11,11 +11,15 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
+from desktop.models.list_row import ListRow, Override, as_list_row, missing_row, with_match
 from desktop.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from sync.cache import Cache
 
 log = logging.getLogger(__name__)
 
@@ -29,26 +33,26 @@ READ_AHEAD = 2  # blocks read ahead in the scroll direction
 RECENT_KEPT = 3  # blocks painted last, read again together with the ids on a refresh
 
 
-def read_block_rows(cache: Any, ids: list[str], overrides: dict[str, dict]) -> list[dict]:
+def read_block_rows(cache: Cache, ids: list[str], overrides: dict[str, Override]) -> list[ListRow]:
     """The rows of `ids` in order; a row given whole by `overrides` (a draft) is not read, one
     given in part (a search snippet) is read and completed by it."""
     wanted = [i for i in ids if "subject" not in overrides.get(i, ())]
     by_id = {r["id"]: r for r in cache.thread_rows(wanted)} if wanted else {}
-    rows = []
+    rows: list[ListRow] = []
     for thread_id in ids:
         extra = overrides.get(thread_id)
         if extra is not None and "subject" in extra:
             rows.append(extra)
             continue
-        row = by_id.get(thread_id) or {"id": thread_id, "subject": "", "snippet": ""}
-        rows.append({**row, **extra} if extra else row)
+        row = by_id.get(thread_id)
+        rows.append(with_match(as_list_row(row) if row else missing_row(thread_id), extra))
     return rows
 
 
-def read_blocks(cache: Any, ids: list[str], overrides: dict[str, dict],
-                block_numbers: list[int]) -> dict[int, list[dict]]:
+def read_blocks(cache: Cache, ids: list[str], overrides: dict[str, Override],
+                block_numbers: list[int]) -> dict[int, list[ListRow]]:
     """Several blocks of `ids` at once (those on screen, read together with a folder's ids)."""
-    blocks = {}
+    blocks: dict[int, list[ListRow]] = {}
     for block_no in block_numbers:
         start = block_no * BLOCK_ROWS
         block_ids = ids[start:start + BLOCK_ROWS]
@@ -66,14 +70,14 @@ class RowBlocks(QObject):
 
     rowsRead = Signal(int, int)
 
-    def __init__(self, cache: Any, runner: TaskRunner, parent: QObject | None = None) -> None:
+    def __init__(self, cache: Cache, runner: TaskRunner, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._cache = cache
         self._runner = runner
         self._ids: list[str] = []
-        self._overrides: dict[str, dict] = {}
+        self._overrides: dict[str, Override] = {}
         self._generation = 0
-        self._blocks: OrderedDict[int, list[dict]] = OrderedDict()
+        self._blocks: OrderedDict[int, list[ListRow]] = OrderedDict()
         self._reading: set[tuple[int, int]] = set()  # (generation, block number)
         self._wanted: OrderedDict[int, None] = OrderedDict()  # newest last
         self._ahead: list[int] = []
@@ -81,8 +85,8 @@ class RowBlocks(QObject):
         self._direction = 1
         self._recent: OrderedDict[int, None] = OrderedDict()
 
-    def reset(self, ids: list[str], overrides: dict[str, dict],
-              blocks: dict[int, list[dict]], forget_position: bool) -> None:
+    def reset(self, ids: list[str], overrides: dict[str, Override],
+              blocks: dict[int, list[ListRow]], forget_position: bool) -> None:
         """Show new ids (the list is shared with the model, which may append to it), with the
         blocks already read for them."""
         self._generation += 1
@@ -105,7 +109,7 @@ class RowBlocks(QObject):
         block = self._blocks.get(row // BLOCK_ROWS)
         return block is not None and row % BLOCK_ROWS < len(block)
 
-    def row(self, row: int) -> dict | None:
+    def row(self, row: int) -> ListRow | None:
         """The row's fields if its block is read; None otherwise, and its block is asked for.
         Called for every painted cell: no cache access here, ever."""
         block_no = row // BLOCK_ROWS
@@ -119,7 +123,7 @@ class RowBlocks(QObject):
             return None
         return block[offset]
 
-    def row_now(self, row: int) -> dict:
+    def row_now(self, row: int) -> ListRow:
         """The row's fields, read from the cache on the calling thread if its block is not read:
         for an action on one row, never for painting."""
         known = self._blocks.get(row // BLOCK_ROWS)
@@ -175,7 +179,7 @@ class RowBlocks(QObject):
         cache, overrides = self._cache, self._overrides
         self._reading.add(key)
 
-        def arrived(block: list[dict]) -> None:
+        def arrived(block: list[ListRow]) -> None:
             self._reading.discard(key)
             if key[0] == self._generation and self._ids[start:start + len(ids)] == ids:
                 known = self._blocks.get(block_no)
@@ -191,7 +195,7 @@ class RowBlocks(QObject):
 
         self._runner.run(lambda: read_block_rows(cache, ids, overrides), arrived, failed)
 
-    def _store(self, block_no: int, block: list[dict]) -> None:
+    def _store(self, block_no: int, block: list[ListRow]) -> None:
         self._blocks[block_no] = block
         self._blocks.move_to_end(block_no)
         while len(self._blocks) > BLOCKS_KEPT:

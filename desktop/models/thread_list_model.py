@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -27,6 +27,7 @@ from PySide6.QtGui import QFont
 from desktop.display import short_time
 from desktop.models.folder_model import encode_thread_ids
 from desktop.models.index import Index
+from desktop.models.list_row import ListRow, Override, SearchMatch, Shown
 from desktop.models.roles import (
     ID_ROLE,
     LOADING_ROLE,
@@ -39,10 +40,19 @@ from desktop.models.row_blocks import RowBlocks, read_blocks
 from desktop.resources import icon
 from desktop.tasks import Latest, TaskRunner
 
+if TYPE_CHECKING:
+    from sync.cache import Cache
+    from sync.cache.rows import DraftRow, GroupRow, PersonRow, SearchHit, ThreadPage, ThreadRow
+
 CHECK, STAR, PEOPLE, SUBJECT, ATTACHMENT, DATE = range(6)
 COLUMN_COUNT = 6
 PAGE_ROWS = 500
 SEARCH_LIMIT = 200  # matching messages read for one search
+
+Cursor = tuple[float, str]  # the keyset of a folder's next page (ThreadPage["next"])
+# What a refresh reads: ids, the next page's cursor, the rows given by the listing (search
+# matches, drafts), the number of matching messages, and the blocks of rows on screen.
+Listing = tuple[list[str], Cursor | None, dict[str, Override], int, dict[int, list[ListRow]]]
 
 
 class ThreadListModel(QAbstractItemModel):
@@ -56,13 +66,14 @@ class ThreadListModel(QAbstractItemModel):
     loaded = Signal()
     checkedChanged = Signal(int)
 
-    def __init__(self, cache: Any, runner: TaskRunner, parent: QObject | None = None) -> None:
+    def __init__(self, cache: Cache, runner: TaskRunner, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._cache = cache
         self._runner = runner
         self._ids: list[str] = []
-        self._next: Any = None  # keyset cursor of the next page, None when all are loaded
-        self._next_page: tuple[Any, dict] | None = None
+        self._next: Cursor | None = None  # of the next page, None when all are loaded
+        # A page read ahead, under the (source, cursor) it was read for.
+        self._next_page: tuple[tuple[tuple[str, str], Cursor], ThreadPage] | None = None
         self._reading_ahead = False
         self._rows = RowBlocks(cache, runner, self)
         self._rows.rowsRead.connect(self.on_rows_rowsRead)
@@ -105,37 +116,37 @@ class ThreadListModel(QAbstractItemModel):
         kind, value = self.source
         cache = self._cache
         if kind == "search":
-            def read_ids() -> tuple[list[str], Any, dict[str, dict], int]:
+            def read_ids() -> tuple[list[str], Cursor | None, dict[str, Override], int]:
                 results = cache.search(value, limit=SEARCH_LIMIT)
                 ids, overrides = _search_rows(results)
                 return newest_first(ids, cache.thread_rows(ids)), None, overrides, len(results)
         elif value == "drafts":
-            def read_ids() -> tuple[list[str], Any, dict[str, dict], int]:
+            def read_ids() -> tuple[list[str], Cursor | None, dict[str, Override], int]:
                 return (*_draft_rows(cache.drafts(), cache.people(), cache.groups()), 0)
         else:
             limit = max(len(self._ids) if keep_loaded else 0, PAGE_ROWS)
 
-            def read_ids() -> tuple[list[str], Any, dict[str, dict], int]:
+            def read_ids() -> tuple[list[str], Cursor | None, dict[str, Override], int]:
                 page = cache.thread_page(value, limit)
                 return list(page["ids"]), page["next"], {}, 0
         on_screen = self._rows.recent_blocks() if keep_loaded else [0]
 
-        def read() -> tuple | None:
+        def read() -> Listing | None:
             if not ticket.current:
                 return None  # superseded while it waited for a reader (typing a search)
             ids, next_page, overrides, matches = read_ids()
             return ids, next_page, overrides, matches, read_blocks(cache, ids, overrides,
                                                                    on_screen)
 
-        def done(result: tuple | None) -> None:
+        def done(result: Listing | None) -> None:
             if result is not None:
                 self._apply(keep_loaded, *result)
 
         self._runner.run(read, ticket.then(done))
 
-    def _apply(self, keep_loaded: bool, ids: list[str], next_page: Any,
-               overrides: dict[str, dict], matches: int,
-               blocks: dict[int, list[dict]]) -> None:
+    def _apply(self, keep_loaded: bool, ids: list[str], next_page: Cursor | None,
+               overrides: dict[str, Override], matches: int,
+               blocks: dict[int, list[ListRow]]) -> None:
         self.beginResetModel()
         self._ids = ids
         self.matches = matches
@@ -180,12 +191,12 @@ class ThreadListModel(QAbstractItemModel):
         resolve_id = getattr(self._cache, "resolve_id", None)
         return resolve_id(thread_id) if resolve_id else thread_id
 
-    def record(self, row: int) -> dict:
+    def record(self, row: int) -> ListRow:
         """The row's fields, read from the cache on the calling thread if its block has not
         arrived yet: for an action on one row or a check, never for painting."""
         return self._rows.row_now(row)
 
-    def record_if_read(self, row: int) -> dict | None:
+    def record_if_read(self, row: int) -> ListRow | None:
         """The row's fields if its block has arrived, without reading anything."""
         return self._rows.row_now(row) if self._rows.is_read(row) else None
 
@@ -256,7 +267,7 @@ class ThreadListModel(QAbstractItemModel):
         key, folder, cursor = (self.source, self._next), self.source[1], self._next
         self._reading_ahead = True
 
-        def keep(page: dict) -> None:
+        def keep(page: ThreadPage) -> None:
             self._reading_ahead = False
             if (self.source, self._next) == key:
                 self._next_page = (key, page)
@@ -351,19 +362,19 @@ class ThreadListModel(QAbstractItemModel):
         if role == _UNREAD:
             return shown[6]
         if role == _SNIPPET:
-            return row.get("snippet") or ""
+            return row["snippet"]
         if role == _RECORD:
             return row
         if role == _TOOLTIP:
-            return _plain(row.get("snippet") or "") or None
+            return _plain(row["snippet"]) or None
         if role == _ACCESSIBLE and column == CHECK:
             return self.tr("Select")
         return None
 
-    def _shown(self, row: dict) -> tuple:
+    def _shown(self, row: ListRow) -> Shown:
         """Display texts by column, then the unread flag."""
         return ("", "", row.get("participants_label") or "",
-                row.get("subject") or self.tr("(no subject)"), "",
+                row["subject"] or self.tr("(no subject)"), "",
                 short_time(row.get("last_message_at")), bool(row.get("unread")))
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
@@ -431,9 +442,9 @@ def _plain(snippet: str) -> str:
     return snippet.replace("<b>", "").replace("</b>", "")
 
 
-def newest_first(ids: list[str], rows: list[dict]) -> list[str]:
+def newest_first(ids: list[str], rows: list[ThreadRow]) -> list[str]:
     """`ids` ordered as a folder orders its threads: latest activity first."""
-    when = {row["id"]: _timestamp(row.get("last_message_at")) for row in rows}
+    when = {row["id"]: _timestamp(row["last_message_at"]) for row in rows}
     return sorted(ids, key=lambda i: when.get(i, 0.0), reverse=True)
 
 
@@ -444,33 +455,32 @@ def _timestamp(iso: str | None) -> float:
         return 0.0
 
 
-def _search_rows(results: list[dict]) -> tuple[list[str], dict[str, dict]]:
+def _search_rows(results: list[SearchHit]) -> tuple[list[str], dict[str, Override]]:
     """One row per thread (its best match's snippet kept), in the order of the results."""
     ids: list[str] = []
-    overrides: dict[str, dict] = {}
+    overrides: dict[str, Override] = {}
     for result in results:
         thread_id = result["thread_id"]
         if thread_id in overrides:
             continue
         ids.append(thread_id)
-        overrides[thread_id] = {"snippet": result.get("snippet") or "",
-                                "match_message_id": result.get("message_id")}
+        overrides[thread_id] = SearchMatch(snippet=result["snippet"],
+                                           match_message_id=result["message_id"])
     return ids, overrides
 
 
-def _draft_rows(drafts: list[dict], people: list[dict],
-                groups: list[dict]) -> tuple[list[str], None, dict[str, dict]]:
-    names = {f"person:{p['id']}": p.get("name") or "" for p in people}
-    names.update({f"group:{g['id']}": g.get("name") or "" for g in groups})
+def _draft_rows(drafts: list[DraftRow], people: list[PersonRow],
+                groups: list[GroupRow]) -> tuple[list[str], None, dict[str, Override]]:
+    names = {f"person:{p['id']}": p["name"] for p in people}
+    names.update({f"group:{g['id']}": g["name"] for g in groups})
     ids: list[str] = []
-    rows: dict[str, dict] = {}
-    for draft in sorted(drafts, key=lambda d: d.get("updated_at") or "", reverse=True):
+    rows: dict[str, Override] = {}
+    for draft in sorted(drafts, key=lambda d: d["updated_at"] or "", reverse=True):
         ids.append(draft["id"])
-        rows[draft["id"]] = {
-            "id": draft["id"], "subject": draft.get("subject") or "",
-            "snippet": "", "participants_label": ", ".join(
-                names.get(a, "?") for a in draft.get("to") or []),
-            "last_message_at": draft.get("updated_at"), "unread": False, "starred": False,
-            "has_attachments": bool(draft.get("attachment_ids")), "draft": draft,
-        }
+        rows[draft["id"]] = ListRow(
+            id=draft["id"], subject=draft["subject"], snippet="",
+            participants_label=", ".join(names.get(a, "?") for a in draft["to"]),
+            last_message_at=draft["updated_at"], unread=False, starred=False,
+            has_attachments=bool(draft["attachment_ids"]), draft=draft,
+        )
     return ids, None, rows

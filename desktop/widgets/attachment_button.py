@@ -20,6 +20,7 @@ from desktop.resources import icon
 
 if TYPE_CHECKING:
     from desktop.session import Session
+    from sync.cache.rows import AttachmentRow
 
 
 class AttachmentButton(QToolButton):
@@ -31,7 +32,8 @@ class AttachmentButton(QToolButton):
     fetched = Signal(str)
     failed = Signal(str)
 
-    def __init__(self, session: Session, attachment: dict, parent: QWidget | None = None) -> None:
+    def __init__(self, session: Session, attachment: AttachmentRow,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self.attachment = attachment
@@ -39,7 +41,7 @@ class AttachmentButton(QToolButton):
         self._after_fetch: list = []
         self._press: QPoint | None = None
         self.setIcon(icon("attachment"))
-        self.setText(f"{attachment.get('filename')} ({file_size(attachment.get('size'))})")
+        self.setText(f"{attachment['filename']} ({file_size(attachment['size'])})")
         self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
         self.setToolTip(self.tr("Click to open; drag to your desktop or a folder to save a copy"))
@@ -74,7 +76,7 @@ class AttachmentButton(QToolButton):
     def _failed(self, error: BaseException) -> None:
         self.setEnabled(True)
         self._after_fetch = []
-        message = self.tr("Could not fetch %s: %s") % (self.attachment.get("filename"),
+        message = self.tr("Could not fetch %s: %s") % (self.attachment["filename"],
                                                        describe_error(error))
         self.failed.emit(message)
         self.session.notices.error.emit(message)
@@ -84,7 +86,7 @@ class AttachmentButton(QToolButton):
 
     def save_as(self) -> None:
         target, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Save attachment"), self.attachment.get("filename") or "")
+            self, self.tr("Save attachment"), self.attachment["filename"] or "")
         if target:
             self.fetch(lambda path: shutil.copyfile(path, target))
 
@@ -112,7 +114,7 @@ class AttachmentButton(QToolButton):
         if mime is None:
             self.session.notices.info.emit(
                 self.tr("Preparing %s — drag it again in a moment.")
-                % self.attachment.get("filename"))
+                % self.attachment["filename"])
             self.fetch()
             return None
         drag = QDrag(self)

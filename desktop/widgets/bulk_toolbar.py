@@ -124,7 +124,7 @@ class BulkToolBar(QToolBar):
             return self.tr("Delete at most %n conversations for everyone at a time.", "",
                            DELETE_CHECK_LIMIT)
         rows = self.session.cache.thread_rows(ids)  # one read; unknown threads are left out
-        if len(rows) == len(ids) and all(row.get("can_delete") for row in rows):
+        if len(rows) == len(ids) and all(row["can_delete"] for row in rows):
             return None
         return self.tr("Only conversations you started with a client can be deleted for "
                        "everyone.")

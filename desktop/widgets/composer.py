@@ -26,12 +26,14 @@ from desktop.resources import icon
 from desktop.widgets.body_checks import show_problems
 from desktop.widgets.body_editor import BodyEditor
 from desktop.widgets.draft_controller import Draft, DraftController
+from desktop.widgets.draft_files import OpenedDraft
 from desktop.widgets.file_drops import FileDropTarget
 from desktop.widgets.format_toolbar import FormatToolBar
 from desktop.widgets.recipient_field import RecipientField
 
 if TYPE_CHECKING:
     from desktop.session import Session
+    from sync.cache.rows import ConversationThread
     from sync.engine import SyncEngine
 
 
@@ -48,7 +50,8 @@ class ComposerWindow(FileDropTarget, QMainWindow):
     draftSaved = Signal(str)
     draftDeleted = Signal(str)
 
-    def __init__(self, session: Session, thread: dict | None = None, draft: dict | None = None,
+    def __init__(self, session: Session, thread: ConversationThread | None = None,
+                 draft: OpenedDraft | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
@@ -70,8 +73,8 @@ class ComposerWindow(FileDropTarget, QMainWindow):
         self.reply_to = QLabel()
         self.reply_to.setWordWrap(True)
         if self.thread_row:
-            names = ", ".join(p.get("name", "") for p in self.thread_row.get("participants") or []
-                              if p.get("id") != session.user.get("id"))
+            names = ", ".join(p["name"] for p in self.thread_row["participants"]
+                              if p["id"] != session.user.get("id"))
             self.reply_to.setText(names)
             form.addRow(self.tr("To:"), self.reply_to)
         else:
@@ -80,7 +83,7 @@ class ComposerWindow(FileDropTarget, QMainWindow):
         self._apply_subject_limit()
         self.subject.setPlaceholderText(self.tr("What is this about? (required)"))
         if self.thread_row:
-            self.subject.setText(self.thread_row.get("subject") or "")
+            self.subject.setText(self.thread_row["subject"])
             self.subject.setReadOnly(True)
         form.addRow(self.tr("Subject:"), self.subject)
         outer.addLayout(form)
@@ -139,7 +142,7 @@ class ComposerWindow(FileDropTarget, QMainWindow):
         return self.drafts.draft_id
 
     # content --------------------------------------------------------------------------------
-    def _load_draft(self, draft: dict) -> None:
+    def _load_draft(self, draft: OpenedDraft) -> None:
         for address in draft.get("to") or []:
             self.recipients.add_address(address)
         if not self.thread_row:

@@ -34,6 +34,7 @@ from desktop.widgets.wrap_row import WrapRow
 
 if TYPE_CHECKING:
     from desktop.session import Session
+    from sync.cache.rows import ConversationThread, MessageRow, Person
 
 
 class ConversationView(QWidget):
@@ -126,9 +127,9 @@ class ConversationView(QWidget):
         self.scroll_area.setVisible(showing)
         self.empty.setVisible(not showing)
         self.inline_reply.show_thread(thread if showing else None)
-        people = self.session.people_by_id() if showing else {}
+        people: dict[str, Person] = dict(self.session.people_by_id()) if showing else {}
         signature = repr((thread, self.model.messages(), sorted(
-            (p.get("id"), p.get("status")) for p in people.values()),
+            (p["id"], p.get("status")) for p in people.values()),
             self._may_change_status())) if showing else None
         if signature == self._shown_signature:
             return  # nothing the user can see changed: keep the widgets (and what they do)
@@ -137,25 +138,25 @@ class ConversationView(QWidget):
         if not showing:
             return
         assert thread is not None  # showing
-        for person in thread.get("participants") or []:
+        for person in thread["participants"]:
             people.setdefault(person["id"], person)
-        self.subject.setText(thread.get("subject") or "")
-        others = [p.get("name") or "" for p in thread.get("participants") or []]
+        self.subject.setText(thread["subject"])
+        others = [p["name"] for p in thread["participants"]]
         self.participants.setText(self.tr("Between %s") % ", ".join(others))
 
-        can_reply = bool(thread.get("can_reply"))
-        reason = thread.get("reply_blocked_reason") or ""
+        can_reply = thread["can_reply"]
+        reason = thread["reply_blocked_reason"] or ""
         self.reply_button.setEnabled(can_reply)
         self.reply_button.setToolTip(self.tr("Reply to everyone in this conversation")
                                      if can_reply else reason)
         self.reply_blocked.setVisible(not can_reply)
         self.reply_blocked_reason.setText(reason)
-        self.note_button.setVisible(bool(thread.get("can_quick_note")))
-        self.delete_button.setVisible(bool(thread.get("can_delete")))
+        self.note_button.setVisible(thread["can_quick_note"])
+        self.delete_button.setVisible(thread["can_delete"])
         self._build_client_rows(thread, people)
 
         for row in range(self.model.rowCount()):
-            message = self.model.index(row, 0).data(RECORD_ROLE)
+            message: MessageRow = self.model.index(row, 0).data(RECORD_ROLE)
             card = MessageCard(self.session, message, people)
             card.deleteRequested.connect(self.on_card_deleteRequested)
             self.cards.append(card)
@@ -182,16 +183,16 @@ class ConversationView(QWidget):
         while self.messages_layout.count():
             self.messages_layout.takeAt(0)
 
-    def _build_client_rows(self, thread: dict, people: dict[str, dict]) -> None:
+    def _build_client_rows(self, thread: ConversationThread, people: dict[str, Person]) -> None:
         may_change = self._may_change_status()
-        for participant in thread.get("participants") or []:
+        for participant in thread["participants"]:
             person = people.get(participant["id"], participant)
-            if person.get("kind") != "client":
+            if person["kind"] != "client":
                 continue
             row = QWidget()
             line = QHBoxLayout(row)
             line.setContentsMargins(0, 0, 0, 0)
-            line.addWidget(QLabel(person.get("name") or ""))
+            line.addWidget(QLabel(person["name"]))
             badge = RoleBadge(person)
             badge.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
             line.addWidget(badge)
@@ -222,25 +223,25 @@ class ConversationView(QWidget):
     # actions -----------------------------------------------------------------------------------
     @Slot()
     def on_reply_button_clicked(self) -> None:
-        if self.model.thread_row and self.model.thread_row.get("can_reply"):
+        if self.model.thread_row and self.model.thread_row["can_reply"]:
             self.replyRequested.emit(self.model.thread_row)
 
     @Slot()
     def on_new_message_button_clicked(self) -> None:
-        thread = self.model.thread_row or {}
-        subject = thread.get("subject") or ""
+        thread = self.model.thread_row
+        subject = thread["subject"] if thread else ""
         self.composeRequested.emit({"subject": subject if subject.lower().startswith("re:")
                                     else f"Re: {subject}"})
 
     @Slot()
     def on_delete_button_clicked(self) -> None:
         thread = self.model.thread_row
-        if not thread or not thread.get("can_delete"):
+        if not thread or not thread["can_delete"]:
             return
         if confirm_irreversible(
             self, self.tr("Delete conversation"),
             self.tr("Delete \"%s\" for everyone in it, with all its messages and attachments?")
-            % (thread.get("subject") or ""), self.tr("Delete for everyone"),
+            % thread["subject"], self.tr("Delete for everyone"),
         ):
             thread_id = thread["id"]
             self.session.bridge.command(lambda engine: engine.delete_thread(thread_id))
@@ -257,22 +258,22 @@ class ConversationView(QWidget):
     @Slot()
     def on_note_button_clicked(self) -> None:
         thread = self.model.thread_row
-        if not thread or not thread.get("can_quick_note"):
+        if not thread or not thread["can_quick_note"]:
             return
-        client: dict = next((p for p in thread.get("participants") or []
-                             if p.get("kind") == "client"), {})
-        dialog = QuickNoteDialog(thread, self.model.messages(), client.get("name") or "", self)
+        client = next((p for p in thread["participants"] if p["kind"] == "client"), None)
+        client_name = client["name"] if client else ""
+        dialog = QuickNoteDialog(thread, self.model.messages(), client_name, self)
         dialog.setObjectName("quickNoteDialog")
         if dialog.exec() and dialog.note():
             thread_id, note = thread["id"], dialog.note()
             self.session.bridge.command(
                 lambda engine: engine.quick_note(thread_id, note),
                 on_done=lambda _r: self.session.notices.info.emit(
-                    self.tr("Note saved to %s's chart.") % (client.get("name") or "")))
+                    self.tr("Note saved to %s's chart.") % client_name))
 
-    def toggle_client_status(self, person: dict) -> None:
+    def toggle_client_status(self, person: Person) -> None:
         to_inactive = person.get("status") != "inactive"
-        name = person.get("name") or ""
+        name = person["name"]
         if to_inactive:
             consequence = self.tr(
                 "%s will still receive messages, but will be able to write only to the front "

@@ -23,7 +23,7 @@ from desktop.widgets.attach_dialog import pick_files
 from desktop.widgets.attachment_strip import AttachmentStrip
 from desktop.widgets.body_checks import body_problems, document_length
 from desktop.widgets.body_editor import BodyEditor
-from desktop.widgets.draft_files import draft_attachments
+from desktop.widgets.draft_files import OpenedDraft, draft_attachments
 
 if TYPE_CHECKING:
     from desktop.session import Session
@@ -50,7 +50,7 @@ class DraftController(QObject):
     saved = Signal(str)
 
     def __init__(self, session: Session, body: BodyEditor, content: Callable[[], Draft],
-                 is_empty: Callable[[], bool], parent: QWidget, draft: Draft | None = None,
+                 is_empty: Callable[[], bool], parent: QWidget, draft: OpenedDraft | None = None,
                  delete_when_emptied: bool = False) -> None:
         """`content()` is the draft's fields but its id; `is_empty()` whether there is anything
         to keep. With `delete_when_emptied`, a saved draft whose editor was emptied is deleted
@@ -86,7 +86,7 @@ class DraftController(QObject):
     def draft(self) -> Draft:
         return {"id": self.draft_id, **self._content()}
 
-    def load_body(self, draft: Draft) -> None:
+    def load_body(self, draft: OpenedDraft) -> None:
         """Show a saved draft's body and its attachments, with their names and sizes."""
         self.body.setHtml(draft.get("body_html") or "")
         for attachment in draft_attachments(draft):

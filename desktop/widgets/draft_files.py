@@ -3,8 +3,15 @@ name, size and type with the draft (``draft["attachments"]``), in the order of i
 
 from __future__ import annotations
 
+from typing import Any
 
-def draft_attachments(draft: dict) -> list[dict]:
+from sync.cache.rows import DraftRow
+
+# A draft an editor opens: saved in the cache, or what the reply box hands to a composer.
+OpenedDraft = DraftRow | dict[str, Any]
+
+
+def draft_attachments(draft: OpenedDraft) -> list[dict[str, Any]]:
     """One dict per attachment id; details the cache does not know are None (the strip then
     says "Attached file")."""
     known = {a.get("id"): a for a in draft.get("attachments") or [] if isinstance(a, dict)}

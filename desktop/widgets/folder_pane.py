@@ -125,14 +125,14 @@ class FolderPane(QTreeView):
 
     def rename_folder(self, folder_id: str) -> None:
         row = self.folder_model.row_of(folder_id)
-        current = self.folder_model.folder(row).get("name", "") if row >= 0 else ""
+        current = self.folder_model.folder(row)["name"] if row >= 0 else ""
         name = self.ask_name(self.tr("Rename folder"), current)
         if name and name != current:
             self.session.bridge.command(lambda engine: engine.rename_folder(folder_id, name))
 
     def delete_folder(self, folder_id: str) -> None:
         row = self.folder_model.row_of(folder_id)
-        name = self.folder_model.folder(row).get("name", "") if row >= 0 else ""
+        name = self.folder_model.folder(row)["name"] if row >= 0 else ""
         if confirm_change(
             self, self.tr("Delete folder"), self.tr("Delete the folder \"%s\"?") % name,
             self.tr("Its conversations move to Archive; nothing is deleted."),

@@ -35,6 +35,7 @@ from desktop.widgets.wrap_row import WrapRow
 
 if TYPE_CHECKING:
     from desktop.session import Session
+    from sync.cache.rows import ConversationThread, DraftRow
     from sync.engine import SyncEngine
 
 
@@ -50,7 +51,7 @@ class InlineReply(FileDropTarget, QFrame):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self.thread_row: dict | None = None
+        self.thread_row: ConversationThread | None = None
         self._loading = False
         # A refusal of the reply being queued that came before word that it was queued.
         self._refused_early: tuple[str, str] | None = None
@@ -131,11 +132,11 @@ class InlineReply(FileDropTarget, QFrame):
         return self.drafts.draft_id
 
     # which thread ------------------------------------------------------------------------------
-    def show_thread(self, thread: dict | None) -> None:
+    def show_thread(self, thread: ConversationThread | None) -> None:
         """Answer `thread` (None: none). Opening another thread saves what was typed for this
         one and brings back what had been typed for the new one."""
         same = thread is not None and self.thread_row is not None and \
-            thread.get("id") == self.thread_row.get("id")
+            thread["id"] == self.thread_row["id"]
         if not same:
             self.flush()
             self._start_over()
@@ -148,11 +149,11 @@ class InlineReply(FileDropTarget, QFrame):
                                     lambda drafts: self._restore(thread_id, drafts), serial=True)
 
     def can_reply(self) -> bool:
-        return bool(self.thread_row and self.thread_row.get("can_reply"))
+        return bool(self.thread_row and self.thread_row["can_reply"])
 
     def _apply_flags(self) -> None:
         allowed = self.can_reply()
-        reason = "" if allowed else (self.thread_row or {}).get("reply_blocked_reason") or ""
+        reason = "" if allowed else self._blocked_reason()
         for widget in (self.editing, self.attach_button, self.composer_button):
             widget.setEnabled(allowed)
         self.editing.setVisible(allowed)
@@ -163,12 +164,16 @@ class InlineReply(FileDropTarget, QFrame):
         self.title.setText(self._title())
         self.validate()
 
+    def _blocked_reason(self) -> str:
+        return (self.thread_row["reply_blocked_reason"] if self.thread_row else None) or ""
+
     def _title(self) -> str:
         """Whom the reply goes to: the other person by name, or everyone in a group."""
         me = self.session.user.get("id")
-        others = [p for p in (self.thread_row or {}).get("participants") or [] if p.get("id") != me]
+        participants = self.thread_row["participants"] if self.thread_row else []
+        others = [p for p in participants if p["id"] != me]
         if len(others) == 1:
-            return self.tr("Reply to %s") % (others[0].get("name") or "?")
+            return self.tr("Reply to %s") % (others[0]["name"] or "?")
         return self.tr("Reply to everyone")
 
     def _start_over(self) -> None:
@@ -180,11 +185,11 @@ class InlineReply(FileDropTarget, QFrame):
         self._refused_early = None
         self._refusal = ""
 
-    def _restore(self, thread_id: str, drafts: list[dict], prefer: str = "") -> None:
-        if not self.thread_row or self.thread_row.get("id") != thread_id or not self.is_empty():
+    def _restore(self, thread_id: str, drafts: list[DraftRow], prefer: str = "") -> None:
+        if not self.thread_row or self.thread_row["id"] != thread_id or not self.is_empty():
             return  # another thread by now, or typing has begun: keep what is there
         held = self.drafts_in_composers()
-        mine = [d for d in drafts if d.get("thread_id") == thread_id and d["id"] not in held]
+        mine = [d for d in drafts if d["thread_id"] == thread_id and d["id"] not in held]
         draft = next((d for d in mine if d["id"] == prefer), None) or next(iter(mine), None)
         if draft is None:
             return
@@ -203,7 +208,7 @@ class InlineReply(FileDropTarget, QFrame):
 
     def problems(self) -> list[str]:
         if not self.can_reply():
-            return [(self.thread_row or {}).get("reply_blocked_reason") or ""]
+            return [self._blocked_reason()]
         return self.drafts.body_problems()
 
     @Slot()
@@ -247,11 +252,12 @@ class InlineReply(FileDropTarget, QFrame):
         return self.drafts.draft()
 
     def _content(self) -> Draft:
-        thread = self.thread_row or {}
+        thread = self.thread_row
         return {
-            "to": [], "subject": thread.get("subject") or "",
+            "to": [], "subject": thread["subject"] if thread else "",
             "body_html": self.body_html(), "attachment_ids": self.attachments.attachment_ids(),
-            "attachments": self.attachments.attachments(), "thread_id": thread.get("id"),
+            "attachments": self.attachments.attachments(),
+            "thread_id": thread["id"] if thread else None,
         }
 
     def flush(self) -> None:
@@ -297,7 +303,7 @@ class InlineReply(FileDropTarget, QFrame):
         """Whether the box still holds the reply `draft` was taken from (the user may have
         opened another thread, and typed there, while it was being queued)."""
         return self.thread_row is not None \
-            and self.thread_row.get("id") == draft["thread_id"] and self.draft_id == draft["id"]
+            and self.thread_row["id"] == draft["thread_id"] and self.draft_id == draft["id"]
 
     def _queued(self, draft: dict, local_id: object) -> None:
         if self._still_showing(draft):
@@ -316,14 +322,14 @@ class InlineReply(FileDropTarget, QFrame):
         here again, with the server's reason, when this box is on that thread. The refusal
         may come before the box heard that its reply was queued, or after the box has been
         filled again from that draft: neither loses the text or the reason."""
-        if not self.thread_row or self.thread_row.get("id") != thread_id:
+        if not self.thread_row or self.thread_row["id"] != thread_id:
             return
         if self.drafts.sending:
             self._refused_early = (draft_id, detail)
         elif self.draft_id == draft_id and not self.is_empty():
             self._kept_as(draft_id, detail)
         elif self.is_empty():
-            def restored(drafts: list[dict]) -> None:
+            def restored(drafts: list[DraftRow]) -> None:
                 self._restore(thread_id, drafts, prefer=draft_id)
                 if self.draft_id == draft_id and not self.is_empty():
                     self._kept_as(draft_id, detail)

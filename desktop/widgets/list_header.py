@@ -78,9 +78,9 @@ class ListHeader(QStackedWidget):
             verb = self.tr("matches") if matches == 1 else self.tr("match")
             return count, f"{verb} \u201c{value}\u201d{where}", ""
         row = self.folders.row_of(value)
-        folder = self.folders.folder(row) if row >= 0 else {}
         name = self.folders.index(row, 0).data() if row >= 0 else ""
-        total, unread = int(folder.get("total") or 0), self.folders.unread(value)
+        total = self.folders.folder(row)["total"] if row >= 0 else 0
+        unread = self.folders.unread(value)
         if value == "drafts":
             summary = "" if not total else self.tr("1 draft") if total == 1 else \
                 self.tr("%n drafts", "", total)

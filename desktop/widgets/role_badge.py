@@ -12,6 +12,7 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 from desktop.display import role_label
+from sync.cache.rows import Person
 
 BADGE_COLOURS = {
     "therapist": ("#dbeafe", "#1e3a8a"),
@@ -26,14 +27,14 @@ PADDING_X, PADDING_Y = 8, 1
 FONT_SCALE = 0.85
 
 
-def badge_key(person: dict) -> str:
-    if person.get("kind") == "client":
+def badge_key(person: Person) -> str:
+    if person["kind"] == "client":
         return "inactive" if person.get("status") == "inactive" else "client"
     return person.get("role") or "admin"
 
 
 class RoleBadge(QLabel):
-    def __init__(self, person: dict, parent: QWidget | None = None) -> None:
+    def __init__(self, person: Person, parent: QWidget | None = None) -> None:
         super().__init__(role_label(person), parent)
         self.setObjectName("roleBadge")
         background, foreground = BADGE_COLOURS.get(badge_key(person), BADGE_COLOURS["admin"])

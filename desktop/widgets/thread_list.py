@@ -24,6 +24,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
+from desktop.models.list_row import ListRow
 from desktop.models.roles import ID_ROLE, RECORD_ROLE
 from desktop.models.thread_list_model import (
     ATTACHMENT,
@@ -178,9 +179,10 @@ class ThreadList(QTableView):
     @Slot(QModelIndex)
     def on_self_activated(self, index: QModelIndex) -> None:
         if self.thread_model.is_drafts and index.isValid():
-            record = index.data(RECORD_ROLE) or {}
-            if record.get("draft"):
-                self.draftOpened.emit(record["draft"])
+            record: ListRow | None = index.data(RECORD_ROLE)
+            draft = record.get("draft") if record else None
+            if draft:
+                self.draftOpened.emit(draft)
 
     # checking ----------------------------------------------------------------------------------
     def mousePressEvent(self, event: QMouseEvent) -> None:

@@ -21,6 +21,7 @@ from sync.cache.rows import (
     FolderRow,
     GroupRow,
     MessageRow,
+    ParticipantRow,
     PersonRow,
     ThreadPage,
     ThreadRow,
@@ -215,7 +216,7 @@ def conversation(conn: Connection, thread_id: str) -> Conversation | None:
         f"WHERE id = ? AND {_VISIBLE}", (thread_id,)).first()
     if t is None:
         return None
-    participants = json.loads(t[5] or "[]")
+    participants: list[ParticipantRow] = json.loads(t[5] or "[]")
     thread: ConversationThread = {
         "id": t[0], "subject": t[1], "created_by": t[2], "created_at": t[3],
         "last_message_at": t[4], "participants": participants, "client_count": t[6],
@@ -229,7 +230,7 @@ def conversation(conn: Connection, thread_id: str) -> Conversation | None:
         "can_delete, receipts, local FROM messages "
         "WHERE thread_id = ? AND hidden = 0 ORDER BY sent_ts, seq", (thread_id,)).all()
     sender_ids = list({r[2] for r in rows})
-    senders: dict[str, Any] = {r[0]: person_row(r) for r in select_in(
+    senders: dict[str, PersonRow | ParticipantRow] = {r[0]: person_row(r) for r in select_in(
         conn, f"SELECT {_PERSON_COLUMNS} FROM people WHERE id IN ({{ids}})", sender_ids)}
     for p in participants:
         senders.setdefault(p["id"], p)

@@ -6,7 +6,7 @@ types let the type checker catch a misspelt or missing field where a view reads 
 
 from __future__ import annotations
 
-from typing import Any, NotRequired, TypedDict
+from typing import NotRequired, TypedDict
 
 
 class FolderRow(TypedDict):
@@ -48,6 +48,23 @@ class PersonRow(TypedDict):
     has_portal_account: bool
 
 
+class ParticipantRow(TypedDict):
+    """A person as a thread lists them: the server's person, or only the id, name and kind
+    a thread sent from here knows of someone (sync.cache.optimistic)."""
+
+    id: str
+    name: str
+    kind: str  # "staff" | "client"
+    username: NotRequired[str | None]
+    role: NotRequired[str | None]
+    status: NotRequired[str | None]
+    has_portal_account: NotRequired[bool]
+
+
+# Someone a view shows: from the people table, or as a thread lists them.
+Person = PersonRow | ParticipantRow
+
+
 class GroupRow(TypedDict):
     id: str
     name: str
@@ -83,7 +100,7 @@ class ConversationThread(TypedDict):
     created_by: str | None
     created_at: str | None
     last_message_at: str | None
-    participants: list[dict[str, Any]]
+    participants: list[ParticipantRow]
     client_count: int | None
     message_count: int | None
     can_reply: bool
@@ -101,6 +118,11 @@ class ThreadStateRow(TypedDict):
     in_sent: bool
 
 
+class ReceiptRow(TypedDict):
+    person_id: str
+    read_at: str | None
+
+
 class MessageRow(TypedDict):
     id: str
     thread_id: str
@@ -111,8 +133,8 @@ class MessageRow(TypedDict):
     attachments: list[AttachmentRow]
     can_delete: bool
     pending: bool
-    sender: dict[str, Any]  # a PersonRow, or what the thread's participants say of them
-    receipts: NotRequired[list[dict[str, Any]]]
+    sender: Person  # from the people table, or what the thread's participants say of them
+    receipts: NotRequired[list[ReceiptRow]]
 
 
 class Conversation(TypedDict):
