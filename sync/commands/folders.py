@@ -42,10 +42,8 @@ class CreateFolder(CommandType):
         shapes.check_folder(response)
 
     def store(self, conn: Connection, command: Command, response: Any) -> Applied:
-        out = Applied()
+        out = _store_folder(conn, response)
         if isinstance(response, dict):
-            mirror.upsert_folders(conn, [response])
-            out.keys.add(f"folder:{response['id']}")
             out.keys |= outbox.rewrite_local_id(conn, command.payload["local_folder_id"],
                                                 response["id"])
         return out
@@ -70,11 +68,7 @@ class RenameFolder(CommandType):
         shapes.check_folder(response)
 
     def store(self, conn: Connection, command: Command, response: Any) -> Applied:
-        out = Applied()
-        if isinstance(response, dict):
-            mirror.upsert_folders(conn, [response])
-            out.keys.add(f"folder:{response['id']}")
-        return out
+        return _store_folder(conn, response)
 
 
 class DeleteFolder(CommandType):
@@ -100,3 +94,12 @@ class DeleteFolder(CommandType):
         folder_id = command.payload["folder_id"]
         mirror.purge_folders(conn, [folder_id])
         return Applied({f"folder:{folder_id}"})
+
+
+def _store_folder(conn: Connection, response: Any) -> Applied:
+    """The folder the server answered with, into the cache (none for an unreadable answer)."""
+    out = Applied()
+    if isinstance(response, dict):
+        mirror.upsert_folders(conn, [response])
+        out.keys.add(f"folder:{response['id']}")
+    return out
