@@ -119,6 +119,9 @@ def build_cache(folder: Path, threads: int) -> bytes:
 
 def child(data_dir: Path, key_hex: str, started: float) -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from desktop.qt_free_first import import_qt_free_parts
+
+    import_qt_free_parts()  # as the app starts
     import keyring
     import keyring.backend
     from PySide6.QtCore import QCoreApplication, QSettings

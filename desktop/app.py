@@ -86,6 +86,9 @@ def _argument_problem(args: argparse.Namespace) -> str | None:
 
 def _run_inbox(args: argparse.Namespace) -> int:
     """The application until it quits (with the demo's server and activity when asked)."""
+    from desktop.qt_free_first import import_qt_free_parts
+
+    import_qt_free_parts()
     from PySide6.QtCore import QSettings, QTimer
 
     from desktop.settings import AppSettings
