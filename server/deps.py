@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
+from server import unit_of_work
 from server.accounts import mfa_gate
 from server.auth.tokens import resolve_token
 from server.context import AppContext
@@ -36,6 +37,18 @@ def get_db(request: Request, ctx: AppContext = Depends(get_ctx)) -> Iterator[Ses
     factory = ctx.read_sessions if request.method in ("GET", "HEAD") else ctx.sessions
     with factory() as db:
         yield db
+
+
+def get_work(ctx: AppContext = Depends(get_ctx)) -> Iterator[Session]:
+    """The session of a writing request: committed once when its endpoint returns, and only
+    then (server.unit_of_work). Taken as `WORK`, which makes the commit come before the
+    answer is sent."""
+    with ctx.sessions() as db:
+        yield db
+        unit_of_work.commit(db)
+
+
+WORK = Depends(get_work, scope="function")
 
 
 def get_write_db(ctx: AppContext = Depends(get_ctx)) -> Iterator[Session]:

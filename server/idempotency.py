@@ -14,6 +14,7 @@ from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from server import unit_of_work
 from server.db.models import IdempotencyRecord, Person
 from server.db.types import utcnow
 from server.errors import ApiError, invalid
@@ -42,10 +43,10 @@ def run_once(
     print_: str,
     action: Callable[[], tuple[int, Any]],
 ) -> JSONResponse:
-    """Run `action` (which must not commit) unless this key already ran; commit with the record."""
+    """Run `action` unless this key already ran, and record its answer with what it changed;
+    the request's unit of work commits both (server.unit_of_work)."""
     if key is None:
         status, body = action()
-        db.commit()
         return JSONResponse(body, status_code=status)
     previous = db.get(IdempotencyRecord, (user.id, key))
     if previous is not None:
@@ -62,10 +63,10 @@ def run_once(
         )
     )
     try:
-        db.commit()
+        db.flush()
     except IntegrityError:
         # The same key raced in from a second request that committed first: answer as it did.
-        db.rollback()
+        unit_of_work.discard(db)
         previous = db.get(IdempotencyRecord, (user.id, key))
         if previous is None:
             raise

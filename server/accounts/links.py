@@ -97,9 +97,9 @@ def link_problem(db: Session, token: str, settings: Settings | None = None) -> s
 def redeem_link(db: Session, settings: Settings, token: str, new_password: str) -> Person:
     """Set the person's password from a valid link, use the link up and end their sessions.
 
-    Raises ApiError 410 `link_expired` or 422 `weak_password`. Commits. The password is hashed
-    outside any transaction, and the link is claimed with one conditional update, so two
-    concurrent uses cannot both succeed.
+    Raises ApiError 410 `link_expired` or 422 `weak_password`; the caller commits. The
+    password is hashed outside any transaction, and the link is claimed with one conditional
+    update, so two concurrent uses cannot both succeed.
     """
     link = _find(db, token)
     problem = _problem(link, settings.clock())
@@ -132,5 +132,4 @@ def redeem_link(db: Session, settings: Settings, token: str, new_password: str) 
     person.password_hash = password_hash
     end_sessions(db, person)
     audit.record(db, person.practice_id, person.id, "password_set", "person", person.id)
-    db.commit()
     return person

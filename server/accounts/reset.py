@@ -38,7 +38,8 @@ def _wait(db: Session, settings: Settings, where: Any, limit: int) -> int:
 
 
 def request_password_reset(db: Session, settings: Settings, username: str, address: str) -> None:
-    """Email a reset link when the username belongs to someone who may sign in. Commits.
+    """Email a reset link when the username belongs to someone who may sign in (the caller
+    commits).
 
     Raises 429 `too_many_attempts` past the limits, for known and unknown usernames alike.
     """
@@ -63,4 +64,3 @@ def request_password_reset(db: Session, settings: Settings, username: str, addre
         enqueue_link_email(db, practice, person, url, "reset")
         audit.record(db, person.practice_id, person.id, "password_reset", "person", person.id,
                      address)
-    db.commit()

@@ -11,7 +11,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request, Response
 from sqlalchemy.orm import Session
 
-from server import audit
+from server import audit, unit_of_work
 from server.accounts import second_factor
 from server.accounts.links import redeem_link
 from server.accounts.password_policy import password_problem
@@ -27,7 +27,7 @@ from server.api.admin_schemas import (
 from server.auth.passwords import hash_password, verify_password
 from server.context import AppContext
 from server.db.models import Person
-from server.deps import bearer_token, client_address, current_user, get_ctx, get_db, own_row
+from server.deps import WORK, bearer_token, client_address, current_user, get_ctx, own_row
 from server.errors import ApiError
 
 router = APIRouter()
@@ -39,18 +39,18 @@ WRONG_PASSWORD = "That is not your current password."
 def password_reset(
     body: PasswordResetIn,
     request: Request,
-    db: Session = Depends(get_db),
+    db: Session = WORK,
     ctx: AppContext = Depends(get_ctx),
 ) -> Response:
     request_password_reset(db, ctx.settings, body.username, client_address(request))
-    ctx.kick_email()
+    unit_of_work.after_commit(db, ctx.kick_email)
     return Response(status_code=202)
 
 
 @router.post("/auth/set-password", status_code=204)
 def set_password(
     body: SetPasswordIn,
-    db: Session = Depends(get_db),
+    db: Session = WORK,
     ctx: AppContext = Depends(get_ctx),
 ) -> Response:
     redeem_link(db, ctx.settings, body.token, body.new_password)
@@ -68,7 +68,7 @@ def change_password(
     body: ChangePasswordIn,
     request: Request,
     user: Person = Depends(current_user),
-    db: Session = Depends(get_db),
+    db: Session = WORK,
 ) -> Response:
     if not _password_matches(db, user, body.current_password):
         raise ApiError(422, "invalid_credentials", WRONG_PASSWORD)
@@ -82,15 +82,12 @@ def change_password(
     end_sessions(db, person, keep_token=bearer_token(request))
     audit.record(db, person.practice_id, person.id, "password_set", "person", person.id,
                  client_address(request))
-    db.commit()
     return Response(status_code=204)
 
 
 @router.post("/account/totp")
-def start_totp(user: Person = Depends(current_user), db: Session = Depends(get_db)) -> Any:
-    started = second_factor.start_enrolment(db, own_row(db, user))
-    db.commit()
-    return started
+def start_totp(user: Person = Depends(current_user), db: Session = WORK) -> Any:
+    return second_factor.start_enrolment(db, own_row(db, user))
 
 
 @router.post("/account/totp/confirm")
@@ -98,7 +95,7 @@ def confirm_totp(
     body: TotpConfirmIn,
     request: Request,
     user: Person = Depends(current_user),
-    db: Session = Depends(get_db),
+    db: Session = WORK,
 ) -> dict[str, Any]:
     user = own_row(db, user)
     if not user.totp_pending_secret:
@@ -110,7 +107,6 @@ def confirm_totp(
                        "That code is not right: enter the current 6-digit code from the app.")
     audit.record(db, user.practice_id, user.id, "mfa_enable", "person", user.id,
                  client_address(request))
-    db.commit()
     return {"recovery_codes": codes}
 
 
@@ -119,7 +115,7 @@ def remove_totp(
     body: TotpOffIn,
     request: Request,
     user: Person = Depends(current_user),
-    db: Session = Depends(get_db),
+    db: Session = WORK,
 ) -> Response:
     if not _password_matches(db, user, body.password):
         raise ApiError(422, "invalid_credentials", WRONG_PASSWORD)
@@ -128,5 +124,4 @@ def remove_totp(
     second_factor.remove_second_factor(db, person)
     audit.record(db, person.practice_id, person.id, "mfa_disable", "person", person.id,
                  client_address(request))
-    db.commit()
     return Response(status_code=204)

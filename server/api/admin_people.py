@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from server import audit, rules
+from server import audit, rules, unit_of_work
 from server.accounts import people
 from server.accounts.csv_import import import_clients
 from server.accounts.link_email import enqueue_link_email
@@ -19,7 +19,7 @@ from server.accounts.second_factor import remove_second_factor
 from server.api.admin_schemas import NewPersonIn, PersonPatchIn
 from server.context import AppContext
 from server.db.models import Person, Practice
-from server.deps import authenticate_request, client_address, current_user, get_ctx, get_db
+from server.deps import WORK, authenticate_request, client_address, current_user, get_ctx, get_db
 from server.errors import ApiError, enforce, not_found
 from server.serialize import who
 
@@ -65,12 +65,12 @@ def create_person(
     body: NewPersonIn,
     request: Request,
     user: Person = Depends(current_user),
-    db: Session = Depends(get_db),
+    db: Session = WORK,
 ) -> dict[str, Any]:
     enforce(rules.may_manage_person(who(user), body.kind, "create"))
     try:
         person = people.create_person(db, user, body.model_dump(), client_address(request))
-        db.commit()
+        db.flush()  # a username or email taken meanwhile is refused here, with its sentence
     except IntegrityError as exc:
         db.rollback()
         raise _taken(exc) from None
@@ -83,7 +83,7 @@ def update_person(
     body: PersonPatchIn,
     request: Request,
     user: Person = Depends(current_user),
-    db: Session = Depends(get_db),
+    db: Session = WORK,
 ) -> dict[str, Any]:
     person = _target(db, user, person_id)
     actor = who(user)
@@ -93,7 +93,7 @@ def update_person(
         enforce(rules.may_manage_person(actor, person.kind, "disable"))
     try:
         people.update_person(db, user, person, changes, client_address(request))
-        db.commit()
+        db.flush()  # a username or email taken meanwhile is refused here, with its sentence
     except IntegrityError as exc:
         db.rollback()
         raise _taken(exc) from None
@@ -105,7 +105,7 @@ def invite(
     person_id: str,
     request: Request,
     user: Person = Depends(current_user),
-    db: Session = Depends(get_db),
+    db: Session = WORK,
     ctx: AppContext = Depends(get_ctx),
 ) -> dict[str, Any]:
     person = _target(db, user, person_id)
@@ -122,8 +122,7 @@ def invite(
     enqueue_link_email(db, practice, person, url, "invite")
     audit.record(db, user.practice_id, user.id, "invite", "person", person.id,
                  client_address(request))
-    db.commit()
-    ctx.kick_email()
+    unit_of_work.after_commit(db, ctx.kick_email)
     return people.admin_person_json(db, person)
 
 
@@ -132,14 +131,13 @@ def reset_mfa(
     person_id: str,
     request: Request,
     user: Person = Depends(current_user),
-    db: Session = Depends(get_db),
+    db: Session = WORK,
 ) -> Response:
     person = _target(db, user, person_id)
     enforce(rules.may_manage_person(who(user), person.kind, "reset_mfa"))
     remove_second_factor(db, person)
     audit.record(db, user.practice_id, user.id, "mfa_reset", "person", person.id,
                  client_address(request))
-    db.commit()
     return Response(status_code=204)
 
 

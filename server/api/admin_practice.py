@@ -12,7 +12,7 @@ from server.api.admin_schemas import PracticePatchIn
 from server.config import Settings
 from server.context import AppContext
 from server.db.models import Person, Practice
-from server.deps import client_address, current_user, get_ctx, get_db
+from server.deps import WORK, client_address, current_user, get_ctx, get_db
 from server.errors import enforce, invalid
 from server.serialize import who
 
@@ -52,7 +52,7 @@ def patch_practice(
     body: PracticePatchIn,
     request: Request,
     user: Person = Depends(current_user),
-    db: Session = Depends(get_db),
+    db: Session = WORK,
     ctx: AppContext = Depends(get_ctx),
 ) -> dict[str, Any]:
     practice = _practice(db, user)
@@ -69,5 +69,4 @@ def patch_practice(
         practice.require_mfa_for_staff = body.require_mfa_for_staff
     audit.record(db, practice.id, user.id, "practice_update", "practice", practice.id,
                  client_address(request))
-    db.commit()
     return practice_json(practice, ctx.settings)

@@ -13,7 +13,7 @@ from server.auth.tokens import revoke_token
 from server.context import AppContext
 from server.db.models import Person, Practice
 from server.db.types import rfc3339, utcnow
-from server.deps import bearer_token, client_address, current_user, get_ctx, get_db
+from server.deps import WORK, bearer_token, client_address, current_user, get_ctx, get_db
 from server.filetypes import ALLOWED_EXTENSIONS
 from server.serialize import person_json, who
 
@@ -40,11 +40,10 @@ def login(
 @router.post("/auth/logout", status_code=204)
 def logout(
     request: Request,
-    db: Session = Depends(get_db),
+    db: Session = WORK,
     _user: Person = Depends(current_user),
 ) -> Response:
     revoke_token(db, bearer_token(request))
-    db.commit()
     return Response(status_code=204)
 
 

@@ -11,10 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from server import idempotency
+from server import idempotency, unit_of_work
 from server.context import AppContext
 from server.db.models import Blob, MessageAttachment, Person
-from server.deps import authenticate_request, current_user, get_ctx, get_db
+from server.deps import WORK, authenticate_request, current_user, get_ctx, get_db
 from server.errors import ApiError, not_found
 from server.messaging import access, uploads
 from server.serialize import attachment_json
@@ -44,7 +44,9 @@ async def upload(request: Request, ctx: AppContext = Depends(get_ctx)) -> JSONRe
                 uploads.add_within_quota(db, ctx.settings.max_pending_upload_bytes, blob)
                 return 201, attachment_json(blob)
 
-            return idempotency.run_once(db, user, key, print_, action)
+            answer = idempotency.run_once(db, user, key, print_, action)
+            unit_of_work.commit(db)  # this upload's own unit of work: the body streamed first
+            return answer
 
     try:
         response = await run_in_threadpool(save)
@@ -70,7 +72,7 @@ def download(
 def delete_upload(
     blob_id: str,
     user: Person = Depends(current_user),
-    db: Session = Depends(get_db),
+    db: Session = WORK,
     ctx: AppContext = Depends(get_ctx),
 ) -> Response:
     """One's own upload that no sent message uses (taken off a draft, say) is removed now
@@ -88,6 +90,5 @@ def delete_upload(
             "This file is part of a sent message; it goes when the message is deleted.",
         )
     db.delete(blob)
-    db.commit()
-    ctx.blobs.remove(blob_id)
+    unit_of_work.after_commit(db, lambda: ctx.blobs.remove(blob_id))
     return Response(status_code=204)

@@ -12,7 +12,7 @@ from server import audit, directory, idempotency, rules
 from server.api.schemas import ClientStatusIn, QuickNoteIn
 from server.db.models import ChartNote, ClientTherapist, Person, ThreadParticipant
 from server.db.types import rfc3339, utcnow
-from server.deps import client_address, current_user, get_db
+from server.deps import WORK, client_address, current_user, get_db
 from server.errors import enforce, not_found
 from server.feed.record import touch
 from server.messaging import access
@@ -47,7 +47,7 @@ def set_status(
     body: ClientStatusIn,
     request: Request,
     user: Person = Depends(current_user),
-    db: Session = Depends(get_db),
+    db: Session = WORK,
 ) -> dict[str, Any]:
     client = _client(db, user, client_id)
     decision = rules.may_change_client_status(who(user))
@@ -71,7 +71,6 @@ def set_status(
             client.id,
             client_address(request),
         )
-    db.commit()
     return person_json(client)
 
 
@@ -100,7 +99,7 @@ def quick_note(
     body: QuickNoteIn,
     request: Request,
     user: Person = Depends(current_user),
-    db: Session = Depends(get_db),
+    db: Session = WORK,
 ) -> Response:
     def action() -> tuple[int, dict[str, Any]]:
         thread = access.visible_thread(db, user, thread_id)

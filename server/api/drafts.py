@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from server.api.schemas import DraftIn
 from server.context import AppContext
 from server.db.models import Person
-from server.deps import current_user, get_ctx, get_db
+from server.deps import WORK, current_user, get_ctx, get_db
 from server.errors import invalid
 from server.messaging import drafts
 from server.serialize import draft_json
@@ -30,7 +30,7 @@ def put_draft(
     draft_id: str,
     body: DraftIn,
     user: Person = Depends(current_user),
-    db: Session = Depends(get_db),
+    db: Session = WORK,
     ctx: AppContext = Depends(get_ctx),
 ) -> dict[str, Any]:
     if body.id is not None and body.id != drafts.draft_id(draft_id):
@@ -44,7 +44,7 @@ def put_draft(
 
 @router.delete("/drafts/{draft_id}", status_code=204)
 def delete_draft(
-    draft_id: str, user: Person = Depends(current_user), db: Session = Depends(get_db)
+    draft_id: str, user: Person = Depends(current_user), db: Session = WORK
 ) -> Response:
     drafts.delete_draft(db, user, draft_id)
     return Response(status_code=204)

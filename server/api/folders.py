@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from server import idempotency
 from server.api.schemas import FolderIn
 from server.db.models import Folder, Person, ThreadState
-from server.deps import current_user, get_db
+from server.deps import WORK, current_user, get_db
 from server.errors import invalid, not_found
 from server.feed.record import touch
 from server.serialize import folder_json
@@ -50,7 +50,7 @@ def create_folder(
     body: FolderIn,
     request: Request,
     user: Person = Depends(current_user),
-    db: Session = Depends(get_db),
+    db: Session = WORK,
 ) -> Response:
     def action() -> tuple[int, dict[str, Any]]:
         folder = Folder(person_id=user.id, name=_name(body.name))
@@ -67,18 +67,17 @@ def rename_folder(
     folder_id: str,
     body: FolderIn,
     user: Person = Depends(current_user),
-    db: Session = Depends(get_db),
+    db: Session = WORK,
 ) -> dict[str, Any]:
     folder = _own(db, user, folder_id)
     folder.name = _name(body.name)
     touch(db, [user.id], "folder", folder.id)
-    db.commit()
     return folder_json(folder)
 
 
 @router.delete("/folders/{folder_id}", status_code=204)
 def delete_folder(
-    folder_id: str, user: Person = Depends(current_user), db: Session = Depends(get_db)
+    folder_id: str, user: Person = Depends(current_user), db: Session = WORK
 ) -> Response:
     folder = _own(db, user, folder_id)
     placed = db.scalars(
@@ -91,5 +90,4 @@ def delete_folder(
         touch(db, [user.id], "state", state.thread_id)
     db.delete(folder)
     touch(db, [user.id], "folder", folder.id, deleted=True)
-    db.commit()
     return Response(status_code=204)

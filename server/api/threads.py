@@ -8,11 +8,11 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlalchemy.orm import Session
 
-from server import idempotency
+from server import idempotency, unit_of_work
 from server.api.schemas import BulkStateIn, NewMessageIn, NewThreadIn, StateIn
 from server.context import AppContext
 from server.db.models import Person
-from server.deps import client_address, current_user, get_ctx, get_db, get_write_db
+from server.deps import WORK, client_address, current_user, get_ctx, get_db, get_write_db
 from server.errors import not_found
 from server.messaging import access, compose, deletion, reading, states, validate
 from server.serialize import messages_json, state_json, threads_json
@@ -38,7 +38,7 @@ def _send_once(
         return 201, {"thread": thread, "message": message}
 
     response = idempotency.handle(request, db, user, body.model_dump(), action, required=True)
-    ctx.kick_email()
+    unit_of_work.after_commit(db, ctx.kick_email)
     return response
 
 
@@ -47,7 +47,7 @@ def new_thread(
     body: NewThreadIn,
     request: Request,
     user: Person = Depends(current_user),
-    db: Session = Depends(get_db),
+    db: Session = WORK,
     ctx: AppContext = Depends(get_ctx),
 ) -> Response:
     clean = validate.clean_body(body.body_html, ctx.settings)  # before the transaction opens
@@ -74,7 +74,7 @@ def new_message(
     body: NewMessageIn,
     request: Request,
     user: Person = Depends(current_user),
-    db: Session = Depends(get_db),
+    db: Session = WORK,
     ctx: AppContext = Depends(get_ctx),
 ) -> Response:
     clean = validate.clean_body(body.body_html, ctx.settings)  # before the transaction opens
@@ -124,11 +124,10 @@ def patch_state(
     thread_id: str,
     body: StateIn,
     user: Person = Depends(current_user),
-    db: Session = Depends(get_db),
+    db: Session = WORK,
 ) -> dict[str, Any]:
     access.visible_thread(db, user, thread_id)
     changed = states.apply(db, user, [thread_id], body.folder, body.unread, body.starred)
-    db.commit()
     if not changed:
         raise not_found("That conversation")
     return state_json(changed[0])
@@ -139,7 +138,7 @@ def bulk_state(
     body: BulkStateIn,
     request: Request,
     user: Person = Depends(current_user),
-    db: Session = Depends(get_db),
+    db: Session = WORK,
 ) -> Response:
     def action() -> tuple[int, dict[str, Any]]:
         changed = states.apply_visible(
@@ -155,7 +154,7 @@ def delete_thread(
     thread_id: str,
     request: Request,
     user: Person = Depends(current_user),
-    db: Session = Depends(get_db),
+    db: Session = WORK,
     ctx: AppContext = Depends(get_ctx),
 ) -> Response:
     deletion.delete_thread(db, ctx.blobs, user, thread_id, client_address(request))
@@ -167,7 +166,7 @@ def delete_message(
     message_id: str,
     request: Request,
     user: Person = Depends(current_user),
-    db: Session = Depends(get_db),
+    db: Session = WORK,
     ctx: AppContext = Depends(get_ctx),
 ) -> Response:
     deletion.delete_message(db, ctx.blobs, user, message_id, client_address(request))

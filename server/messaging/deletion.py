@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from server import audit, rules
+from server import audit, rules, unit_of_work
 from server.blobs import BlobStore
 from server.db.models import (
     Blob,
@@ -92,9 +92,7 @@ def delete_message(
             thread.last_message_at = last
         touch(db, participant_ids, "thread", thread.id)
     audit.record(db, user.practice_id, user.id, "delete_message", "message", message_id, ip)
-    db.commit()
-    for blob_id in orphans:
-        store.remove(blob_id)
+    _remove_files_once_committed(db, store, orphans)
 
 
 def delete_thread(
@@ -107,6 +105,13 @@ def delete_thread(
     participant_ids = [p.id for p in access.participants(db, thread.id)]
     orphans = _remove_thread(db, thread, participant_ids)
     audit.record(db, user.practice_id, user.id, "delete_thread", "thread", thread_id, ip)
-    db.commit()
-    for blob_id in orphans:
-        store.remove(blob_id)
+    _remove_files_once_committed(db, store, orphans)
+
+
+def _remove_files_once_committed(db: Session, store: BlobStore, blob_ids: list[str]) -> None:
+    def remove() -> None:
+        for blob_id in blob_ids:
+            store.remove(blob_id)
+
+    if blob_ids:
+        unit_of_work.after_commit(db, remove)

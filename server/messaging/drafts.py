@@ -52,8 +52,8 @@ def save_draft(
     attachment_ids: list[str],
     thread_id: str | None,
 ) -> Draft:
-    """Create or replace the user's draft `raw_id` and commit. Its body is held to the bounds
-    of a body that could be sent; it keeps only files its author may send."""
+    """Create or replace the user's draft `raw_id` (the caller commits). Its body is held to
+    the bounds of a body that could be sent; it keeps only files its author may send."""
     ident = draft_id(raw_id)
     validate.check_body_bounds(body_html, settings)
     for address in to:
@@ -74,7 +74,6 @@ def save_draft(
     draft.thread_id = thread_id
     draft.updated_at = utcnow()
     touch(db, [user.id], "draft", draft.id)
-    db.commit()
     return draft
 
 
@@ -82,4 +81,3 @@ def delete_draft(db: Session, user: Person, raw_id: str) -> None:
     draft = own_draft(db, user, raw_id)
     db.delete(draft)
     touch(db, [user.id], "draft", draft.id, deleted=True)
-    db.commit()

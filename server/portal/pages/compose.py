@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from server import rules
+from server import rules, unit_of_work
 from server.db.models import Draft
 from server.deps import client_address
 from server.errors import ApiError
@@ -117,6 +117,7 @@ def _act(
     if action == "delete":
         if filled.saved_draft:
             drafts.delete_draft(db, me, draft_id)
+            unit_of_work.commit(db)
         return RedirectResponse(f"{root}messages?folder=drafts&done=draft_deleted",
                                 status_code=303)
     errors = Errors()
@@ -130,6 +131,7 @@ def _act(
         try:
             drafts.save_draft(db, ctx.settings, me, draft_id, addresses, filled.subject, html,
                               filled.attachment_ids, None)
+            unit_of_work.commit(db)
         except ApiError as exc:
             errors.add("body", exc.detail)
             return _page(request, client, filled, exc.status, errors)
@@ -156,7 +158,7 @@ def _act(
                 db, ctx.settings, me, addresses, filled.subject, clean, filled.attachment_ids,
                 draft_id, client_address(request),
             )
-            db.commit()
+            unit_of_work.commit(db)
             ctx.kick_email()
             return RedirectResponse(f"{root}messages/{result.thread.id}?sent=1",
                                     status_code=303)

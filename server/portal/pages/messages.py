@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from server import unit_of_work
 from server.errors import ApiError
 from server.messaging import drafts, reading, states
 from server.portal.pages.common import Client, Errors, check_post, portal_root, signed_in
@@ -127,7 +128,7 @@ def bulk_action(
     changed = states.apply_visible(
         client.db, client.person, thread, change.get("folder"), change.get("unread"), None
     )
-    client.db.commit()
+    unit_of_work.commit(client.db)
     root = portal_root(request, client.practice)
     return RedirectResponse(
         f"{root}messages?folder={folder}&done={action}&count={len(changed)}", status_code=303

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
+from server import unit_of_work
 from server.accounts.links import link_problem, redeem_link
 from server.accounts.password_policy import MIN_LENGTH
 from server.accounts.reset import request_password_reset
@@ -49,6 +50,7 @@ def forgot_post(
                          errors=errors.items)
         response.headers.update(exc.headers)
         return response
+    unit_of_work.commit(db)
     ctx.kick_email()
     return anon_page(request, practice, "forgot_sent.html", title="Check your email")
 
@@ -89,6 +91,7 @@ def _set_password(request: Request, practice: Practice, db: Session, ctx: AppCon
                 return _link_gone(request, practice, exc.detail)
             errors.add("new_password", exc.detail)
         else:
+            unit_of_work.commit(db)
             return anon_page(request, practice, "password_set.html", title="Your password is set")
     return anon_page(request, practice, "set_password.html", 422, title="Set your password",
                  purpose=_purpose(kind), action=f"{kind}/{token}", min_length=MIN_LENGTH,

@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
+from server import unit_of_work
 from server.deps import client_address
 from server.errors import ApiError
 from server.messaging import access, compose, reading, validate
@@ -114,7 +115,7 @@ def _reply(
         try:
             compose.add_message(db, ctx.settings, me, thread, clean, attachment_ids, None,
                                 client_address(request))
-            db.commit()
+            unit_of_work.commit(db)
             ctx.kick_email()
             root = portal_root(request, client.practice)
             return RedirectResponse(f"{root}messages/{thread.id}?sent=1#latest", status_code=303)
