@@ -4,7 +4,6 @@ and Send works offline (the message waits in the outbox)."""
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal, Slot
@@ -25,9 +24,8 @@ from desktop.models.recipient_model import RecipientModel
 from desktop.resources import icon
 from desktop.widgets.body_checks import show_problems
 from desktop.widgets.body_editor import BodyEditor
-from desktop.widgets.draft_controller import Draft, DraftController
+from desktop.widgets.draft_controller import Draft, DraftController, DraftEditor
 from desktop.widgets.draft_files import OpenedDraft
-from desktop.widgets.file_drops import FileDropTarget
 from desktop.widgets.format_toolbar import FormatToolBar
 from desktop.widgets.recipient_field import RecipientField
 
@@ -37,7 +35,7 @@ if TYPE_CHECKING:
     from sync.engine import SyncEngine
 
 
-class ComposerWindow(FileDropTarget, QMainWindow):
+class ComposerWindow(DraftEditor, QMainWindow):
     """A new message, or a reply when ``thread`` is given.
 
     Signals:
@@ -206,18 +204,6 @@ class ComposerWindow(FileDropTarget, QMainWindow):
         self.update_title()
         self.validate()
         self.drafts.changed()
-
-    # attachments ---------------------------------------------------------------------------
-    @Slot()
-    def on_attach_button_clicked(self) -> None:
-        self.add_files(self.drafts.pick_files(self))
-
-    @Slot(list)
-    def add_files(self, paths: list[Path]) -> None:
-        self.drafts.add_files(paths)
-
-    def files_dropped(self, paths: list[Path]) -> None:
-        self.add_files(paths)
 
     # drafts and sending ----------------------------------------------------------------------
     def draft(self) -> Draft:

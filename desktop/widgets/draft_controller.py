@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QWidget
@@ -24,6 +24,7 @@ from desktop.widgets.attachment_strip import AttachmentStrip
 from desktop.widgets.body_checks import body_problems, document_length
 from desktop.widgets.body_editor import BodyEditor
 from desktop.widgets.draft_files import OpenedDraft, draft_attachments
+from desktop.widgets.file_drops import FileDropTarget
 
 if TYPE_CHECKING:
     from desktop.session import Session
@@ -162,3 +163,21 @@ class DraftController(QObject):
                                     on_done=lambda local_id: on_queued(draft, local_id),
                                     on_error=lambda error: on_failed(draft, error))
         return draft
+
+
+class DraftEditor(FileDropTarget):
+    """Mixin of the composer and the inline reply, listed before the Qt class: files picked
+    with Attach, dropped on the editor or pasted into its body join its draft while it
+    `takes_files()`."""
+
+    drafts: DraftController
+
+    def on_attach_button_clicked(self) -> None:
+        self.add_files(self.drafts.pick_files(cast(QWidget, self)))
+
+    def add_files(self, paths: list[Path]) -> None:
+        if self.takes_files():
+            self.drafts.add_files(paths)
+
+    def files_dropped(self, paths: list[Path]) -> None:
+        self.add_files(paths)

@@ -11,7 +11,6 @@ deleted with the reply's sending (or when the box is emptied).
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal, Slot
@@ -28,8 +27,7 @@ from desktop.error_text import describe_error
 from desktop.resources import icon
 from desktop.widgets.body_checks import show_problems
 from desktop.widgets.body_editor import BodyEditor
-from desktop.widgets.draft_controller import Draft, DraftController
-from desktop.widgets.file_drops import FileDropTarget
+from desktop.widgets.draft_controller import Draft, DraftController, DraftEditor
 from desktop.widgets.format_toolbar import FormatToolBar
 from desktop.widgets.wrap_row import WrapRow
 
@@ -39,7 +37,7 @@ if TYPE_CHECKING:
     from sync.engine import SyncEngine
 
 
-class InlineReply(FileDropTarget, QFrame):
+class InlineReply(DraftEditor, QFrame):
     """Signals:
     sent(str): the local id the engine gave the queued reply.
     composerRequested(dict, dict): the thread and the draft to go on with in the composer.
@@ -232,20 +230,8 @@ class InlineReply(FileDropTarget, QFrame):
         self.validate()
         self.drafts.changed()
 
-    @Slot()
-    def on_attach_button_clicked(self) -> None:
-        self.add_files(self.drafts.pick_files(self))
-
-    @Slot(list)
-    def add_files(self, paths: list[Path]) -> None:
-        if self.can_reply():
-            self.drafts.add_files(paths)
-
     def takes_files(self) -> bool:
         return self.can_reply()
-
-    def files_dropped(self, paths: list[Path]) -> None:
-        self.add_files(paths)
 
     # drafts ------------------------------------------------------------------------------------
     def draft(self) -> Draft:
