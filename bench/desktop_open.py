@@ -25,6 +25,7 @@ is a JSON object.
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import resource
@@ -297,6 +298,10 @@ def main() -> int:
         print(f"cache built: {2 * args.threads} threads in {time.perf_counter() - t0:.1f} s",
               flush=True)
         env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+        # An installed inbox starts from compiled bytecode (the .deb and the bundle ship it);
+        # with PYTHONDONTWRITEBYTECODE set, a checkout would compile itself at every start.
+        for package in ("desktop", "sync"):
+            compileall.compile_dir(ROOT / package, quiet=1)
         started = time.time()
         result = subprocess.run(
             [sys.executable, __file__, "--child", str(data_dir), key.hex(), repr(started)],
