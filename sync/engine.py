@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,9 @@ from sync.api import ApiClient
 from sync.backoff import Backoff
 from sync.blobs import AttachmentRefused, BlobCache, check_attachment, content_type_of
 from sync.cache import Cache
+from sync.commands.drafts import SaveDraft
+from sync.commands.messages import Reply, SendNew
+from sync.commands.threads import SetState
 from sync.events import CacheChanged, CacheRebuilt, Change, SyncStopped
 from sync.pull import Puller
 from sync.push import Pusher
@@ -33,25 +35,6 @@ PULL_JOIN_SECONDS = 0.3
 def _short(text: str, n: int = 60) -> str:
     text = " ".join(str(text).split())
     return text if len(text) <= n else text[: n - 1] + "…"
-
-
-def _draft_attachments(draft: Json,
-                       attachments: list[Json] | None) -> tuple[list[str], list[Json] | None]:
-    """The attachment ids of a draft being saved, and the details given for them in that
-    order (None when only ids were given). Raises ValueError for details without an id."""
-    listed = list(draft.get("attachment_ids") or [])
-    given = attachments if attachments is not None else draft.get("attachments")
-    details = [dict(a) for a in [*(given or []), *listed] if isinstance(a, dict)]
-    if any(not isinstance(a.get("id"), str) or not a["id"] for a in details):
-        raise ValueError("An attachment of the draft has no id.")
-    if listed:
-        ids = [a["id"] if isinstance(a, dict) else str(a) for a in listed]
-    else:
-        ids = [a["id"] for a in details]
-    if given is None and not details:
-        return ids, None
-    by_id = {a["id"]: a for a in details}
-    return ids, [by_id[i] for i in ids if i in by_id]
 
 
 class SyncEngine:
@@ -208,25 +191,12 @@ class SyncEngine:
         self._enqueue("delete_upload", {"attachment_id": attachment_id},
                       "Remove an attachment taken off a draft")
 
-    def _attachments(self, attachment_ids: list[str],
-                     known: list[Json] | None) -> list[Json]:
-        by_id = {a["id"]: a for a in known or []}
-        return [by_id.get(i, {"id": i, "filename": "attachment", "size": 0,
-                              "content_type": "application/octet-stream", "sha256": ""})
-                for i in attachment_ids]
-
     def send_new(self, to: list[str], subject: str, body_html: str,
                  attachment_ids: list[str] | None = None, draft_id: str | None = None,
                  attachments: list[Json] | None = None) -> str:
         """Queues a new conversation; returns its local thread id."""
-        ids = list(attachment_ids or [])
-        payload: Json = {
-            "local_thread_id": outbox.new_local_id(),
-            "local_message_id": outbox.new_local_id(),
-            "to": list(to), "subject": subject, "body_html": body_html,
-            "attachment_ids": ids, "attachments": self._attachments(ids, attachments),
-            "draft_id": draft_id, "sent_at": outbox.utc_now(),
-        }
+        payload = SendNew.build(to, subject, body_html, list(attachment_ids or []), draft_id,
+                                attachments)
         self._enqueue("send_new", payload, f"New message: {_short(subject)}",
                       [payload["local_thread_id"]])
         return str(payload["local_thread_id"])
@@ -234,13 +204,8 @@ class SyncEngine:
     def reply(self, thread_id: str, body_html: str, attachment_ids: list[str] | None = None,
               draft_id: str | None = None, attachments: list[Json] | None = None) -> str:
         """Queues a message in a thread; returns its local message id."""
-        ids = list(attachment_ids or [])
-        payload = {
-            "thread_id": thread_id, "local_message_id": outbox.new_local_id(),
-            "body_html": body_html, "attachment_ids": ids,
-            "attachments": self._attachments(ids, attachments),
-            "draft_id": draft_id, "sent_at": outbox.utc_now(),
-        }
+        payload = Reply.build(thread_id, body_html, list(attachment_ids or []), draft_id,
+                              attachments)
         self._enqueue("reply", payload, "Reply", [thread_id])
         return str(payload["local_message_id"])
 
@@ -249,21 +214,9 @@ class SyncEngine:
         ids = list(dict.fromkeys(thread_ids))
         if not ids or (folder is None and unread is None and starred is None):
             return
-        what = [f"move to {folder}" if folder else "", "" if unread is None else
-                ("mark unread" if unread else "mark read"),
-                "" if starred is None else ("star" if starred else "unstar")]
-        action = ", ".join(w for w in what if w).capitalize()
-        # The server takes at most max_bulk_ids threads a request: each chunk is its own
-        # command, with its own idempotency key, so each can be repeated safely alone. Before
-        # the session has named the limit there is none (no threads are known then either).
         limit = self.cache.limits().get("max_bulk_ids")
-        size = limit if isinstance(limit, int) and limit > 0 else len(ids)
-        chunks = [ids[i:i + size] for i in range(0, len(ids), size)]
-        self._enqueue_all("set_state", [
-            ({"thread_ids": part, "folder": folder, "unread": unread, "starred": starred},
-             f"{action} ({len(part)})" if len(chunks) == 1 else
-             f"{action} ({len(part)}, part {n} of {len(chunks)})")
-            for n, part in enumerate(chunks, 1)], ids)
+        self._enqueue_all("set_state", SetState.build_all(
+            ids, folder, unread, starred, limit if isinstance(limit, int) else None), ids)
 
     def mark_thread_read(self, thread_id: str) -> None:
         """Marks a thread read (GET /threads/{id} in the background, which also records
@@ -279,21 +232,10 @@ class SyncEngine:
         """Saves a draft (its "id" is made here when missing); returns the draft id.
 
         Attachment details (Attachments as `attach` or the server's upload returned them)
-        may come as `attachments`, as draft["attachments"] or as dicts in
-        draft["attachment_ids"]; they are kept with the draft here (the server keeps only
-        the ids) and come back from Cache.drafts(). Saved with ids only, a draft keeps
-        the details it had."""
-        ids, details = _draft_attachments(draft, attachments)
-        body: Json = {
-            "id": draft.get("id") or str(uuid.uuid4()),
-            "to": list(draft.get("to") or []), "subject": draft.get("subject") or "",
-            "body_html": draft.get("body_html") or "",
-            "attachment_ids": ids,
-            "thread_id": draft.get("thread_id"), "updated_at": outbox.utc_now(),
-        }
-        if details is not None:
-            body["attachments"] = details
-        self._enqueue("save_draft", {"draft": body}, f"Save draft {_short(body['subject'])}")
+        come back from Cache.drafts() (see SaveDraft.build)."""
+        payload = SaveDraft.build(draft, attachments)
+        body = payload["draft"]
+        self._enqueue("save_draft", payload, f"Save draft {_short(body['subject'])}")
         return str(body["id"])
 
     def delete_draft(self, draft_id: str) -> None:

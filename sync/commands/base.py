@@ -1,9 +1,11 @@
 """What every outbox command kind says about itself: one class holds all of it.
 
-A kind names its optimistic effect and the rows it touches (`effect`, `targets`), how it is
-sent (`send`), the shape its answer must have (`check`) and how that answer is written to the
-cache (`store`), plus the refusals that still meet its goal. The outbox keeps only the kind's
-name and a JSON payload; `sync.commands.by_kind` finds the class again.
+A kind names its payload's fields (`fields`; the kinds with more than ids to fill in build
+their payloads too, `build`), its optimistic effect and the rows it touches (`effect`,
+`targets`), how it is sent (`send`), the shape its answer must have (`check`) and how that
+answer is written to the cache (`store`), plus the refusals that still meet its goal. The
+outbox keeps only the kind's name and a JSON payload; `sync.commands.by_kind` finds the class
+again.
 """
 
 from __future__ import annotations

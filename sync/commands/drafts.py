@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import uuid
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import Connection
 
-from sync import shapes
+from sync import outbox, shapes
 from sync.cache import mirror, optimistic
 from sync.commands.base import Applied, Channel, CommandType
 
@@ -27,9 +28,46 @@ _SAVE_DRAFT_SQL = (
 )
 
 
+def _draft_attachments(draft: Json,
+                       attachments: list[Json] | None) -> tuple[list[str], list[Json] | None]:
+    """The attachment ids of a draft being saved, and the details given for them in that
+    order (None when only ids were given). Raises ValueError for details without an id."""
+    listed = list(draft.get("attachment_ids") or [])
+    given = attachments if attachments is not None else draft.get("attachments")
+    details = [dict(a) for a in [*(given or []), *listed] if isinstance(a, dict)]
+    if any(not isinstance(a.get("id"), str) or not a["id"] for a in details):
+        raise ValueError("An attachment of the draft has no id.")
+    if listed:
+        ids = [a["id"] if isinstance(a, dict) else str(a) for a in listed]
+    else:
+        ids = [a["id"] for a in details]
+    if given is None and not details:
+        return ids, None
+    by_id = {a["id"]: a for a in details}
+    return ids, [by_id[i] for i in ids if i in by_id]
+
+
 class SaveDraft(CommandType):
     kind = "save_draft"
     fields = ("draft",)
+
+    @staticmethod
+    def build(draft: Json, attachments: list[Json] | None) -> Json:
+        """The draft as saved (its "id" made here when missing). Attachment details may come
+        as `attachments`, as draft["attachments"] or as dicts in draft["attachment_ids"];
+        they are kept with the draft in the cache (the server keeps only the ids). Saved
+        with ids only, a draft keeps the details it had."""
+        ids, details = _draft_attachments(draft, attachments)
+        body: Json = {
+            "id": draft.get("id") or str(uuid.uuid4()),
+            "to": list(draft.get("to") or []), "subject": draft.get("subject") or "",
+            "body_html": draft.get("body_html") or "",
+            "attachment_ids": ids,
+            "thread_id": draft.get("thread_id"), "updated_at": outbox.utc_now(),
+        }
+        if details is not None:
+            body["attachments"] = details
+        return {"draft": body}
 
     def effect(self, conn: Connection, payload: Json) -> None:
         draft = payload["draft"]

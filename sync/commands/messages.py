@@ -94,11 +94,32 @@ class _Message(CommandType):
         return out
 
 
+def attachment_details(attachment_ids: list[str], known: list[Json] | None) -> list[Json]:
+    """An Attachment per id, in order: as `known` gives it, else a stand-in to show."""
+    by_id = {a["id"]: a for a in known or []}
+    return [by_id.get(i, {"id": i, "filename": "attachment", "size": 0,
+                          "content_type": "application/octet-stream", "sha256": ""})
+            for i in attachment_ids]
+
+
 class SendNew(_Message):
     kind = "send_new"
     fields = ("local_thread_id", "local_message_id", "to", "subject", "body_html",
               "attachment_ids", "attachments", "draft_id", "sent_at")
     creates = ("local_thread_id", "local_message_id")
+
+    @staticmethod
+    def build(to: list[str], subject: str, body_html: str, attachment_ids: list[str],
+              draft_id: str | None, attachments: list[Json] | None) -> Json:
+        """A new conversation under local ids of its own (the thread's is its handle)."""
+        ids = list(attachment_ids)
+        return {
+            "local_thread_id": outbox.new_local_id(),
+            "local_message_id": outbox.new_local_id(),
+            "to": list(to), "subject": subject, "body_html": body_html,
+            "attachment_ids": ids, "attachments": attachment_details(ids, attachments),
+            "draft_id": draft_id, "sent_at": outbox.utc_now(),
+        }
 
     def effect(self, conn: Connection, payload: Json) -> None:
         p = payload
@@ -149,6 +170,17 @@ class Reply(_Message):
     fields = ("thread_id", "local_message_id", "body_html", "attachment_ids", "attachments",
               "draft_id", "sent_at")
     creates = ("local_message_id",)
+
+    @staticmethod
+    def build(thread_id: str, body_html: str, attachment_ids: list[str], draft_id: str | None,
+              attachments: list[Json] | None) -> Json:
+        ids = list(attachment_ids)
+        return {
+            "thread_id": thread_id, "local_message_id": outbox.new_local_id(),
+            "body_html": body_html, "attachment_ids": ids,
+            "attachments": attachment_details(ids, attachments),
+            "draft_id": draft_id, "sent_at": outbox.utc_now(),
+        }
 
     def effect(self, conn: Connection, payload: Json) -> None:
         p = payload

@@ -32,6 +32,24 @@ class SetState(CommandType):
     kind = "set_state"
     fields = ("thread_ids", "folder", "unread", "starred")
 
+    @staticmethod
+    def build_all(thread_ids: list[str], folder: str | None, unread: bool | None,
+                  starred: bool | None, max_ids: int | None) -> list[tuple[Json, str]]:
+        """The commands of one change to `thread_ids`, with their summaries. The server takes
+        at most `max_ids` threads a request: each chunk is its own command, with its own
+        idempotency key, so each can be repeated safely alone. Before the session has named
+        the limit there is none (no threads are known then either)."""
+        what = [f"move to {folder}" if folder else "", "" if unread is None else
+                ("mark unread" if unread else "mark read"),
+                "" if starred is None else ("star" if starred else "unstar")]
+        action = ", ".join(w for w in what if w).capitalize()
+        size = max_ids if max_ids and max_ids > 0 else len(thread_ids)
+        chunks = [thread_ids[i:i + size] for i in range(0, len(thread_ids), size)]
+        return [({"thread_ids": part, "folder": folder, "unread": unread, "starred": starred},
+                 f"{action} ({len(part)})" if len(chunks) == 1 else
+                 f"{action} ({len(part)}, part {n} of {len(chunks)})")
+                for n, part in enumerate(chunks, 1)]
+
     def effect(self, conn: Connection, payload: Json) -> None:
         sets, values = [], []
         for column in ("folder", "unread", "starred"):
