@@ -126,7 +126,6 @@ def child(data_dir: Path, key_hex: str, started: float) -> None:
     import keyring
     import keyring.backend
     from PySide6.QtCore import QCoreApplication, QSettings
-    from PySide6.QtWidgets import QApplication
 
     class OneKey(keyring.backend.KeyringBackend):
         priority = 1
@@ -141,20 +140,17 @@ def child(data_dir: Path, key_hex: str, started: float) -> None:
             pass
 
     keyring.set_keyring(OneKey())
+    from desktop.app import make_application
     from desktop.main_window import MainWindow
     from desktop.models.roles import LOADING_ROLE
     from desktop.notices import Notices
-    from desktop.palette import follow_system_scheme
-    from desktop.resources import style_sheet
     from desktop.session import open_session
     from desktop.settings import AppSettings
     from desktop.startup import settle_memory
     from desktop.tasks import TaskRunner
     from sync.api import ApiClient
 
-    app = QApplication([])
-    follow_system_scheme(app)
-    app.setStyleSheet(style_sheet())
+    app = make_application()  # as the app makes it: names, palette, style, GIL hand-over
     QCoreApplication.setApplicationName("practice-inbox-bench")
     settings = AppSettings(QSettings(str(data_dir / "settings.ini"), QSettings.Format.IniFormat))
     runner, notices = TaskRunner(), Notices()
