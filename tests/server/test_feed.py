@@ -14,13 +14,14 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from sqlalchemy import event, update
+from sqlalchemy import update
 
 from server.db.models import FeedCounter
 from server.feed.hub import FeedHub
 from tests.server.feed_cache import FeedCache
 from tests.support.api_client import Api, User, assert_problem
 from tests.support.live_server import LiveServer
+from tests.support.sql_events import listening
 
 Json = dict[str, Any]
 THREAD_FIELDS = {
@@ -336,11 +337,8 @@ def statements(server: LiveServer) -> Iterator[list[str]]:
         if "email_outbox" not in statement and statement != "BEGIN":
             seen.append(statement)
 
-    event.listen(server.ctx.engine, "before_cursor_execute", note)
-    try:
+    with listening(server.ctx.engine, "before_cursor_execute", note):
         yield seen
-    finally:
-        event.remove(server.ctx.engine, "before_cursor_execute", note)
 
 
 def test_an_idle_long_poll_asked_again_waits_without_reading_the_feed(

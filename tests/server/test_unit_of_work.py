@@ -11,7 +11,6 @@ from typing import Any
 
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
-from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 
 import server.api
@@ -19,6 +18,7 @@ from server.deps import get_db, get_work, get_write_db
 from tests.support import sample_files
 from tests.support.api_client import Api, assert_problem
 from tests.support.live_server import LiveServer
+from tests.support.sql_events import listening
 
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -53,11 +53,8 @@ def failing_commits(server: LiveServer) -> Iterator[None]:
     def refuse(_session: Any) -> None:
         raise OperationalError("COMMIT", {}, Exception("database is locked"))
 
-    event.listen(server.ctx.sessions, "before_commit", refuse)
-    try:
+    with listening(server.ctx.sessions, "before_commit", refuse):
         yield
-    finally:
-        event.remove(server.ctx.sessions, "before_commit", refuse)
 
 
 def test_a_commit_that_fails_is_the_answer_not_a_success(
