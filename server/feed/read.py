@@ -84,6 +84,8 @@ def read_page(db: Session, viewer: Person, since: int, limit: int) -> dict[str, 
         .order_by(FeedEntry.seq)
         .limit(limit + 1)
     ).all()
+    if not entries:
+        return empty_page(since)
     more = len(entries) > limit
     entries = entries[:limit]
     cursor = entries[-1].seq if entries else since
