@@ -69,7 +69,8 @@ class SyncEngine:
                              page_limit=page_limit, poll_wait=poll_wait, backoff=backoff,
                              on_stopped=self._on_stopped)
         self.pusher = Pusher(cache, api, self.blobs, self.emit, self.status, self._stop,
-                             self._wake, backoff=backoff, on_stopped=self._on_stopped)
+                             self._wake, backoff=backoff, on_stopped=self._on_stopped,
+                             on_refused=self.puller.refresh_session)
 
     # -- lifecycle ------------------------------------------------------------------------
 

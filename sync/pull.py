@@ -100,6 +100,12 @@ class Puller:
             self._cut_on_purpose.set()
             self.line.cut()
 
+    def refresh_session(self) -> None:
+        """Asks /session and the directory again soon (from any thread): what the client
+        knows of the limits and of what the user may do may be out of date."""
+        self._need_bootstrap = True
+        self.poll_now()
+
     def cut_poll(self) -> None:
         """Ends a long poll in flight at once (called by SyncEngine.stop)."""
         self.line.cut()
@@ -117,8 +123,13 @@ class Puller:
         while not self.stop.is_set():
             try:
                 if self._need_bootstrap:
-                    self.bootstrap()
+                    # Cleared first: a refresh asked for while this one runs is not lost.
                     self._need_bootstrap = False
+                    try:
+                        self.bootstrap()
+                    except BaseException:
+                        self._need_bootstrap = True
+                        raise
                 self.sync_pages()
                 failures = 0
             except Stopped:

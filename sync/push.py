@@ -2,7 +2,9 @@
 
 Network failures and 5xx answers are retried with backoff and the same idempotency key; an
 answer removes the command in the same transaction that stores what the server returned.
-A refusal (4xx) rolls the optimistic change back and is reported with the server's detail.
+A refusal (4xx) rolls the optimistic change back and is reported with the server's detail;
+since the server refused what the client's rules allowed, the limits and capabilities the
+client knows may be out of date, and /session is asked again (`on_refused`).
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ class Pusher:
         *,
         backoff: Backoff,
         on_stopped: Callable[[str, str], None],
+        on_refused: Callable[[], None] = lambda: None,
     ) -> None:
         self.cache = cache
         self.api = api
@@ -52,6 +55,7 @@ class Pusher:
         self.wake = wake
         self.backoff = backoff
         self.on_stopped = on_stopped
+        self.on_refused = on_refused
         self.idle = threading.Event()
         self.last_answer = 0.0  # time.monotonic() of the last command the server answered
         self.answered = threading.Event()  # set after each answer, for the pull side
@@ -107,6 +111,7 @@ class Pusher:
                 self._succeed(command, None)
             else:
                 self._refuse(command, exc.code, exc.detail)
+                self.on_refused()
             return True
         except ProtocolError:
             # The server acted (it answered 2xx) but its answer is unreadable: the change

@@ -243,13 +243,25 @@ def test_the_reason_a_reply_was_refused_stays_until_the_text_changes(
     once that text is changed."""
     alex, thread, window, box = send_a_reply_the_server_refuses(qtbot, open_inbox, live_server)
     qtbot.waitUntil(lambda: "kept in Drafts" in box.hint.text(), timeout=20_000)
-    live_server.settings.min_body_chars = 10
     alex.reply(thread["id"], "And the consent form, did that arrive too?")
     qtbot.waitUntil(lambda: len(window.conversation.cards) == 2, timeout=20_000)
     box.show_thread(box.thread_row)  # what every reload of the conversation does
     assert box.body.toPlainText() == "Yes, thank you."
     assert box.hint.isVisible() and "at least 40 characters" in box.hint.text()
-    qtbot.keyClicks(box.body, " Both arrived.")
+    qtbot.keyClicks(box.body, " Both of them arrived safely.")
+    assert not box.hint.isVisible() and box.send_button.isEnabled()
+
+
+def test_after_a_refusal_for_length_the_box_knows_the_new_minimum(
+        qtbot: Any, open_inbox: Any, live_server: Any) -> None:
+    """A refusal means what the inbox knew of the server's limits was out of date: it asks
+    again, so Send waits for the new minimum instead of being refused a second time."""
+    _alex, _thread, _window, box = send_a_reply_the_server_refuses(
+        qtbot, open_inbox, live_server)
+    qtbot.waitUntil(lambda: "kept in Drafts" in box.hint.text()
+                    and not box.send_button.isEnabled(), timeout=20_000)
+    assert "Write at least 40 characters (25 more)." in box.hint.text()
+    qtbot.keyClicks(box.body, " Both of them arrived safely.")
     assert not box.hint.isVisible() and box.send_button.isEnabled()
 
 

@@ -54,6 +54,22 @@ def test_a_refusal_rolls_back_and_reports_the_servers_detail(
     assert differences(engine.cache, rivera) == []
 
 
+def test_a_refusal_makes_the_engine_ask_for_the_servers_limits_again(
+        live_server: LiveServer, rivera: ApiClient, make_engine) -> None:
+    """The server refused what the client's limits allowed: those limits were out of date, so
+    /session is asked again and the cache holds the server's new minimum."""
+    traffic = make_traffic(live_server)
+    engine, events = make_engine(rivera)
+    # Twice: the first sync brings people, after which the directory is read again.
+    assert engine.wait_until_synced(30) and engine.wait_until_synced(30)
+    assert engine.cache.limits()["min_body_chars"] == 10
+    live_server.settings.min_body_chars = 40
+    engine.reply(traffic.with_client, "<p>Yes, thank you.</p>")
+    assert wait_for(lambda: events.of(CommandFailed))
+    assert events.of(CommandFailed)[0].code == "body_too_short"
+    assert wait_for(lambda: engine.cache.limits()["min_body_chars"] == 40)
+
+
 def test_offline_commands_resolve_in_order_once_the_server_is_back(
         live_server: LiveServer, rivera: ApiClient, make_engine) -> None:
     traffic = make_traffic(live_server)
