@@ -78,7 +78,11 @@ def test_permanent_delete_of_a_message_and_of_a_thread(qtbot: Any, open_inbox: A
     open_thread(qtbot, window, thread["id"], folder="sent")
     view = window.conversation
     assert view.delete_button.isVisible()
-    assert all(card.delete_button.isVisible() for card in view.cards)
+    # Cards rebuilt by a late reload are shown by their layout one event later (Qt defers
+    # the show of a widget added to a visible parent).
+    qtbot.waitUntil(lambda: len(view.cards) == 2
+                    and all(card.delete_button.isVisible() for card in view.cards),
+                    timeout=10_000)
 
     cancel = DialogAnswer("cancel")
     view.cards[1].delete_button.click()
