@@ -2,6 +2,12 @@
 
 The email says only that a secure message is waiting, with the portal link: never the
 sender, the subject or any of the body.
+
+Several server processes may drain one outbox: a worker leases the rows it claims, and before
+each email checks that its lease still holds, renewing it once less than half is left (a
+lease that ran out while earlier emails were slow may have passed the row to another
+process, which then sends it alone). A claimed batch goes over one SMTP connection
+(server.mail_transport).
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from server.config import Settings
 from server.db.models import EmailOutbox, Person, Practice
 from server.db.types import utcnow
+from server.mail_transport import MailTransport
 
 log = logging.getLogger(__name__)
 
@@ -99,10 +106,16 @@ class EmailWorker:
             db.commit()
             return rows
 
+    def _still_mine(self, row: EmailOutbox) -> bool:
+        """Just before delivering: whether this worker's lease on the row holds for one more
+        delivery (see the module docstring)."""
+        if row.next_attempt_at - utcnow() > self._lease / 2:
+            return True
+        return self._renew(row)
+
     def _renew(self, row: EmailOutbox) -> bool:
-        """Just before delivering: a fresh lease on the row, unless another process took it
-        after this one's lease ran out (the rows before it were slow to send), in which case
-        that process sends it and this one must not."""
+        """A fresh lease on the row, unless another process took it after this one's lease
+        ran out, in which case that process sends it and this one must not."""
         until = utcnow() + self._lease
         with self._sessions() as db:
             renewed = db.execute(
@@ -118,39 +131,33 @@ class EmailWorker:
 
     def drain(self) -> int:
         sent = 0
-        for row in self._claim():
-            if not self._renew(row):
-                continue
-            try:
-                self._deliver(row)
-            except (OSError, smtplib.SMTPException) as exc:
-                self._retry_later(row, exc)
-            else:
-                self._mark_sent(row)
-                sent += 1
+        with MailTransport(self._settings.smtp) as transport:
+            for row in self._claim():
+                if not self._still_mine(row):
+                    continue
+                try:
+                    msg = self._message(row)
+                except Exception as exc:  # a malformed row must not hold up the ones after it
+                    self._retry_later(row, exc)
+                    continue
+                try:
+                    transport.send(msg, row.id)
+                except (OSError, smtplib.SMTPException) as exc:
+                    self._retry_later(row, exc)
+                else:
+                    self._mark_sent(row)
+                    sent += 1
         return sent
 
-    def _deliver(self, row: EmailOutbox) -> None:
-        smtp = self._settings.smtp
+    def _message(self, row: EmailOutbox) -> EmailMessage:
         msg = EmailMessage()
-        msg["From"] = smtp.sender
+        msg["From"] = self._settings.smtp.sender
         msg["To"] = row.to_address
         msg["Subject"] = row.subject
         # Not email.utils.make_msgid: it draws on the process-wide `random` state.
         msg["Message-ID"] = f"<{uuid.uuid4().hex}@practice-inbox.local>"
         msg.set_content(row.body)
-        if smtp.drop_dir is not None:
-            smtp.drop_dir.mkdir(parents=True, exist_ok=True)
-            (smtp.drop_dir / f"{row.id}.eml").write_bytes(bytes(msg))
-            return
-        if not smtp.host:
-            raise OSError("no SMTP server is configured")
-        with smtplib.SMTP(smtp.host, smtp.port, timeout=20) as client:
-            if smtp.starttls:
-                client.starttls()
-            if smtp.username:
-                client.login(smtp.username, smtp.password or "")
-            client.send_message(msg)
+        return msg
 
     def _mark_sent(self, row: EmailOutbox) -> None:
         with self._sessions() as db:

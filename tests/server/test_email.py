@@ -66,6 +66,41 @@ def test_one_email_per_eligible_recipient_without_phi(
         server.stop()
 
 
+def test_a_batch_of_emails_goes_over_one_smtp_connection(
+    tmp_path: Path, database_url: str | None
+) -> None:
+    """Connecting (and, in practice, STARTTLS and a login) is paid once per batch, not once
+    per email; neither an address this mail server cannot take nor one that cannot be
+    written as an email at all stops the rest."""
+    smtp = SmtpSink(refuse=frozenset({"moved@example.org"})).start()
+    server = LiveServer(
+        tmp_path / "data", database_url=database_url, run_workers=False,
+        smtp=SmtpSettings(host="127.0.0.1", port=smtp.port, starttls=False),
+    ).start()
+    try:
+        from sqlalchemy import select
+
+        from server.db.models import EmailOutbox
+        from server.notify import EmailWorker
+
+        addresses = [f"client{n}@example.org" for n in range(5)]
+        with server.ctx.sessions() as db:
+            for address in [*addresses[:2], "moved@example.org", "broken@", *addresses[2:]]:
+                db.add(EmailOutbox(to_address=address, subject="Secure message", body="Sign in."))
+            db.commit()
+        assert EmailWorker(server.ctx.sessions, server.settings).drain() == 5
+        assert sorted(smtp.recipients) == addresses
+        assert smtp.connections == 2  # one for the batch, one more after the refusal
+        with server.ctx.sessions() as db:
+            waiting = {r.to_address: r for r in db.scalars(
+                select(EmailOutbox).where(EmailOutbox.sent_at.is_(None)))}
+        assert sorted(waiting) == ["broken@", "moved@example.org"]
+        assert all(r.attempts == 1 and r.last_error for r in waiting.values())
+    finally:
+        server.stop()
+        smtp.stop()
+
+
 def test_delivery_is_retried_until_the_smtp_server_answers(
     tmp_path: Path, database_url: str | None
 ) -> None:
