@@ -42,6 +42,9 @@ from sync.status import Emitter, StatusTracker
 log = logging.getLogger(__name__)
 Json = dict[str, Any]
 
+# Pages of the initial sync written in one transaction, at most this many messages together.
+BATCH_MESSAGES = 4000
+
 CURSOR_EXPIRED_REASON = (
     "The server can no longer update this computer's copy from where it left off; the copy "
     "is being downloaded again (unsent messages are kept)."
@@ -235,7 +238,10 @@ class Puller:
 
     def _full_sync(self, cursor: str | None) -> None:
         """The initial sync: the snapshot first when starting from nothing (sync.backfill),
-        then the feed, fetching page n + 1 while page n (or the snapshot) is written."""
+        then the feed, fetching page n + 1 while page n (or the snapshot) is written. Pages
+        that have already arrived are written together, up to BATCH_MESSAGES messages in one
+        transaction: each commit rewrites the index pages its rows touched, and a mailbox's
+        ids are random, so fewer commits write far less."""
         def fetch(since: str | None) -> tuple[Json, float]:
             sent = time.monotonic()
             return shapes.check_page(self.api.changes(since, self.page_limit, wait=0)), sent
@@ -249,18 +255,30 @@ class Puller:
             future: Future[tuple[Json, float]] = pool.submit(fetch, cursor)
             if cursor is None:
                 self._apply_snapshot(snapshot)
+            page, sent = future.result()
             while True:
-                page, sent = future.result()
-                if page["more"]:
-                    future = pool.submit(fetch, page["cursor"])
+                # What each page written brought, kept for after the commit (not the page).
+                written: list[tuple[bool, int, float, mirror.PageOutcome, set[str]]] = []
                 with self._applying():
-                    self._apply(page, alert=False, full_sync=True, sent=sent)
-                    self._progress[0] += 1
-                    self._progress[1] += len(page["messages"])
-                    self.emit(SyncProgress(self._progress[0], self._progress[1], False,
-                                           self._fraction))
+                    with self._write() as conn:
+                        while True:
+                            if page["more"]:
+                                future = pool.submit(fetch, page["cursor"])
+                            written.append((page["more"], len(page["messages"]), sent,
+                                            *self._write_page(conn, page, True)))
+                            if (not page["more"] or not future.done() or self.stop.is_set()
+                                    or sum(w[1] for w in written) >= BATCH_MESSAGES):
+                                break
+                            page, sent = future.result()
+                    for more, messages, sent, outcome, touched in written:
+                        self._after_write(more, outcome, touched, False, True, sent)
+                        self._progress[0] += 1
+                        self._progress[1] += messages
+                        self.emit(SyncProgress(self._progress[0], self._progress[1], False,
+                                               self._fraction))
                 if not page["more"]:
                     break
+                page, sent = future.result()
         with self._applying():
             with self._write() as conn:
                 search_index.end_bulk_load(conn, self._progress[1])
@@ -302,17 +320,29 @@ class Puller:
     def _apply_held(self, page: Json, alert: bool, full_sync: bool,
                     sent: float | None) -> None:
         with self._write() as conn:
-            outcome = mirror.apply_page(conn, page, self._me_id(conn))
-            touched = outbox.replay(conn, outcome.keys)
-            Cache.set_meta(conn, "cursor", page["cursor"])
-            if full_sync:
-                self._fraction = backfill.advance(conn, page)
-            if not page["more"]:
-                Cache.set_meta(conn, "synced", "1")
-            Cache.set_meta(conn, "last_sync", datetime.now(UTC).isoformat())
+            outcome, touched = self._write_page(conn, page, full_sync)
+        self._after_write(page["more"], outcome, touched, alert, full_sync, sent)
+
+    def _write_page(self, conn: Any, page: Json,
+                    full_sync: bool) -> tuple[mirror.PageOutcome, set[str]]:
+        """Writes one page and its cursor in the caller's transaction."""
+        outcome = mirror.apply_page(conn, page, self._me_id(conn))
+        touched = outbox.replay(conn, outcome.keys)
+        Cache.set_meta(conn, "cursor", page["cursor"])
+        if full_sync:
+            self._fraction = backfill.advance(conn, page)
+        if not page["more"]:
+            Cache.set_meta(conn, "synced", "1")
+        Cache.set_meta(conn, "last_sync", datetime.now(UTC).isoformat())
+        return outcome, touched
+
+    def _after_write(self, more: bool, outcome: mirror.PageOutcome, touched: set[str],
+                     alert: bool, full_sync: bool, sent: float | None) -> None:
+        """Once a page (`more`: not the feed's last) is committed: its files removed, waiters
+        woken, events sent."""
         if self.blobs is not None and outcome.purged_attachments:
             self.blobs.remove(outcome.purged_attachments)
-        if not page["more"] and sent is not None:
+        if not more and sent is not None:
             with self.caught_up:
                 self.caught_up_since = sent
                 self.generation += 1

@@ -35,6 +35,10 @@ Json = dict[str, Any]
 
 WAL_PAGES = 1000  # SQLite's default: the WAL is copied into the file every 4 MB
 WAL_PAGES_BULK = 20000  # while a whole mailbox loads: every 80 MB, far fewer checkpoints
+# The writer's page cache, in KiB: the driver's default, and while a whole mailbox loads, room
+# for the index pages a batch of pages touches (each one read back is decrypted again).
+CACHE_KIB = 8000
+CACHE_KIB_BULK = 32768
 
 
 class Cache:
@@ -48,6 +52,7 @@ class Cache:
         self._engine = engine
         self._write_lock = threading.Lock()
         self._wal_pages = WAL_PAGES
+        self._cache_kib = CACHE_KIB
 
     @classmethod
     def open(cls, path: Path | str, key: bytes, *, key_was_missing: bool = False) -> Cache:
@@ -106,6 +111,7 @@ class Cache:
         with self._write_lock, self._engine.connect() as conn:
             raw: Any = conn.connection.dbapi_connection
             raw.execute(f"PRAGMA wal_autocheckpoint = {self._wal_pages}")
+            raw.execute(f"PRAGMA cache_size = -{self._cache_kib}")
             if not durable:
                 raw.execute("PRAGMA synchronous = NORMAL")
             try:
@@ -117,12 +123,13 @@ class Cache:
 
     @contextmanager
     def bulk_load(self) -> Iterator[None]:
-        """While the initial sync writes page after page: checkpoint the WAL less often."""
-        self._wal_pages = WAL_PAGES_BULK
+        """While the initial sync writes page after page: checkpoint the WAL less often, and
+        give the writer a larger page cache (given back by its next write after)."""
+        self._wal_pages, self._cache_kib = WAL_PAGES_BULK, CACHE_KIB_BULK
         try:
             yield
         finally:
-            self._wal_pages = WAL_PAGES
+            self._wal_pages, self._cache_kib = WAL_PAGES, CACHE_KIB
 
     # -- local state --------------------------------------------------------------------
 
