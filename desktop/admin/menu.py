@@ -2,7 +2,11 @@
 session's capabilities allow, and My account for every staff member. Each window opens once
 (asked again, it comes to the front) and hides while the inbox is locked. When the server
 holds the person back until they set up two-step sign-in (the practice has just required it,
-or their second factor was reset), the set-up opens and syncing resumes after it."""
+or their second factor was reset), the set-up opens and syncing resumes after it.
+
+The windows' modules are imported when one is first opened: with what they bring (the QR
+code writer of the two-step set-up, the record tables) they are a twentieth of the inbox's
+start, which a person waits for and most never open them in."""
 
 from __future__ import annotations
 
@@ -13,16 +17,13 @@ from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QToolButton, QWidget
 
-from desktop.admin.account_window import AccountWindow
-from desktop.admin.audit_window import AuditWindow
-from desktop.admin.mfa_gate import MfaSetupDialog
-from desktop.admin.people_window import PeopleWindow
-from desktop.admin.practice_window import PracticeWindow
-from desktop.admin.resume_sync import resume_sync
 from desktop.resources import icon
 from sync.admin_api import AdminApi
 
 if TYPE_CHECKING:
+    from desktop.admin.account_window import AccountWindow
+    from desktop.admin.mfa_gate import MfaSetupDialog
+    from desktop.admin.practice_window import PracticeWindow
     from desktop.main_window import MainWindow
     from desktop.session import Session
 
@@ -97,16 +98,22 @@ class AdminMenu(QObject):
 
     @Slot()
     def open_people(self) -> QWidget:
+        from desktop.admin.people_window import PeopleWindow
+
         return self._show("people", lambda: PeopleWindow(
             self.admin, self.session.runner, self.capabilities, self.window))
 
     @Slot()
     def open_audit(self) -> QWidget:
+        from desktop.admin.audit_window import AuditWindow
+
         return self._show("audit", lambda: AuditWindow(
             self.admin, self.session.runner, self.session.people_by_id, self.window))
 
     @Slot()
     def open_practice(self) -> QWidget:
+        from desktop.admin.practice_window import PracticeWindow
+
         def make() -> PracticeWindow:
             practice = PracticeWindow(self.admin, self.session.runner, self.window,
                                       own_mfa=lambda: bool(self.mfa_enabled))
@@ -124,6 +131,8 @@ class AdminMenu(QObject):
 
     @Slot()
     def open_account(self) -> QWidget:
+        from desktop.admin.account_window import AccountWindow
+
         def make() -> AccountWindow:
             server_session = self.session.server_session
             user = dict(server_session.get("user") or self.session.user)
@@ -149,6 +158,8 @@ class AdminMenu(QObject):
         """Opens the set-up that cannot be skipped (cancelling it signs out)."""
         if self.mfa_dialog is not None:
             return
+        from desktop.admin.mfa_gate import MfaSetupDialog
+
         dialog = MfaSetupDialog(self.session.api, self.session.runner, self.window)
         self.mfa_dialog = dialog
         dialog.accepted.connect(self._mfa_set_up)
@@ -160,6 +171,8 @@ class AdminMenu(QObject):
         self._set_mfa_enabled(True)
         engine = self.session.bridge.engine
         if engine is not None and engine.stopped and engine.stopped[0] == "mfa_required":
+            from desktop.admin.resume_sync import resume_sync
+
             resume_sync(self.session)
 
     # locking -----------------------------------------------------------------------------

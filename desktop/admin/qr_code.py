@@ -1,9 +1,10 @@
 """A QR code painted in the window (segno computes the modules): dark on white whatever the
-colour scheme, with the quiet zone scanners need, scaled to whole pixels so it stays sharp."""
+colour scheme, with the quiet zone scanners need, scaled to whole pixels so it stays sharp.
+segno is imported when a code is first made: the sign-in dialog carries this widget, and most
+starts of the inbox never show one."""
 
 from __future__ import annotations
 
-import segno
 from PySide6.QtCore import QRect, QSize
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
@@ -24,6 +25,8 @@ class QrCodeWidget(QWidget):
     def set_text(self, text: str) -> None:
         self.text = text
         if text:
+            import segno
+
             code = segno.make(text, error="m", micro=False)
             self.modules = [[bool(cell) for cell in row] for row in code.matrix]
         else:
