@@ -265,13 +265,14 @@ class Puller:
                             if page["more"]:
                                 future = pool.submit(fetch, page["cursor"])
                             written.append((page["more"], len(page["messages"]), sent,
-                                            *self._write_page(conn, page, True)))
+                                            *self._write_page(conn, page, full_sync=True)))
                             if (not page["more"] or not future.done() or self.stop.is_set()
                                     or sum(w[1] for w in written) >= BATCH_MESSAGES):
                                 break
                             page, sent = future.result()
                     for more, messages, sent, outcome, touched in written:
-                        self._after_write(more, outcome, touched, False, True, sent)
+                        self._after_write(more, outcome, touched, alert=False, full_sync=True,
+                                          sent=sent)
                         self._progress[0] += 1
                         self._progress[1] += messages
                         self.emit(SyncProgress(self._progress[0], self._progress[1], False,
