@@ -19,11 +19,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.engine import Connection
-
 from sync import shapes
 from sync.api import ApiClient
 from sync.cache import Cache
+from sync.cache.connection import Connection
 from sync.errors import ApiError
 
 Json = dict[str, Any]

@@ -17,12 +17,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy.engine import Connection
-
 # sync.commands uses this module too (to rewrite local ids): each refers to the other only as a
 # module, at call time, so either may be imported first.
 from sync import commands
 from sync.cache import optimistic
+from sync.cache.connection import Connection
 
 Json = dict[str, Any]
 LOCAL_ID = re.compile(r"^(folder:)?local-[0-9a-f]{32}$")

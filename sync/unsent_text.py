@@ -13,9 +13,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy.engine import Connection
-
 from sync import commands, outbox
+from sync.cache.connection import Connection
 from sync.outbox import Command
 
 Json = dict[str, Any]

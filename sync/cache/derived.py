@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy.engine import Connection
+from sync.cache.connection import Connection
 
 NewMessage = tuple[str, float | None, str | None, int]
 

@@ -12,9 +12,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy.engine import Connection
-
 from sync.cache import derived
+from sync.cache.connection import Connection
 from sync.cache.schema import FTS_TRIGGER_NAMES, FTS_TRIGGERS
 from sync.events import Change
 from sync.shapes import timestamp

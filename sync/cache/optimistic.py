@@ -13,9 +13,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy.engine import Connection
-
 from sync.cache import mirror
+from sync.cache.connection import Connection
 
 Json = dict[str, Any]
 ALL_THREADS = "thread:*"

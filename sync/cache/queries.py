@@ -10,8 +10,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy.engine import Connection
-
+from sync.cache.connection import Connection
 from sync.cache.mirror import select_in
 from sync.cache.rows import (
     AttachmentRow,

@@ -10,148 +10,114 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import (
-    Column,
-    Float,
-    Integer,
-    MetaData,
-    Table,
-    Text,
-)
-from sqlalchemy.engine import Connection
-
 from sync.cache import derived
+from sync.cache.connection import Connection
 
-metadata = MetaData()
-
-meta = Table(
-    "meta",
-    metadata,
-    Column("key", Text, primary_key=True),
-    Column("value", Text),
-)
-
-people = Table(
-    "people",
-    metadata,
-    Column("id", Text, primary_key=True),
-    Column("username", Text),
-    Column("name", Text, nullable=False, server_default=""),
-    Column("kind", Text),
-    Column("role", Text),
-    Column("status", Text),
-    Column("srv_status", Text),
-    Column("has_portal_account", Integer),
-)
-
-groups = Table(
-    "groups",
-    metadata,
-    Column("id", Text, primary_key=True),
-    Column("name", Text),
-    Column("member_ids", Text),  # JSON list
-)
-
-threads = Table(
-    "threads",
-    metadata,
-    Column("id", Text, primary_key=True),
-    Column("subject", Text),  # NULL until the thread itself arrived (a state may come first)
-    Column("created_by", Text),
-    Column("created_at", Text),
-    Column("last_message_at", Text),
-    Column("last_message_ts", Float),
-    Column("client_count", Integer),
-    Column("message_count", Integer),
-    Column("participants", Text),  # JSON list of Person
-    Column("can_reply", Integer),
-    Column("reply_blocked_reason", Text),
-    Column("can_delete", Integer),
-    Column("can_quick_note", Integer),
-    Column("srv_folder", Text),
-    Column("srv_unread", Integer),
-    Column("srv_starred", Integer),
-    Column("srv_in_sent", Integer),
-    Column("folder", Text),
-    Column("unread", Integer, nullable=False, server_default="0"),
-    Column("starred", Integer, nullable=False, server_default="0"),
-    Column("in_sent", Integer, nullable=False, server_default="0"),
-    Column("sort_ts", Float),
-    Column("hidden", Integer, nullable=False, server_default="0"),
-    Column("local", Integer, nullable=False, server_default="0"),
-    # The summary of its cached messages (sync.cache.derived keeps it).
-    Column("snippet", Text),
-    Column("snippet_ts", Float),
-    Column("has_attachments", Integer, nullable=False, server_default="0"),
-    Column("cached_count", Integer, nullable=False, server_default="0"),
-)
-
-messages = Table(
-    "messages",
-    metadata,
-    Column("seq", Integer, primary_key=True),  # the full-text index's rowid
-    Column("id", Text, nullable=False, unique=True),
-    Column("thread_id", Text, nullable=False),
-    Column("sender_id", Text),
-    Column("sent_at", Text),
-    Column("sent_ts", Float),
-    Column("attachment_count", Integer, nullable=False, server_default="0"),
-    Column("can_delete", Integer),
-    Column("hidden", Integer, nullable=False, server_default="0"),
-    Column("local", Integer, nullable=False, server_default="0"),
-    Column("attachments", Text),  # JSON list of Attachment
-    Column("attachment_names", Text),  # for the full-text index
-    Column("receipts", Text),  # JSON list, or NULL when the server sends none
-    # The large columns last: reading the text (search) never reads through the HTML.
-    Column("body_text", Text),
-    Column("body_html", Text),
-)
-
-drafts = Table(
-    "drafts",
-    metadata,
-    Column("id", Text, primary_key=True),
-    Column("to_json", Text),
-    Column("subject", Text),
-    Column("body_html", Text),
-    Column("attachment_ids", Text),
-    Column("thread_id", Text),
-    Column("updated_at", Text),
-    Column("srv", Text),  # the server's Draft as JSON, NULL if the server has none
-    Column("hidden", Integer, nullable=False, server_default="0"),
-    # JSON list of the Attachments saved with it here (the server keeps only their ids).
-    Column("attachments", Text),
-)
-
-folders = Table(
-    "folders",
-    metadata,
-    Column("id", Text, primary_key=True),
-    Column("name", Text),
-    Column("srv_name", Text),  # NULL for a folder made here and not yet on the server
-    Column("hidden", Integer, nullable=False, server_default="0"),
-)
-
-outbox = Table(
-    "outbox",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("kind", Text, nullable=False),
-    Column("payload", Text, nullable=False),  # JSON
-    Column("idempotency_key", Text, nullable=False),
-    Column("summary", Text, nullable=False, server_default=""),
-    Column("created_at", Text, nullable=False),
-    Column("attempts", Integer, nullable=False, server_default="0"),
-    Column("last_error", Text),
-    sqlite_autoincrement=True,  # ids are never reused: they order the commands
-)
-
-id_map = Table(
-    "id_map",
-    metadata,
-    Column("local_id", Text, primary_key=True),  # made here for something not yet on the server
-    Column("server_id", Text, nullable=False),
-)
+# The tables in their newest shape (a new cache is made so; older ones are migrated below).
+_TABLES = [
+    """CREATE TABLE meta (
+        "key" TEXT NOT NULL,
+        value TEXT,
+        PRIMARY KEY ("key"))""",
+    """CREATE TABLE people (
+        id TEXT NOT NULL,
+        username TEXT,
+        name TEXT DEFAULT '' NOT NULL,
+        kind TEXT,
+        role TEXT,
+        status TEXT,
+        srv_status TEXT,
+        has_portal_account INTEGER,
+        PRIMARY KEY (id))""",
+    """CREATE TABLE groups (
+        id TEXT NOT NULL,
+        name TEXT,
+        member_ids TEXT,  -- JSON list
+        PRIMARY KEY (id))""",
+    """CREATE TABLE threads (
+        id TEXT NOT NULL,
+        subject TEXT,  -- NULL until the thread itself arrived (a state may come first)
+        created_by TEXT,
+        created_at TEXT,
+        last_message_at TEXT,
+        last_message_ts FLOAT,
+        client_count INTEGER,
+        message_count INTEGER,
+        participants TEXT,  -- JSON list of Person
+        can_reply INTEGER,
+        reply_blocked_reason TEXT,
+        can_delete INTEGER,
+        can_quick_note INTEGER,
+        srv_folder TEXT,
+        srv_unread INTEGER,
+        srv_starred INTEGER,
+        srv_in_sent INTEGER,
+        folder TEXT,
+        unread INTEGER DEFAULT '0' NOT NULL,
+        starred INTEGER DEFAULT '0' NOT NULL,
+        in_sent INTEGER DEFAULT '0' NOT NULL,
+        sort_ts FLOAT,
+        hidden INTEGER DEFAULT '0' NOT NULL,
+        local INTEGER DEFAULT '0' NOT NULL,
+        -- The summary of its cached messages (sync.cache.derived keeps it).
+        snippet TEXT,
+        snippet_ts FLOAT,
+        has_attachments INTEGER DEFAULT '0' NOT NULL,
+        cached_count INTEGER DEFAULT '0' NOT NULL,
+        PRIMARY KEY (id))""",
+    """CREATE TABLE messages (
+        seq INTEGER NOT NULL,  -- the full-text index's rowid
+        id TEXT NOT NULL,
+        thread_id TEXT NOT NULL,
+        sender_id TEXT,
+        sent_at TEXT,
+        sent_ts FLOAT,
+        attachment_count INTEGER DEFAULT '0' NOT NULL,
+        can_delete INTEGER,
+        hidden INTEGER DEFAULT '0' NOT NULL,
+        local INTEGER DEFAULT '0' NOT NULL,
+        attachments TEXT,  -- JSON list of Attachment
+        attachment_names TEXT,  -- for the full-text index
+        receipts TEXT,  -- JSON list, or NULL when the server sends none
+        -- The large columns last: reading the text (search) never reads through the HTML.
+        body_text TEXT,
+        body_html TEXT,
+        PRIMARY KEY (seq),
+        UNIQUE (id))""",
+    """CREATE TABLE drafts (
+        id TEXT NOT NULL,
+        to_json TEXT,
+        subject TEXT,
+        body_html TEXT,
+        attachment_ids TEXT,
+        thread_id TEXT,
+        updated_at TEXT,
+        srv TEXT,  -- the server's Draft as JSON, NULL if the server has none
+        hidden INTEGER DEFAULT '0' NOT NULL,
+        -- JSON list of the Attachments saved with it here (the server keeps only their ids).
+        attachments TEXT,
+        PRIMARY KEY (id))""",
+    """CREATE TABLE folders (
+        id TEXT NOT NULL,
+        name TEXT,
+        srv_name TEXT,  -- NULL for a folder made here and not yet on the server
+        hidden INTEGER DEFAULT '0' NOT NULL,
+        PRIMARY KEY (id))""",
+    # AUTOINCREMENT: ids are never reused, for they order the commands.
+    """CREATE TABLE outbox (
+        id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL,
+        payload TEXT NOT NULL,  -- JSON
+        idempotency_key TEXT NOT NULL,
+        summary TEXT DEFAULT '' NOT NULL,
+        created_at TEXT NOT NULL,
+        attempts INTEGER DEFAULT '0' NOT NULL,
+        last_error TEXT)""",
+    """CREATE TABLE id_map (
+        local_id TEXT NOT NULL,  -- made here for something not yet on the server
+        server_id TEXT NOT NULL,
+        PRIMARY KEY (local_id))""",
+]
 
 _INDEXES = [
     "CREATE INDEX IF NOT EXISTS ix_threads_folder ON threads (folder, sort_ts DESC, id DESC)",
@@ -253,8 +219,7 @@ FTS_TRIGGER_NAMES = ("fts_message_delete", "fts_message_update",
 
 def _create_v1(conn: Connection) -> None:
     # The tables are made in their newest shape; later steps add only what is missing.
-    metadata.create_all(conn)
-    for statement in [*_INDEXES, _SEARCH_VIEW, *_FTS, *FTS_TRIGGERS]:
+    for statement in [*_TABLES, *_INDEXES, _SEARCH_VIEW, *_FTS, *FTS_TRIGGERS]:
         conn.exec_driver_sql(statement)
 
 

@@ -18,8 +18,7 @@ import html
 import re
 from typing import Any
 
-from sqlalchemy.engine import Connection
-
+from sync.cache.connection import Connection
 from sync.cache.mirror import select_in
 from sync.cache.rows import SearchHit
 

@@ -7,7 +7,7 @@ read one doclist per term, and automatic merging resumes for everyday changes.
 
 from __future__ import annotations
 
-from sqlalchemy.engine import Connection
+from sync.cache.connection import Connection
 
 DEFAULT_AUTOMERGE = 4
 BULK_MESSAGES = 5000  # smaller loads are not worth a full merge afterwards

@@ -14,11 +14,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.engine import Connection, Engine
-
 from sync import keys, outbox
 from sync.cache import queries, schema, search
-from sync.cache.connection import CacheUnreadable, open_engine
+from sync.cache.connection import (
+    CacheUnreadable,
+    Connection,
+    ConnectionPool,
+    open_pool,
+    transaction_on,
+)
 from sync.cache.rows import (
     Conversation,
     DraftRow,
@@ -44,12 +48,12 @@ CACHE_KIB_BULK = 32768
 class Cache:
     """Open with `Cache.open(path, key)`; see the module docstring for threading."""
 
-    def __init__(self, path: Path, key: bytes, engine: Engine,
+    def __init__(self, path: Path, key: bytes, pool: ConnectionPool,
                  rebuilt_reason: str | None = None) -> None:
         self.path = path
         self.key = key
         self.rebuilt_reason = rebuilt_reason
-        self._engine = engine
+        self._pool = pool
         self._write_lock = threading.Lock()
         self._wal_pages = WAL_PAGES
         self._cache_kib = CACHE_KIB
@@ -69,20 +73,20 @@ class Cache:
             reason = ("The key of the local copy was missing from the system keyring; the "
                       "copy was set aside and is being downloaded again.")
         try:
-            engine = open_engine(path, key)
+            pool = open_pool(path, key)
         except CacheUnreadable:
             move_aside(path)
             reason = ("The local copy could not be opened with the key in the system keyring; "
                       "it was set aside and is being downloaded again.")
-            engine = open_engine(path, key)
+            pool = open_pool(path, key)
         try:
-            with engine.begin() as conn:
+            with pool.transaction() as conn:
                 schema.migrate(conn)
         except Exception:
-            engine.dispose()
+            pool.close()
             raise
         remove_old_set_aside(path)
-        return cls(path, key, engine, reason)
+        return cls(path, key, pool, reason)
 
     @classmethod
     def open_for_account(cls, path: Path | str, account: str) -> Cache:
@@ -96,11 +100,11 @@ class Cache:
         return cls.open(path, key, key_was_missing=existing is None)
 
     def close(self) -> None:
-        self._engine.dispose()
+        self._pool.close()
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        with self._engine.connect() as conn, conn.begin():
+        with self._pool.transaction() as conn:
             yield conn
 
     @contextmanager
@@ -108,14 +112,14 @@ class Cache:
         """One write transaction. Durable ones (the outbox) are on disk when they return;
         others (pulled pages, which the server can send again) may be lost to a power cut,
         never to a crash of the program."""
-        with self._write_lock, self._engine.connect() as conn:
-            raw: Any = conn.connection.dbapi_connection
+        with self._write_lock, self._pool.connection() as conn:
+            raw = conn.raw
             raw.execute(f"PRAGMA wal_autocheckpoint = {self._wal_pages}")
             raw.execute(f"PRAGMA cache_size = -{self._cache_kib}")
             if not durable:
                 raw.execute("PRAGMA synchronous = NORMAL")
             try:
-                with conn.begin():
+                with transaction_on(conn):
                     yield conn
             finally:
                 if not durable:

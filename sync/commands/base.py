@@ -14,10 +14,9 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
-from sqlalchemy.engine import Connection
-
 from sync.api import ApiClient
 from sync.blobs import BlobCache
+from sync.cache.connection import Connection
 from sync.errors import ApiError
 from sync.status import Emitter
 

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.engine import Connection
-
 from sync import outbox, shapes
 from sync.cache import mirror, optimistic
+from sync.cache.connection import Connection
 from sync.commands.base import Applied, Channel, CommandType
 
 if TYPE_CHECKING:

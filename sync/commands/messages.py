@@ -9,11 +9,10 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.engine import Connection
-
 from sync import outbox, shapes
 from sync.body_text import visible_text
 from sync.cache import mirror, optimistic
+from sync.cache.connection import Connection
 from sync.commands.base import Applied, Channel, CommandType
 from sync.errors import ProtocolError
 from sync.shapes import timestamp

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.engine import Connection
-
 from sync import outbox, shapes
 from sync.blobs import BlobCache, upload_sealed
+from sync.cache.connection import Connection
 from sync.commands.base import Applied, Channel, CommandType
 from sync.errors import ApiError
 from sync.events import UploadProgress

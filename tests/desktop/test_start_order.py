@@ -1,5 +1,6 @@
 """The inbox imports its Qt-free parts before Qt, so PySide6's import hook never reads their
-sources (a tenth of a second of every start), and its GUI thread gets the GIL promptly."""
+sources (a tenth of a second of every start), its GUI thread gets the GIL promptly, and its
+start never imports SQLAlchemy (the cache speaks to SQLCipher directly)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ assert "PySide6" not in sys.modules, "Qt was imported before the inbox started"
 from desktop.qt_free_first import import_qt_free_parts
 import_qt_free_parts()
 assert "PySide6" not in sys.modules, "a Qt-free part imported Qt"
-assert {"sqlalchemy", "requests", "sync.engine"} <= set(sys.modules)
+assert {"requests", "sync.cache", "sync.engine"} <= set(sys.modules)
+import desktop.main_window, desktop.session, desktop.startup
+assert "sqlalchemy" not in sys.modules, "the inbox's start imported SQLAlchemy"
 print("ok")
 """
 
