@@ -129,7 +129,8 @@ class DraftController(QObject):
                                     on_done=lambda _result: self._saved(draft["id"]))
 
     def _saved(self, draft_id: str) -> None:
-        self.saved_label.setText(self.tr("Draft saved %s") % clock_time_now())
+        if draft_id == self.draft_id:  # not when the editor has moved on to another draft
+            self.saved_label.setText(self.tr("Draft saved %s") % clock_time_now())
         self.saved.emit(draft_id)
 
     def delete(self) -> None:

@@ -284,3 +284,17 @@ def test_emptying_the_box_deletes_the_reply_draft_it_had_saved(
     qtbot.waitUntil(lambda: saved not in cached(), timeout=10_000)
     assert box.draft_id != saved  # what is typed next is a draft of its own
     assert box.saved_label.text() == ""
+
+
+def test_a_save_answered_after_the_box_was_emptied_does_not_say_saved(
+        qtbot: Any, open_inbox: Any, live_server: Any) -> None:
+    alex = Person(live_server, "alex")
+    thread = alex.send(["dr.rivera"], "Parking", "Is there parking near the office?")
+    inbox = open_inbox("dr.rivera")
+    box = open_thread(qtbot, inbox.window, thread["id"])
+    qtbot.keyClicks(box.body, "Yes, behind the building.")
+    with qtbot.waitSignal(box.drafts.saved, timeout=10_000):
+        box.save_draft()
+        box.body.clear()  # emptied before the engine answered the save
+        box.save_draft()
+    assert box.saved_label.text() == ""  # the answer was about a draft no longer shown
