@@ -20,6 +20,7 @@ from desktop.tasks import TaskRunner
 
 if TYPE_CHECKING:
     from sync.cache import Cache
+    from sync.cache.rows import ThreadRow
 
 log = logging.getLogger(__name__)
 
@@ -33,11 +34,16 @@ READ_AHEAD = 2  # blocks read ahead in the scroll direction
 RECENT_KEPT = 3  # blocks painted last, read again together with the ids on a refresh
 
 
-def read_block_rows(cache: Cache, ids: list[str], overrides: dict[str, Override]) -> list[ListRow]:
+def read_block_rows(cache: Cache, ids: list[str], overrides: dict[str, Override],
+                    known: dict[str, ThreadRow] | None = None) -> list[ListRow]:
     """The rows of `ids` in order; a row given whole by `overrides` (a draft) is not read, one
-    given in part (a search snippet) is read and completed by it."""
+    given in part (a search snippet) is read and completed by it. Rows in `known`, read with
+    the ids, are not read again."""
     wanted = [i for i in ids if "subject" not in overrides.get(i, ())]
-    by_id = {r["id"]: r for r in cache.thread_rows(wanted)} if wanted else {}
+    if known is not None:
+        by_id = known
+    else:
+        by_id = {r["id"]: r for r in cache.thread_rows(wanted)} if wanted else {}
     rows: list[ListRow] = []
     for thread_id in ids:
         extra = overrides.get(thread_id)
@@ -50,14 +56,16 @@ def read_block_rows(cache: Cache, ids: list[str], overrides: dict[str, Override]
 
 
 def read_blocks(cache: Cache, ids: list[str], overrides: dict[str, Override],
-                block_numbers: list[int]) -> dict[int, list[ListRow]]:
-    """Several blocks of `ids` at once (those on screen, read together with a folder's ids)."""
+                block_numbers: list[int], known: dict[str, ThreadRow] | None = None
+                ) -> dict[int, list[ListRow]]:
+    """Several blocks of `ids` at once (those on screen, read together with a folder's ids),
+    from `known` when the rows were read with the ids (a search's)."""
     blocks: dict[int, list[ListRow]] = {}
     for block_no in block_numbers:
         start = block_no * BLOCK_ROWS
         block_ids = ids[start:start + BLOCK_ROWS]
         if block_ids:
-            blocks[block_no] = read_block_rows(cache, block_ids, overrides)
+            blocks[block_no] = read_block_rows(cache, block_ids, overrides, known)
     return blocks
 
 
@@ -84,12 +92,26 @@ class RowBlocks(QObject):
         self._last_block = -1
         self._direction = 1
         self._recent: OrderedDict[int, None] = OrderedDict()
+        self._held = False
+
+    def hold(self) -> None:
+        """Read nothing more for the ids shown: others are being read to replace them (a
+        search typed, another folder), and those reads must not wait behind these."""
+        self._held = True
+        self._wanted.clear()
+        self._ahead.clear()
+
+    def resume(self) -> None:
+        """Read again what is painted (the ids that were to replace them did not come)."""
+        self._held = False
+        self._start_reads()
 
     def reset(self, ids: list[str], overrides: dict[str, Override],
               blocks: dict[int, list[ListRow]], forget_position: bool) -> None:
         """Show new ids (the list is shared with the model, which may append to it), with the
         blocks already read for them."""
         self._generation += 1
+        self._held = False
         self._ids = ids
         self._overrides = overrides
         self._blocks.clear()
@@ -118,7 +140,8 @@ class RowBlocks(QObject):
         block = self._blocks.get(block_no)
         offset = row - block_no * BLOCK_ROWS
         if block is None or offset >= len(block):  # not read, or read before rows were appended
-            if block_no not in self._wanted and (self._generation, block_no) not in self._reading:
+            if not self._held and block_no not in self._wanted \
+                    and (self._generation, block_no) not in self._reading:
                 self._want(block_no)
             return None
         return block[offset]
@@ -154,7 +177,7 @@ class RowBlocks(QObject):
         self._start_reads()
 
     def _start_reads(self) -> None:
-        while len(self._reading) < READS_AT_ONCE:
+        while not self._held and len(self._reading) < READS_AT_ONCE:
             if self._wanted:
                 block_no = self._wanted.popitem()[0]  # the block painted last comes first
             elif self._ahead:

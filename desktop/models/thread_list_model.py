@@ -9,6 +9,7 @@ threads opens as fast as one of 100. Checked rows are a set of ids that survives
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
 
 CHECK, STAR, PEOPLE, SUBJECT, ATTACHMENT, DATE = range(6)
 COLUMN_COUNT = 6
+log = logging.getLogger(__name__)
 PAGE_ROWS = 500
 SEARCH_LIMIT = 200  # matching messages read for one search
 
@@ -53,6 +55,8 @@ Cursor = tuple[float, str]  # the keyset of a folder's next page (ThreadPage["ne
 # What a refresh reads: ids, the next page's cursor, the rows given by the listing (search
 # matches, drafts), the number of matching messages, and the blocks of rows on screen.
 Listing = tuple[list[str], Cursor | None, dict[str, Override], int, dict[int, list[ListRow]]]
+# The same before the blocks are read, with the rows already read with the ids (a search's).
+Ids = tuple[list[str], Cursor | None, dict[str, Override], int, "dict[str, ThreadRow] | None"]
 
 
 class ThreadListModel(QAbstractItemModel):
@@ -98,6 +102,7 @@ class ThreadListModel(QAbstractItemModel):
         # new one may be appended to them.
         self._next = None
         self._forget_checks()
+        self._rows.hold()
         self.refresh(keep_loaded=False)
 
     @Slot(int, int)
@@ -116,33 +121,39 @@ class ThreadListModel(QAbstractItemModel):
         kind, value = self.source
         cache = self._cache
         if kind == "search":
-            def read_ids() -> tuple[list[str], Cursor | None, dict[str, Override], int]:
+            def read_ids() -> Ids:
                 results = cache.search(value, limit=SEARCH_LIMIT)
                 ids, overrides = _search_rows(results)
-                return newest_first(ids, cache.thread_rows(ids)), None, overrides, len(results)
+                rows = cache.thread_rows(ids)
+                return (newest_first(ids, rows), None, overrides, len(results),
+                        {r["id"]: r for r in rows})
         elif value == "drafts":
-            def read_ids() -> tuple[list[str], Cursor | None, dict[str, Override], int]:
-                return (*_draft_rows(cache.drafts(), cache.people(), cache.groups()), 0)
+            def read_ids() -> Ids:
+                return (*_draft_rows(cache.drafts(), cache.people(), cache.groups()), 0, None)
         else:
             limit = max(len(self._ids) if keep_loaded else 0, PAGE_ROWS)
 
-            def read_ids() -> tuple[list[str], Cursor | None, dict[str, Override], int]:
+            def read_ids() -> Ids:
                 page = cache.thread_page(value, limit)
-                return list(page["ids"]), page["next"], {}, 0
+                return list(page["ids"]), page["next"], {}, 0, None
         on_screen = self._rows.recent_blocks() if keep_loaded else [0]
 
         def read() -> Listing | None:
             if not ticket.current:
                 return None  # superseded while it waited for a reader (typing a search)
-            ids, next_page, overrides, matches = read_ids()
+            ids, next_page, overrides, matches, known = read_ids()
             return ids, next_page, overrides, matches, read_blocks(cache, ids, overrides,
-                                                                   on_screen)
+                                                                   on_screen, known)
 
         def done(result: Listing | None) -> None:
             if result is not None:
                 self._apply(keep_loaded, *result)
 
-        self._runner.run(read, ticket.then(done))
+        def failed(error: BaseException) -> None:
+            log.error("reading the thread list failed", exc_info=error)
+            self._rows.resume()
+
+        self._runner.run(read, ticket.then(done), ticket.then(failed))
 
     def _apply(self, keep_loaded: bool, ids: list[str], next_page: Cursor | None,
                overrides: dict[str, Override], matches: int,

@@ -70,6 +70,7 @@ class WatchedCache:
         self.searches: list[str] = []
         self._held_ids: set[str] = set()
         self._held_searches: set[str] = set()
+        self.failing_searches: set[str] = set()
         self._gate = threading.Event()
         self._gate.set()
 
@@ -91,6 +92,8 @@ class WatchedCache:
         self.searches.append(text)
         if text in self._held_searches:
             self._gate.wait(20)
+        if text in self.failing_searches:
+            raise OSError("the cache file could not be read")
         return self._cache.search(text, limit=limit)
 
     def thread_rows(self, ids: list[str]) -> list[dict]:
@@ -278,3 +281,51 @@ def test_a_search_overtaken_by_further_typing_is_never_run(
     assert model.source == ("search", "message")
     assert model.total() == BLOCK_ROWS  # the search's limit of matching threads
     assert model.index(0, SUBJECT).data().startswith("inbox thread")
+
+
+def test_a_search_typed_reads_no_more_rows_of_the_folder_it_replaces(
+        qtbot: Any, cache: WatchedCache, thread_list: ThreadList) -> None:
+    """The search's own read must not wait behind blocks of rows it is about to replace."""
+    model = show(qtbot, thread_list, "inbox")
+    model.fetchMore()  # the Inbox's second page: its last block (600..699) is never read
+    qtbot.waitUntil(lambda: model.rowCount() == FOLDER_THREADS and model._runner.pending == 0,
+                    timeout=10_000)
+    cache.hold_searches({"message"})
+    model.show_search("message")
+    qtbot.waitUntil(lambda: cache.searches == ["message"], timeout=10_000)
+    reads_before = len(cache.row_readers)
+    paint_row(thread_list, 650)  # it paints as placeholders
+    assert model.index(650, SUBJECT).data(LOADING_ROLE) is True
+    qtbot.wait(200)
+    assert len(cache.row_readers) == reads_before  # no block of the Inbox was read meanwhile
+    with qtbot.waitSignal(model.loaded, timeout=10_000):
+        cache.release()
+    assert model.source == ("search", "message")
+    assert not model.index(0, SUBJECT).data(LOADING_ROLE)
+
+
+def test_when_the_search_cannot_be_read_the_rows_shown_are_read_again(
+        qtbot: Any, cache: WatchedCache, thread_list: ThreadList) -> None:
+    model = show(qtbot, thread_list, "inbox")
+    model.fetchMore()
+    qtbot.waitUntil(lambda: model.rowCount() == FOLDER_THREADS and model._runner.pending == 0,
+                    timeout=10_000)
+    cache.failing_searches = {"message"}
+    model.show_search("message")
+    qtbot.waitUntil(lambda: model._runner.pending == 0, timeout=10_000)
+    paint_row(thread_list, 650)
+    qtbot.waitUntil(lambda: model.record_if_read(650) is not None, timeout=10_000)
+    assert model.index(650, SUBJECT).data().startswith("inbox thread")
+
+
+def test_a_search_reads_the_rows_of_its_threads_once(
+        qtbot: Any, cache: WatchedCache, thread_list: ThreadList) -> None:
+    model = show(qtbot, thread_list, "inbox")
+    qtbot.waitUntil(lambda: model._runner.pending == 0, timeout=10_000)
+    reads_before = len(cache.row_readers)
+    with qtbot.waitSignal(model.loaded, timeout=10_000):
+        model.show_search("message")
+    qtbot.waitUntil(lambda: model._runner.pending == 0, timeout=10_000)
+    assert len(cache.row_readers) == reads_before + 1
+    assert model.total() == BLOCK_ROWS
+    assert all(model.record_if_read(row) is not None for row in range(model.total()))
