@@ -9,10 +9,16 @@ This small pool and transaction wrapper stand where SQLAlchemy's engine stood: i
 SQLAlchemy was over a quarter of the inbox's 0.6 s start-up budget. `exec_driver_sql` keeps
 SQLAlchemy's name and meaning, so the queries read the same: a list of parameter rows runs
 the statement once per row (`executemany`), a tuple or dict runs it once.
+
+The driver lets go of the GIL while SQLite steps to each row and takes it back for every row
+it returns; while the GUI thread paints, each taking back can wait a whole switch interval.
+Reads that return many rows to a waiting person (search, the thread list's blocks) therefore
+have SQLite build the answer as one JSON array (`json_rows`): one step, one hand-over.
 """
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -85,6 +91,13 @@ class Connection:
         if isinstance(parameters, list):
             return Result(self.raw.executemany(sql, parameters))
         return Result(self.raw.execute(sql, () if parameters is None else parameters))
+
+    def json_rows(self, sql: str, parameters: Params | None = None) -> list[list[Any]]:
+        """The rows of a statement that selects one `json_group_array(json_array(...))`,
+        as lists (an empty answer, NULL, is no rows). Blobs do not survive JSON: select text
+        and numbers only."""
+        answer = self.exec_driver_sql(sql, parameters).scalar()
+        return json.loads(answer) if answer else []
 
 
 def _connector(path: Path, key: bytes) -> Callable[[], Any]:

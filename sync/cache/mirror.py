@@ -1,6 +1,6 @@
 """Writing what the server sent into the cache: upserts of whole objects, and purges.
 
-Every function takes an open SQLAlchemy connection inside the caller's transaction. Server
+Every function takes an open cache connection inside the caller's transaction. Server
 values go to both the `srv_*` and the visible columns; replaying pending commands on top is
 the outbox's job (sync.outbox.replay).
 """
@@ -48,6 +48,15 @@ def select_in(conn: Connection, sql: str, ids: Sequence[Any]) -> list[Any]:
     rows: list[Any] = []
     for part in _chunks(list(ids)):
         rows.extend(conn.exec_driver_sql(sql.format(ids=_marks(len(part))), tuple(part)).all())
+    return rows
+
+
+def select_in_json(conn: Connection, sql: str, ids: Sequence[Any]) -> list[list[Any]]:
+    """`select_in` for a statement selecting one `json_group_array(json_array(...))` (see
+    Connection.json_rows): its rows, as lists, in no particular order."""
+    rows: list[list[Any]] = []
+    for part in _chunks(list(ids)):
+        rows.extend(conn.json_rows(sql.format(ids=_marks(len(part))), tuple(part)))
     return rows
 
 

@@ -19,7 +19,7 @@ import re
 from typing import Any
 
 from sync.cache.connection import Connection
-from sync.cache.mirror import select_in
+from sync.cache.mirror import select_in_json
 from sync.cache.rows import SearchHit
 
 Json = dict[str, Any]
@@ -88,17 +88,21 @@ def snippet(text: str, pattern: re.Pattern[str], width: int = SNIPPET_CHARS) -> 
 def _ranked(conn: Connection, match: str, pattern: re.Pattern[str],
             limit: int) -> list[tuple[int, float]]:
     """(rowid, rank) of the best `limit` matches, best (lowest rank) first."""
-    newest = [r[0] for r in conn.exec_driver_sql(
+    newest = [r[0] for r in conn.json_rows(
+        "SELECT json_group_array(json_array(rowid) ORDER BY rowid DESC) FROM ("
         "SELECT rowid FROM message_fts WHERE message_fts MATCH ? ORDER BY rowid DESC "
-        "LIMIT ?", (match, RANK_WINDOW + 1)).all()]
+        "LIMIT ?)", (match, RANK_WINDOW + 1))]
     if len(newest) <= RANK_WINDOW:
-        rows = conn.exec_driver_sql(
-            f"SELECT rowid, bm25(message_fts, {WEIGHTS}) FROM message_fts "
-            "WHERE message_fts MATCH ?", (match,)).all()
+        # (bm25 may not be an aggregate's argument: the subquery, kept from being flattened
+        # by its LIMIT, computes it)
+        rows = conn.json_rows(
+            "SELECT json_group_array(json_array(r, rank)) FROM ("
+            f"SELECT rowid AS r, bm25(message_fts, {WEIGHTS}) AS rank FROM message_fts "
+            "WHERE message_fts MATCH ? LIMIT -1)", (match,))
         return sorted(((r[0], r[1]) for r in rows), key=lambda r: r[1])[:limit]
-    places = select_in(
-        conn, "SELECT m.seq, t.subject, coalesce(p.name, ''), m.attachment_names "
-        "FROM messages m JOIN threads t ON t.id = m.thread_id "
+    places = select_in_json(
+        conn, "SELECT json_group_array(json_array(m.seq, t.subject, coalesce(p.name, ''), "
+        "m.attachment_names)) FROM messages m JOIN threads t ON t.id = m.thread_id "
         "LEFT JOIN people p ON p.id = m.sender_id WHERE m.seq IN ({ids})", newest[:-1])
     top = newest[0] + 1
     scored = []
@@ -118,9 +122,9 @@ def search(conn: Connection, text: str, limit: int = 200) -> list[SearchHit]:
     ranked = _ranked(conn, match, pattern, limit + hidden)
     if not ranked:
         return []
-    rows = {r[0]: r[1:] for r in select_in(
-        conn, "SELECT m.seq, m.id, m.thread_id, t.subject, m.body_text, m.attachment_names "
-        "FROM messages m JOIN threads t ON t.id = m.thread_id "
+    rows = {r[0]: r[1:] for r in select_in_json(
+        conn, "SELECT json_group_array(json_array(m.seq, m.id, m.thread_id, t.subject, "
+        "m.body_text, m.attachment_names)) FROM messages m JOIN threads t ON t.id = m.thread_id "
         "WHERE m.hidden = 0 AND t.hidden = 0 AND m.seq IN ({ids})",
         [seq for seq, _ in ranked])}
     results: list[SearchHit] = []

@@ -13,6 +13,7 @@ import pytest
 
 from sync.cache import Cache, CacheUnreadable
 from sync.cache.connection import open_pool
+from sync.cache.mirror import select_in_json
 
 
 @pytest.fixture
@@ -100,3 +101,24 @@ def test_the_wrong_key_is_told_apart_from_other_failures(tmp_path: Path) -> None
         open_pool(tmp_path / "cache.db", os.urandom(32))
     with pytest.raises(ValueError, match="32 bytes"):
         open_pool(tmp_path / "other.db", b"short")
+
+
+def test_json_rows_are_the_rows_the_statement_would_return(cache: Cache) -> None:
+    """One JSON answer instead of a row at a time: the same values, and none for no match."""
+    with cache.write() as conn:
+        conn.exec_driver_sql("INSERT INTO meta (key, value) VALUES (?, ?)",
+                             [(f"k{n:04d}", f"«{n}» \"quoted\"\n") for n in range(1200)])
+    with cache.read() as conn:
+        plain = conn.exec_driver_sql(
+            "SELECT key, value, length(value) FROM meta WHERE key LIKE 'k%' ORDER BY key").all()
+        as_json = conn.json_rows(
+            "SELECT json_group_array(json_array(key, value, length(value))) FROM "
+            "(SELECT key, value FROM meta WHERE key LIKE 'k%' ORDER BY key)")
+        assert [tuple(r) for r in as_json] == plain
+        assert conn.json_rows("SELECT json_group_array(json_array(key)) FROM meta "
+                              "WHERE key = 'none'") == []
+        assert conn.json_rows("SELECT NULL") == []
+        keys = [f"k{n:04d}" for n in range(0, 1200, 3)]  # more than one statement's parameters
+        chosen = select_in_json(conn, "SELECT json_group_array(json_array(key)) FROM meta "
+                                "WHERE key IN ({ids})", keys)
+        assert sorted(r[0] for r in chosen) == keys
