@@ -9,9 +9,6 @@ that opens the inbox over it and measures:
   files not yet in the operating system's file cache, as after the workstation booted);
 - folder_switch_ms: a click on Archive (another folder of THREADS threads) to its rows painted;
 - search_ms: typing a word in the search field to the results painted;
-
-Each timed action starts once the window has settled (no rows being read, everything painted),
-as a person's click or typing follows what they have seen.
 - max_frame_ms: the slowest frame while scrolling the list from top to bottom, one screenful
   per frame (with the median and how many frames took over 50 ms); rows whose fields are still
   being read paint as placeholders, and placeholder_frames counts the frames that showed any;
@@ -19,6 +16,9 @@ as a person's click or typing follows what they have seen.
 - max_frame_busy_ms, p99_frame_busy_ms, search_busy_ms: the scroll and the search again while
   another process keeps one core busy (a clinic workstation runs a browser beside us);
 - peak_rss_mb: the process's peak resident memory.
+
+Each timed action starts once the window has settled (no rows being read, everything painted),
+as a person's click or typing follows what they have seen.
 
 The server is unreachable during the measurement (the inbox opens from its cache, as after a
 restart without network), so nothing but the desktop is timed. Prints figures; the last line
