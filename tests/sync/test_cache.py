@@ -270,3 +270,16 @@ def test_a_bulk_load_checkpoints_the_wal_less_often_until_it_ends(cache: Cache) 
                               ME["id"])
     assert (normal, during, wal_pages()) == (1000, 20000, 1000)
     assert [r["id"] for r in cache.thread_rows(["t1"])] == ["t1"]
+
+
+def test_a_reply_queued_offline_dates_its_row_until_the_server_has_a_newer_message(
+        cache: Cache) -> None:
+    apply(cache, basic_page())
+    server_time = cache.thread_rows([T1])[0]["last_message_at"]
+    reply = offline_reply(T1, outbox.new_local_id(), "<p>Afternoon works for me.</p>")
+    reply["sent_at"] = "2031-05-06T07:08:09.250Z"
+    with cache.write() as conn:
+        outbox.enqueue(conn, "reply", reply, "reply")
+    assert cache.thread_rows([T1])[0]["last_message_at"] == "2031-05-06T07:08:09.250Z"
+    assert cache.thread_rows([T2])[0]["last_message_at"] != reply["sent_at"]
+    assert server_time != reply["sent_at"]
