@@ -53,8 +53,10 @@ class InlineReply(DraftEditor, QFrame):
         self._loading = False
         # A refusal of the reply being queued that came before word that it was queued.
         self._refused_early: tuple[str, str] | None = None
-        # Why the text in the box was not sent: shown until the text is changed.
+        # Why the text in the box was not sent: shown until the text is changed; the short
+        # form once the box itself says what keeps the text from being sent.
         self._refusal = ""
+        self._refusal_short = ""
         # Ids of drafts an open composer is editing; set by the main window.
         self.drafts_in_composers: Callable[[], set[str]] = set
         self.setObjectName("inlineReply")
@@ -218,7 +220,10 @@ class InlineReply(DraftEditor, QFrame):
         show_problems(problems, self.send_button, self.hint, sending=self.drafts.sending,
                       hint_shown=shown)
         if self._refusal and shown:
-            self.hint.setText("  ".join([self._refusal, *problems]))
+            # (a minimum the box had not known, a thread now closed to replies: the server's
+            # reason and the box's own would say the same twice)
+            said = self._refusal_short if problems else self._refusal
+            self.hint.setText("  ".join([said, *problems]))
             self.hint.setVisible(True)
         return not problems
 
@@ -326,6 +331,7 @@ class InlineReply(DraftEditor, QFrame):
         """The box holds the refused reply, now the draft `draft_id`; says why it was not sent."""
         self.drafts.start_new(draft_id, exists=True)
         self._refusal = self.tr("Not sent: %s") % detail
+        self._refusal_short = self.tr("Not sent; what you wrote is kept in Drafts.")
         self.validate()
 
     def _not_queued(self, draft: dict, error: BaseException) -> None:
@@ -334,6 +340,6 @@ class InlineReply(DraftEditor, QFrame):
             self.session.bridge.command(lambda engine: engine.save_draft(draft))
             return
         self.drafts.sending = False
-        self._refusal = self.tr("Not sent: %s") % describe_error(error)
+        self._refusal = self._refusal_short = self.tr("Not sent: %s") % describe_error(error)
         self.validate()
 

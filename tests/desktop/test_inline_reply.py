@@ -261,6 +261,8 @@ def test_after_a_refusal_for_length_the_box_knows_the_new_minimum(
     qtbot.waitUntil(lambda: "kept in Drafts" in box.hint.text()
                     and not box.send_button.isEnabled(), timeout=20_000)
     assert "Write at least 40 characters (25 more)." in box.hint.text()
+    assert "kept in Drafts" in box.hint.text()
+    assert box.hint.text().count("40") == 1  # the box's own hint says it: not twice
     qtbot.keyClicks(box.body, " Both of them arrived safely.")
     assert not box.hint.isVisible() and box.send_button.isEnabled()
 
