@@ -158,6 +158,9 @@ class ThreadList(QTableView):
 
     @Slot()
     def on_model_modelReset(self) -> None:
+        # Lay the new rows out now: left to the view's zero-time timer, the layout would come
+        # after the first paint of the new rows and repaint the whole list a second time.
+        self.doItemsLayout()
         if self._current_id:
             self.blockSignals(True)
             found = self.select_thread(self._current_id)

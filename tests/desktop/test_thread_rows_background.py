@@ -1,6 +1,7 @@
 """The thread list never reads rows on the GUI thread: a row whose block has not arrived paints
 as a placeholder, its block is read by a worker and shown when it arrives, the next blocks in
-the scroll direction are read ahead, and a block read for another folder is never shown.
+the scroll direction are read ahead, and a block read for another folder is never shown; a new
+listing is painted once.
 
 The cache is a real encrypted cache file filled the way the sync engine fills it (two folders
 of FOLDER_THREADS threads); the only addition is a wrapper that notes which thread asks for
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 
 from desktop.models.roles import ID_ROLE, LOADING_ROLE
 from desktop.models.row_blocks import BLOCK_ROWS
@@ -329,3 +330,26 @@ def test_a_search_reads_the_rows_of_its_threads_once(
     assert len(cache.row_readers) == reads_before + 1
     assert model.total() == BLOCK_ROWS
     assert all(model.record_if_read(row) is not None for row in range(model.total()))
+
+
+def test_a_new_listing_is_painted_once(
+        qtbot: Any, cache: WatchedCache, thread_list: ThreadList) -> None:
+    """Typing a search repaints the list with its results, and not a second time after."""
+    class PaintCounter(QObject):
+        paints = 0
+
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                self.paints += 1
+            return False
+
+    model = show(qtbot, thread_list, "inbox")
+    qtbot.waitUntil(lambda: model._runner.pending == 0, timeout=10_000)
+    qtbot.wait(100)
+    counter = PaintCounter()
+    thread_list.viewport().installEventFilter(counter)
+    with qtbot.waitSignal(model.loaded, timeout=10_000):
+        model.show_search("message")
+    qtbot.waitUntil(lambda: counter.paints >= 1, timeout=10_000)
+    qtbot.wait(300)
+    assert counter.paints == 1
