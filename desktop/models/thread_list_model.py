@@ -37,7 +37,7 @@ from desktop.models.roles import (
     THREAD_IDS_MIME,
     UNREAD_ROLE,
 )
-from desktop.models.row_blocks import RowBlocks, read_blocks
+from desktop.models.row_blocks import BLOCK_ROWS, RowBlocks, read_blocks
 from desktop.resources import icon
 from desktop.tasks import Latest, TaskRunner
 
@@ -48,7 +48,9 @@ if TYPE_CHECKING:
 CHECK, STAR, PEOPLE, SUBJECT, ATTACHMENT, DATE = range(6)
 COLUMN_COUNT = 6
 log = logging.getLogger(__name__)
-PAGE_ROWS = 500
+# Whole blocks of rows (row_blocks.BLOCK_ROWS): a block read before its page's end was
+# appended would be read again, its new rows painted as placeholders meanwhile.
+PAGE_ROWS = 2 * BLOCK_ROWS
 SEARCH_LIMIT = 200  # matching messages read for one search
 
 Cursor = tuple[float, str]  # the keyset of a folder's next page (ThreadPage["next"])

@@ -29,7 +29,7 @@ from sync.cache import Cache
 from sync.cache.mirror import apply_page
 from sync.shapes import check_page
 
-FOLDER_THREADS = 700  # more than a page of ids (500) and three blocks of rows
+FOLDER_THREADS = 700  # more than a page of ids (400) and three blocks of rows
 ME = {"id": "p-me", "username": "dr.rivera", "name": "Dr. Sofia Rivera", "kind": "staff",
       "role": "therapist", "status": None, "has_portal_account": True}
 ALEX = {"id": "p-alex", "username": "alex", "name": "Alex Morgan", "kind": "client",
@@ -156,30 +156,30 @@ def rows_of_block(folder: str, block_no: int) -> list[str]:
 
 def test_rows_paint_as_placeholders_until_their_block_arrives(
         qtbot: Any, cache: WatchedCache, thread_list: ThreadList) -> None:
-    cache.hold(rows_of_block("inbox", 2))  # read ahead as soon as the top is painted
+    cache.hold(rows_of_block("inbox", 1))  # read ahead as soon as the top is painted
     model = show(qtbot, thread_list, "inbox")
     top = model.index(0, SUBJECT)
     assert not top.data(LOADING_ROLE)  # read with the ids: no placeholder on opening
     assert top.data() == f"inbox thread {2 * FOLDER_THREADS - 1}"
 
-    assert [model.thread_id(r) for r in range(400, 500)] == rows_of_block("inbox", 2)[:100]
-    paint_row(thread_list, 450)
-    far = model.index(450, SUBJECT)
+    assert [model.thread_id(r) for r in range(200, 400)] == rows_of_block("inbox", 1)
+    paint_row(thread_list, 250)
+    far = model.index(250, SUBJECT)
     assert far.data(LOADING_ROLE) is True
     assert far.data() == ""
-    assert model.index(450, PEOPLE).data() == ""
+    assert model.index(250, PEOPLE).data() == ""
     assert far.data(Qt.ItemDataRole.FontRole) is None  # not bold, even for an unread thread
-    assert model.record_if_read(450) is None
+    assert model.record_if_read(250) is None
     qtbot.waitUntil(lambda: cache.held_reads == 1, timeout=10_000)
 
     with qtbot.waitSignal(model.dataChanged, timeout=10_000,
-                          check_params_cb=lambda first, last, *_: first.row() <= 450 <= last.row()):
+                          check_params_cb=lambda first, last, *_: first.row() <= 250 <= last.row()):
         cache.release()
-    thread_id = model.thread_id(450)
+    thread_id = model.thread_id(250)
     expected = next(iter(cache.thread_rows([thread_id])))
     assert far.data(LOADING_ROLE) is False
     assert far.data() == expected["subject"]
-    assert model.index(450, PEOPLE).data() == "Alex Morgan"
+    assert model.index(250, PEOPLE).data() == "Alex Morgan"
     assert bool(far.data(Qt.ItemDataRole.FontRole)) == expected["unread"]
 
 
@@ -236,10 +236,10 @@ def test_a_block_read_for_the_previous_folder_is_never_shown(
 def test_a_refresh_keeps_the_rows_on_screen(qtbot: Any, cache: WatchedCache,
                                             thread_list: ThreadList) -> None:
     model = show(qtbot, thread_list, "inbox")
-    paint_row(thread_list, 450)
-    qtbot.waitUntil(lambda: model.record_if_read(450) is not None, timeout=10_000)
+    paint_row(thread_list, 350)
+    qtbot.waitUntil(lambda: model.record_if_read(350) is not None, timeout=10_000)
     at_reset: list[bool] = []
-    model.modelReset.connect(lambda: at_reset.append(bool(model.index(450, SUBJECT)
+    model.modelReset.connect(lambda: at_reset.append(bool(model.index(350, SUBJECT)
                                                           .data(LOADING_ROLE))))
     with qtbot.waitSignal(model.loaded, timeout=10_000):
         model.refresh()
@@ -332,24 +332,44 @@ def test_a_search_reads_the_rows_of_its_threads_once(
     assert all(model.record_if_read(row) is not None for row in range(model.total()))
 
 
+class PaintCounter(QObject):
+    paints = 0
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.paints += 1
+        return False
+
+
+def count_paints(qtbot: Any, view: ThreadList) -> PaintCounter:
+    qtbot.waitUntil(lambda: view.thread_model._runner.pending == 0, timeout=10_000)
+    qtbot.wait(100)  # everything shown so far painted
+    counter = PaintCounter(view)
+    view.viewport().installEventFilter(counter)
+    return counter
+
+
 def test_a_new_listing_is_painted_once(
         qtbot: Any, cache: WatchedCache, thread_list: ThreadList) -> None:
     """Typing a search repaints the list with its results, and not a second time after."""
-    class PaintCounter(QObject):
-        paints = 0
-
-        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-            if event.type() == QEvent.Type.Paint:
-                self.paints += 1
-            return False
-
     model = show(qtbot, thread_list, "inbox")
-    qtbot.waitUntil(lambda: model._runner.pending == 0, timeout=10_000)
-    qtbot.wait(100)
-    counter = PaintCounter()
-    thread_list.viewport().installEventFilter(counter)
+    counter = count_paints(qtbot, thread_list)
     with qtbot.waitSignal(model.loaded, timeout=10_000):
         model.show_search("message")
     qtbot.waitUntil(lambda: counter.paints >= 1, timeout=10_000)
     qtbot.wait(300)
     assert counter.paints == 1
+
+
+def test_a_page_of_ids_ends_on_a_block_so_appending_leaves_no_block_half_read(
+        qtbot: Any, cache: WatchedCache, thread_list: ThreadList) -> None:
+    """A block read before the next page arrived would show that page's first rows as
+    placeholders until it was read again."""
+    model = show(qtbot, thread_list, "inbox")
+    qtbot.waitUntil(lambda: model._runner.pending == 0, timeout=10_000)
+    model.fetchMore()
+    qtbot.waitUntil(lambda: model.total() == FOLDER_THREADS, timeout=10_000)
+    for start in range(0, FOLDER_THREADS, BLOCK_ROWS):
+        read = [model.record_if_read(r) is not None
+                for r in range(start, min(start + BLOCK_ROWS, FOLDER_THREADS))]
+        assert all(read) or not any(read), f"the block from row {start} is half read"
