@@ -165,6 +165,15 @@ class RowBlocks(QObject):
         self._recent.move_to_end(block_no)
         while len(self._recent) > RECENT_KEPT:
             self._recent.popitem(last=False)
+        self._read_ahead_of(block_no)
+
+    def appended(self) -> None:
+        """Ids were appended (the next page): the blocks ahead of the one painted last may be
+        among them."""
+        if self._last_block >= 0 and not self._held:
+            self._read_ahead_of(self._last_block)
+
+    def _read_ahead_of(self, block_no: int) -> None:
         last = (len(self._ids) - 1) // BLOCK_ROWS
         ahead = (block_no + self._direction * step for step in range(1, READ_AHEAD + 1))
         self._ahead = [b for b in ahead if 0 <= b <= last]

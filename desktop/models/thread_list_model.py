@@ -269,8 +269,9 @@ class ThreadListModel(QAbstractItemModel):
             return
         start = len(self._ids)
         self.beginInsertRows(QModelIndex(), start, start + len(ids) - 1)
-        self._ids.extend(ids)  # a block read short before is read again when painted
+        self._ids.extend(ids)
         self.endInsertRows()
+        self._rows.appended()
         self._read_ahead()
 
     def _read_ahead(self) -> None:

@@ -373,3 +373,19 @@ def test_a_page_of_ids_ends_on_a_block_so_appending_leaves_no_block_half_read(
         read = [model.record_if_read(r) is not None
                 for r in range(start, min(start + BLOCK_ROWS, FOLDER_THREADS))]
         assert all(read) or not any(read), f"the block from row {start} is half read"
+
+
+def test_the_next_page_is_read_ahead_of_the_rows_painted_last(
+        qtbot: Any, cache: WatchedCache, thread_list: ThreadList) -> None:
+    """Scrolling down to the end of a page, the blocks of the page appended next are read
+    before they are painted, as blocks ahead within a page are."""
+    model = show(qtbot, thread_list, "inbox")
+    paint_row(thread_list, model.total() - 20)  # near the end, before the view asks for more
+    qtbot.waitUntil(lambda: model._runner.pending == 0, timeout=10_000)
+    assert model.total() == 2 * BLOCK_ROWS
+    thread_list.hide()  # nothing of the next page is painted
+    model.fetchMore()
+    assert model.total() == FOLDER_THREADS
+    qtbot.waitUntil(lambda: model.record_if_read(2 * BLOCK_ROWS) is not None
+                    and model.record_if_read(FOLDER_THREADS - 1) is not None, timeout=10_000)
+
