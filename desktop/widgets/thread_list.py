@@ -12,6 +12,8 @@ A list with no rows says why (an empty folder, a search without matches).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal, Slot
 from PySide6.QtGui import (
     QFontMetrics,
@@ -24,6 +26,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
+from desktop.models.index import Index
 from desktop.models.list_row import ListRow
 from desktop.models.roles import ID_ROLE, RECORD_ROLE
 from desktop.models.thread_list_model import (
@@ -113,6 +116,17 @@ class ThreadList(QTableView):
         """What the list says while it has no rows."""
         self.empty_text = text
         self.viewport().update()
+
+    def dataChanged(self, top_left: Index, bottom_right: Index,
+                    roles: Sequence[int] = ()) -> None:
+        """Qt repaints the whole list for any change of more than one cell: rows read ahead,
+        off screen, would cost a full paint of the rows on screen."""
+        first, last = self.rowAt(0), self.rowAt(self.viewport().height() - 1)
+        if last < 0:
+            last = self.thread_model.rowCount() - 1
+        if first >= 0 and (bottom_right.row() < first or top_left.row() > last):
+            return
+        super().dataChanged(top_left, bottom_right, roles)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)

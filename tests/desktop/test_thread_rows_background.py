@@ -389,3 +389,18 @@ def test_the_next_page_is_read_ahead_of_the_rows_painted_last(
     qtbot.waitUntil(lambda: model.record_if_read(2 * BLOCK_ROWS) is not None
                     and model.record_if_read(FOLDER_THREADS - 1) is not None, timeout=10_000)
 
+
+def test_rows_read_ahead_off_screen_do_not_repaint_the_rows_on_screen(
+        qtbot: Any, cache: WatchedCache, thread_list: ThreadList) -> None:
+    cache.hold(rows_of_block("inbox", 1))  # read ahead as soon as the top is painted
+    model = show(qtbot, thread_list, "inbox")
+    qtbot.waitUntil(lambda: cache.held_reads == 1, timeout=10_000)
+    qtbot.wait(100)
+    counter = PaintCounter(thread_list)
+    thread_list.viewport().installEventFilter(counter)
+    cache.release()
+    qtbot.waitUntil(lambda: model.record_if_read(BLOCK_ROWS) is not None, timeout=10_000)
+    qtbot.wait(200)
+    assert counter.paints == 0
+    model.setData(model.index(0, 0), Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)
+    qtbot.waitUntil(lambda: counter.paints == 1, timeout=10_000)  # a change on screen is shown
