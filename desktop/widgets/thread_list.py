@@ -100,6 +100,7 @@ class ThreadList(QTableView):
         self.selectionModel().currentRowChanged.connect(self.on_selection_currentRowChanged)
         model.modelAboutToBeReset.connect(self.on_model_modelAboutToBeReset)
         model.modelReset.connect(self.on_model_modelReset)
+        model.rowsInserted.connect(self.on_model_rowsInserted)
         model.checkedChanged.connect(lambda _count: header.set_state(model.check_state()))
         model.loaded.connect(lambda: header.set_state(model.check_state()))
         self.activated.connect(self.on_self_activated)
@@ -184,6 +185,12 @@ class ThreadList(QTableView):
             self.blockSignals(False)
             if not found:
                 self.threadOpened.emit("")
+
+    @Slot(QModelIndex, int, int)
+    def on_model_rowsInserted(self, _parent: QModelIndex, _first: int, _last: int) -> None:
+        # Lay the appended rows out now too: a scroll step that asked for them and is painted
+        # at once would otherwise be painted a second time when the view's timer fires.
+        self.doItemsLayout()
 
     @Slot(QModelIndex, QModelIndex)
     def on_selection_currentRowChanged(self, current: QModelIndex, _previous: QModelIndex) -> None:

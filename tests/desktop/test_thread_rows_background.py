@@ -404,3 +404,16 @@ def test_rows_read_ahead_off_screen_do_not_repaint_the_rows_on_screen(
     assert counter.paints == 0
     model.setData(model.index(0, 0), Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)
     qtbot.waitUntil(lambda: counter.paints == 1, timeout=10_000)  # a change on screen is shown
+
+
+def test_a_scroll_step_that_appends_a_page_is_painted_once(
+        qtbot: Any, cache: WatchedCache, thread_list: ThreadList) -> None:
+    model = show(qtbot, thread_list, "inbox")
+    paint_row(thread_list, model.total() - 20)
+    counter = count_paints(qtbot, thread_list)
+    bar = thread_list.verticalScrollBar()
+    bar.setValue(bar.maximum())  # the view asks for the next page
+    thread_list.viewport().repaint()  # the step painted at once, not on the next pass
+    assert model.total() == FOLDER_THREADS and counter.paints == 1
+    qtbot.wait(300)
+    assert counter.paints == 1
