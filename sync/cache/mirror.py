@@ -8,7 +8,7 @@ the outbox's job (sync.outbox.replay).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,18 +45,20 @@ def upsert_sql(table: str, columns: Sequence[str], update: Sequence[str], key: s
 
 def select_in(conn: Connection, sql: str, ids: Sequence[Any]) -> list[Any]:
     """Runs `sql` (with one `{ids}` placeholder for an IN list) over ids in chunks."""
-    rows: list[Any] = []
-    for part in _chunks(list(ids)):
-        rows.extend(conn.exec_driver_sql(sql.format(ids=_marks(len(part))), tuple(part)).all())
-    return rows
+    return _over_chunks(sql, ids, lambda part, params: conn.exec_driver_sql(part, params).all())
 
 
 def select_in_json(conn: Connection, sql: str, ids: Sequence[Any]) -> list[list[Any]]:
     """`select_in` for a statement selecting one `json_group_array(json_array(...))` (see
     Connection.json_rows): its rows, as lists, in no particular order."""
-    rows: list[list[Any]] = []
+    return _over_chunks(sql, ids, conn.json_rows)
+
+
+def _over_chunks(sql: str, ids: Sequence[Any],
+                 run: Callable[[str, tuple[Any, ...]], Sequence[Any]]) -> list[Any]:
+    rows: list[Any] = []
     for part in _chunks(list(ids)):
-        rows.extend(conn.json_rows(sql.format(ids=_marks(len(part))), tuple(part)))
+        rows.extend(run(sql.format(ids=_marks(len(part))), tuple(part)))
     return rows
 
 
