@@ -39,18 +39,16 @@ def read_block_rows(cache: Cache, ids: list[str], overrides: dict[str, Override]
     """The rows of `ids` in order; a row given whole by `overrides` (a draft) is not read, one
     given in part (a search snippet) is read and completed by it. Rows in `known`, read with
     the ids, are not read again."""
-    wanted = [i for i in ids if "subject" not in overrides.get(i, ())]
-    if known is not None:
-        by_id = known
-    else:
-        by_id = {r["id"]: r for r in cache.thread_rows(wanted)} if wanted else {}
+    if known is None:
+        wanted = [i for i in ids if "subject" not in overrides.get(i, ())]
+        known = {r["id"]: r for r in cache.thread_rows(wanted)} if wanted else {}
     rows: list[ListRow] = []
     for thread_id in ids:
         extra = overrides.get(thread_id)
         if extra is not None and "subject" in extra:
             rows.append(extra)
             continue
-        row = by_id.get(thread_id)
+        row = known.get(thread_id)
         rows.append(with_match(as_list_row(row) if row else missing_row(thread_id), extra))
     return rows
 
@@ -95,14 +93,13 @@ class RowBlocks(QObject):
         self._held = False
 
     def hold(self) -> None:
-        """Read nothing more for the ids shown: others are being read to replace them (a
-        search typed, another folder), and those reads must not wait behind these."""
+        """Start no more reads for the ids shown: others are being read to replace them (a
+        search typed, another folder), and those reads must not wait behind these. What is
+        painted meanwhile is still noted as wanted."""
         self._held = True
-        self._wanted.clear()
-        self._ahead.clear()
 
     def resume(self) -> None:
-        """Read again what is painted (the ids that were to replace them did not come)."""
+        """Read what is wanted after all (the ids that were to replace them did not come)."""
         self._held = False
         self._start_reads()
 
@@ -140,8 +137,7 @@ class RowBlocks(QObject):
         block = self._blocks.get(block_no)
         offset = row - block_no * BLOCK_ROWS
         if block is None or offset >= len(block):  # not read, or read before rows were appended
-            if not self._held and block_no not in self._wanted \
-                    and (self._generation, block_no) not in self._reading:
+            if block_no not in self._wanted and (self._generation, block_no) not in self._reading:
                 self._want(block_no)
             return None
         return block[offset]
@@ -170,7 +166,7 @@ class RowBlocks(QObject):
     def appended(self) -> None:
         """Ids were appended (the next page): the blocks ahead of the one painted last may be
         among them."""
-        if self._last_block >= 0 and not self._held:
+        if self._last_block >= 0:
             self._read_ahead_of(self._last_block)
 
     def _read_ahead_of(self, block_no: int) -> None:

@@ -417,3 +417,20 @@ def test_a_scroll_step_that_appends_a_page_is_painted_once(
     assert model.total() == FOLDER_THREADS and counter.paints == 1
     qtbot.wait(300)
     assert counter.paints == 1
+
+
+def test_rows_painted_while_a_search_was_read_are_read_when_it_fails(
+        qtbot: Any, cache: WatchedCache, thread_list: ThreadList) -> None:
+    """Nothing needs painting again: what was painted as placeholders is read after all."""
+    model = show(qtbot, thread_list, "inbox")
+    model.fetchMore()
+    qtbot.waitUntil(lambda: model.rowCount() == FOLDER_THREADS and model._runner.pending == 0,
+                    timeout=10_000)
+    cache.hold_searches({"message"})
+    cache.failing_searches = {"message"}
+    model.show_search("message")
+    qtbot.waitUntil(lambda: cache.searches == ["message"], timeout=10_000)
+    paint_row(thread_list, 650)
+    assert model.record_if_read(650) is None
+    cache.release()
+    qtbot.waitUntil(lambda: model.record_if_read(650) is not None, timeout=10_000)
