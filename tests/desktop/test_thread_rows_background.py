@@ -140,6 +140,16 @@ def show(qtbot: Any, view: ThreadList, folder: str) -> ThreadListModel:
     return model
 
 
+def show_whole_inbox(qtbot: Any, view: ThreadList) -> ThreadListModel:
+    """The Inbox with its second page appended; that page's last block (600..699) is not read
+    until painted."""
+    model = show(qtbot, view, "inbox")
+    model.fetchMore()
+    qtbot.waitUntil(lambda: model.rowCount() == FOLDER_THREADS and model._runner.pending == 0,
+                    timeout=10_000)
+    return model
+
+
 def paint_row(view: ThreadList, row: int) -> None:
     """Scroll `row` into view and paint the rows on screen now."""
     view.scrollTo(view.thread_model.index(row, SUBJECT))
@@ -287,10 +297,7 @@ def test_a_search_overtaken_by_further_typing_is_never_run(
 def test_a_search_typed_reads_no_more_rows_of_the_folder_it_replaces(
         qtbot: Any, cache: WatchedCache, thread_list: ThreadList) -> None:
     """The search's own read must not wait behind blocks of rows it is about to replace."""
-    model = show(qtbot, thread_list, "inbox")
-    model.fetchMore()  # the Inbox's second page: its last block (600..699) is never read
-    qtbot.waitUntil(lambda: model.rowCount() == FOLDER_THREADS and model._runner.pending == 0,
-                    timeout=10_000)
+    model = show_whole_inbox(qtbot, thread_list)
     cache.hold_searches({"message"})
     model.show_search("message")
     qtbot.waitUntil(lambda: cache.searches == ["message"], timeout=10_000)
@@ -307,10 +314,7 @@ def test_a_search_typed_reads_no_more_rows_of_the_folder_it_replaces(
 
 def test_when_the_search_cannot_be_read_the_rows_shown_are_read_again(
         qtbot: Any, cache: WatchedCache, thread_list: ThreadList) -> None:
-    model = show(qtbot, thread_list, "inbox")
-    model.fetchMore()
-    qtbot.waitUntil(lambda: model.rowCount() == FOLDER_THREADS and model._runner.pending == 0,
-                    timeout=10_000)
+    model = show_whole_inbox(qtbot, thread_list)
     cache.failing_searches = {"message"}
     model.show_search("message")
     qtbot.waitUntil(lambda: model._runner.pending == 0, timeout=10_000)
@@ -422,10 +426,7 @@ def test_a_scroll_step_that_appends_a_page_is_painted_once(
 def test_rows_painted_while_a_search_was_read_are_read_when_it_fails(
         qtbot: Any, cache: WatchedCache, thread_list: ThreadList) -> None:
     """Nothing needs painting again: what was painted as placeholders is read after all."""
-    model = show(qtbot, thread_list, "inbox")
-    model.fetchMore()
-    qtbot.waitUntil(lambda: model.rowCount() == FOLDER_THREADS and model._runner.pending == 0,
-                    timeout=10_000)
+    model = show_whole_inbox(qtbot, thread_list)
     cache.hold_searches({"message"})
     cache.failing_searches = {"message"}
     model.show_search("message")
