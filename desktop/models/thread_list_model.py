@@ -213,6 +213,20 @@ class ThreadListModel(QAbstractItemModel):
         """The row's fields if its block has arrived, without reading anything."""
         return self._rows.row_now(row) if self._rows.is_read(row) else None
 
+    def painted_row(self, row: int) -> tuple[ListRow, Shown] | None:
+        """For painting: the row's fields and display texts, or None while its block is being
+        read (it is asked for, and ``dataChanged`` says when it has arrived)."""
+        record = self._rows.row(row)
+        if record is None:
+            return None
+        shown = record.get("_shown")
+        if shown is None:
+            shown = record["_shown"] = self._shown(record)
+        return record, shown
+
+    def is_checked(self, row: int) -> bool:
+        return self._ids[row] in self._checked
+
     # checking ----------------------------------------------------------------------------------
     def checked_ids(self) -> list[str]:
         return list(self._checked)
@@ -336,8 +350,8 @@ class ThreadListModel(QAbstractItemModel):
         return _ROW_FLAGS_DRAFTS if self.is_drafts else _ROW_FLAGS
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        # Called a few hundred times per painted frame: plain int comparisons, values
-        # prepared once per row (see _shown).
+        # For accessibility, tooltips and drags; the list paints from painted_row(). Values
+        # are prepared once per row (see _shown).
         if not index.isValid():
             return None
         role = int(role)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal, Slot
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, Signal, Slot
 from PySide6.QtGui import (
     QFontMetrics,
     QKeyEvent,
@@ -39,8 +39,7 @@ from desktop.models.thread_list_model import (
     ThreadListModel,
 )
 from desktop.widgets.check_header import CheckHeader
-from desktop.widgets.placeholder_rows import PlaceholderDelegate
-from desktop.widgets.subject_delegate import SubjectDelegate
+from desktop.widgets.row_painter import RowPainter
 
 
 class ThreadList(QTableView):
@@ -75,10 +74,7 @@ class ThreadList(QTableView):
         self.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         self.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.setItemDelegateForColumn(SUBJECT, SubjectDelegate(self))
-        placeholders = PlaceholderDelegate(self)
-        self.setItemDelegateForColumn(PEOPLE, placeholders)
-        self.setItemDelegateForColumn(DATE, placeholders)
+        self.row_painter = RowPainter(self)
         self.setAlternatingRowColors(False)
         header = self.check_header
         header.toggled.connect(self.on_check_header_toggled)
@@ -130,16 +126,26 @@ class ThreadList(QTableView):
         super().dataChanged(top_left, bottom_right, roles)
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        super().paintEvent(event)
+        """Whole rows at a time (see RowPainter), or why there are none."""
         model = self.thread_model
-        if model.rowCount() or not model.has_loaded or not self.empty_text:
-            return
         painter = QPainter(self.viewport())
+        if model.rowCount():
+            self.row_painter.paint_rows(painter, event.rect())
+            painter.end()
+            return
+        if not model.has_loaded or not self.empty_text:
+            painter.end()
+            return
         painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
         area = self.viewport().rect().adjusted(24, 24, -24, -24)
         painter.drawText(area, int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
                                    | Qt.TextFlag.TextWordWrap), self.empty_text)
         painter.end()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in _LOOK_CHANGES:
+            self.row_painter.forget()
+        super().changeEvent(event)
 
     @Slot()
     def on_check_header_toggled(self) -> None:
@@ -268,3 +274,8 @@ class ThreadList(QTableView):
                 Qt.KeyboardModifier.ControlModifier:
             self.thread_model.reveal_all()
         super().keyPressEvent(event)
+
+
+_LOOK_CHANGES = frozenset({QEvent.Type.FontChange, QEvent.Type.PaletteChange,
+                           QEvent.Type.StyleChange, QEvent.Type.ApplicationPaletteChange,
+                           QEvent.Type.ApplicationFontChange})

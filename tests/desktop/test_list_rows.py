@@ -8,11 +8,10 @@ from typing import Any
 
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
-from PySide6.QtWidgets import QStyleOptionViewItem
 
 from desktop.models.roles import LOADING_ROLE
 from desktop.models.thread_list_model import PEOPLE, SUBJECT
-from desktop.widgets.subject_delegate import MATCH_BACKGROUND
+from desktop.widgets.snippet_line import MATCH_BACKGROUND
 from tests.desktop.people import Person
 
 
@@ -53,18 +52,11 @@ def test_a_search_without_matches_says_so_and_esc_leaves_it(qtbot: Any, open_inb
 
 
 def paint_cell(view: Any, row: int, column: int, width: int) -> QImage:
-    """The cell painted by the list's own delegate into an image `width` pixels wide."""
-    index = view.model().index(row, column)
-    height = view.rowHeight(row)
-    option = QStyleOptionViewItem()
-    option.initFrom(view.viewport())
-    option.rect = QRect(0, 0, width, height)
-    option.font = view.font()
-    option.widget = view
-    image = QImage(width, height, QImage.Format.Format_ARGB32)
+    """The cell painted as the list paints it, into an image `width` pixels wide."""
+    image = QImage(width, view.rowHeight(row), QImage.Format.Format_ARGB32)
     image.fill(QColor("white"))
     painter = QPainter(image)
-    view.itemDelegateForColumn(column).paint(painter, option, index)
+    view.row_painter.paint_cell(painter, QRect(0, 0, width, image.height()), row, column)
     painter.end()
     return image
 
