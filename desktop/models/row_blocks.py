@@ -11,18 +11,22 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
 from desktop.models.list_row import ListRow, Override, as_list_row, missing_row, with_match
 from desktop.tasks import TaskRunner
+from sync.cache.queries import thread_row
 
 if TYPE_CHECKING:
     from sync.cache import Cache
     from sync.cache.rows import ThreadRow
 
 log = logging.getLogger(__name__)
+# A block's rows, each a ListRow or, until it is first asked for, a thread's row as read.
+Block = list["ListRow | list[Any]"]
+ReadBlock = tuple[Block, "str | None"]  # a block as read_block_values reads it
 
 BLOCK_ROWS = 200
 BLOCKS_KEPT = 64
@@ -51,6 +55,26 @@ def read_block_rows(cache: Cache, ids: list[str], overrides: dict[str, Override]
         row = known.get(thread_id)
         rows.append(with_match(as_list_row(row) if row else missing_row(thread_id), extra))
     return rows
+
+
+def read_block_values(cache: Cache, ids: list[str], overrides: dict[str, Override]
+                      ) -> ReadBlock:
+    """A block as `read_block_rows` reads it, but with each thread's row left as the values
+    read (``sync.cache.queries.thread_row_values``), and the user's id to make them rows with:
+    making a row is left to the GUI thread, for the rows it paints. Run while the GUI thread
+    paints, this reader then holds the interpreter lock for the SQL's JSON answer only."""
+    wanted = [i for i in ids if "subject" not in overrides.get(i, ())]
+    read = cache.thread_row_values(wanted) if wanted else None
+    values = {row[0]: row for row in read.values} if read else {}
+    block: Block = []
+    for thread_id in ids:
+        extra = overrides.get(thread_id)
+        if extra is not None and "subject" in extra:
+            block.append(extra)
+            continue
+        row = values.get(thread_id)
+        block.append(row if row is not None else with_match(missing_row(thread_id), extra))
+    return block, read.me_id if read else None
 
 
 def read_blocks(cache: Cache, ids: list[str], overrides: dict[str, Override],
@@ -83,7 +107,8 @@ class RowBlocks(QObject):
         self._ids: list[str] = []
         self._overrides: dict[str, Override] = {}
         self._generation = 0
-        self._blocks: OrderedDict[int, list[ListRow]] = OrderedDict()
+        self._blocks: OrderedDict[int, Block] = OrderedDict()
+        self._me_id: str | None = None  # for the rows of blocks read as values
         self._reading: set[tuple[int, int]] = set()  # (generation, block number)
         self._wanted: OrderedDict[int, None] = OrderedDict()  # newest last
         self._ahead: list[int] = []
@@ -113,7 +138,8 @@ class RowBlocks(QObject):
         self._overrides = overrides
         self._blocks.clear()
         for block_no in sorted(blocks):
-            self._store(block_no, blocks[block_no])
+            block: Block = list(blocks[block_no])
+            self._store(block_no, block)
         self._wanted.clear()
         self._ahead.clear()
         self._last_block = -1
@@ -140,15 +166,26 @@ class RowBlocks(QObject):
             if block_no not in self._wanted and (self._generation, block_no) not in self._reading:
                 self._want(block_no)
             return None
-        return block[offset]
+        entry = block[offset]
+        if isinstance(entry, list):
+            entry = block[offset] = self._made(entry)
+        return entry
 
     def row_now(self, row: int) -> ListRow:
         """The row's fields, read from the cache on the calling thread if its block is not read:
         for an action on one row, never for painting."""
-        known = self._blocks.get(row // BLOCK_ROWS)
-        if known is not None and row % BLOCK_ROWS < len(known):
-            return known[row % BLOCK_ROWS]
+        if self.is_read(row):
+            made = self.row(row)
+            if made is not None:
+                return made
         return read_block_rows(self._cache, [self._ids[row]], self._overrides)[0]
+
+    def _made(self, values: list[Any]) -> ListRow:
+        """The row of a thread read as values (read_block_values), completed by its search
+        match if it has one."""
+        extra = self._overrides.get(values[0])
+        row = as_list_row(thread_row(values, self._me_id))
+        return with_match(row, extra) if extra is not None and "subject" not in extra else row
 
     # which blocks to read ---------------------------------------------------------------------
     def _moved_to(self, block_no: int) -> None:
@@ -207,7 +244,8 @@ class RowBlocks(QObject):
         cache, overrides = self._cache, self._overrides
         self._reading.add(key)
 
-        def arrived(block: list[ListRow]) -> None:
+        def arrived(read: ReadBlock) -> None:
+            block = self._with_user(read)
             self._reading.discard(key)
             if key[0] == self._generation and self._ids[start:start + len(ids)] == ids:
                 known = self._blocks.get(block_no)
@@ -221,9 +259,22 @@ class RowBlocks(QObject):
             log.warning("reading a block of thread rows failed: %s", type(error).__name__)
             self._start_reads()
 
-        self._runner.run(lambda: read_block_rows(cache, ids, overrides), arrived, failed)
+        self._runner.run(lambda: read_block_values(cache, ids, overrides), arrived, failed)
 
-    def _store(self, block_no: int, block: list[ListRow]) -> None:
+    def add_block(self, block_no: int, read: ReadBlock) -> None:
+        """A block of the ids shown, read ahead with them (the first of a page appended)."""
+        block = self._with_user(read)
+        known = self._blocks.get(block_no)
+        if known is None or len(known) < len(block):
+            self._store(block_no, block)
+
+    def _with_user(self, read: ReadBlock) -> Block:
+        block, me_id = read
+        if me_id is not None:
+            self._me_id = me_id
+        return block
+
+    def _store(self, block_no: int, block: Block) -> None:
         self._blocks[block_no] = block
         self._blocks.move_to_end(block_no)
         while len(self._blocks) > BLOCKS_KEPT:

@@ -37,7 +37,13 @@ from desktop.models.roles import (
     THREAD_IDS_MIME,
     UNREAD_ROLE,
 )
-from desktop.models.row_blocks import BLOCK_ROWS, RowBlocks, read_blocks
+from desktop.models.row_blocks import (
+    BLOCK_ROWS,
+    ReadBlock,
+    RowBlocks,
+    read_block_values,
+    read_blocks,
+)
 from desktop.resources import icon
 from desktop.tasks import Latest, TaskRunner
 
@@ -57,6 +63,8 @@ Cursor = tuple[float, str]  # the keyset of a folder's next page (ThreadPage["ne
 # What a refresh reads: ids, the next page's cursor, the rows given by the listing (search
 # matches, drafts), the number of matching messages, and the blocks of rows on screen.
 Listing = tuple[list[str], Cursor | None, dict[str, Override], int, dict[int, list[ListRow]]]
+# A page of ids read ahead, with the rows of its first block.
+PageAhead = tuple["ThreadPage", ReadBlock]
 # The same before the blocks are read, with the rows already read with the ids (a search's).
 Ids = tuple[list[str], Cursor | None, dict[str, Override], int, "dict[str, ThreadRow] | None"]
 
@@ -78,8 +86,9 @@ class ThreadListModel(QAbstractItemModel):
         self._runner = runner
         self._ids: list[str] = []
         self._next: Cursor | None = None  # of the next page, None when all are loaded
-        # A page read ahead, under the (source, cursor) it was read for.
-        self._next_page: tuple[tuple[tuple[str, str], Cursor], ThreadPage] | None = None
+        # A page read ahead with the rows of its first block, under the (source, cursor) it
+        # was read for.
+        self._next_page: tuple[tuple[tuple[str, str], Cursor], PageAhead] | None = None
         self._reading_ahead = False
         self._rows = RowBlocks(cache, runner, self)
         self._rows.rowsRead.connect(self.on_rows_rowsRead)
@@ -271,8 +280,9 @@ class ThreadListModel(QAbstractItemModel):
         if parent.isValid() or self._next is None or self.source[0] != "folder":
             return
         ready = self._next_page
+        first_block: ReadBlock | None = None
         if ready is not None and ready[0] == (self.source, self._next):
-            page = ready[1]  # read ahead in the background
+            page, first_block = ready[1]  # read ahead in the background
         else:
             page = self._cache.thread_page(self.source[1], PAGE_ROWS, before=self._next)
         self._next_page = None
@@ -285,6 +295,10 @@ class ThreadListModel(QAbstractItemModel):
         self.beginInsertRows(QModelIndex(), start, start + len(ids) - 1)
         self._ids.extend(ids)
         self.endInsertRows()
+        if first_block is not None and len(ids) == len(page["ids"]) \
+                and start % BLOCK_ROWS == 0:
+            # Its rows are shown at once: no placeholders where one page meets the next.
+            self._rows.add_block(start // BLOCK_ROWS, first_block)
         self._rows.appended()
         self._read_ahead()
 
@@ -293,18 +307,23 @@ class ThreadListModel(QAbstractItemModel):
         if self._next is None or self.source[0] != "folder" or self._reading_ahead:
             return  # at most one read-ahead waits in the pool, ahead of nothing urgent
         key, folder, cursor = (self.source, self._next), self.source[1], self._next
+        ticket, cache = self._ticket, self._cache
         self._reading_ahead = True
 
-        def keep(page: ThreadPage) -> None:
+        def read() -> PageAhead:
+            page = cache.thread_page(folder, PAGE_ROWS, before=cursor)
+            return page, read_block_values(cache, page["ids"][:BLOCK_ROWS], {})
+
+        def keep(ahead: PageAhead) -> None:
             self._reading_ahead = False
-            if (self.source, self._next) == key:
-                self._next_page = (key, page)
+            # Read before a refresh, its rows may be out of date.
+            if (self.source, self._next) == key and ticket is self._ticket:
+                self._next_page = (key, ahead)
 
         def failed(_error: BaseException) -> None:
             self._reading_ahead = False
 
-        self._runner.run(lambda: self._cache.thread_page(folder, PAGE_ROWS, before=cursor),
-                         keep, failed)
+        self._runner.run(read, keep, failed)
 
     def reveal_all(self) -> None:
         """Load every page (before jumping to the end of a long folder)."""

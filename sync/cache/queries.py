@@ -113,40 +113,51 @@ def _label(participants: list[Json], me_id: str | None) -> str:
     return ", ".join(names)
 
 
+_THREAD_ROWS_SQL = (
+    "SELECT json_group_array(json_array(id, subject, last_message_at, sort_ts, "
+    "sort_ts IS NOT NULL AND last_message_ts IS NOT NULL AND sort_ts > last_message_ts, "
+    "json(nullif(participants, '')), unread, starred, folder, message_count, snippet, "
+    "has_attachments, cached_count, can_delete)) "
+    "FROM threads WHERE id IN ({ids}) AND hidden = 0 AND subject IS NOT NULL"
+)
+
+
+def thread_row_values(conn: Connection, ids: list[str]) -> list[list[Any]]:
+    """The list rows of threads by id as they are read, one list of values each (for
+    `thread_row`), in no particular order; unknown or hidden ids are left out.
+
+    The rows come as one JSON answer (Connection.json_rows): a block is read while the GUI
+    thread paints, and a row at a time would take the interpreter lock from it once per row.
+    Making dicts of them is left to whoever shows them, for the rows it shows."""
+    return select_in_json(conn, _THREAD_ROWS_SQL, ids)
+
+
+def thread_row(values: list[Any], me_id: str | None) -> ThreadRow:
+    """A thread's list row from its `thread_row_values`."""
+    (tid, subject, last_at, sort_ts, changed_locally, participants, unread, starred, folder,
+     server_count, body, has_attachments, cached_count, can_delete) = values
+    return {
+        "id": tid,
+        "subject": subject,
+        "snippet": " ".join((body or "").split())[:SNIPPET_CHARS],
+        "last_message_at": _iso(sort_ts, last_at) if changed_locally else last_at,
+        "participants_label": _label(participants or [], me_id),
+        "unread": bool(unread),
+        "starred": bool(starred),
+        "has_attachments": bool(has_attachments),
+        "message_count": int(cached_count or server_count or 0),
+        "folder": folder,
+        "can_delete": bool(can_delete),
+    }
+
+
 def thread_rows(conn: Connection, ids: list[str], me_id: str | None) -> list[ThreadRow]:
     """The list rows of threads by id, in the order asked (unknown or hidden ids left out).
 
     Each is read from its thread row alone: the message summary is kept there
-    (sync.cache.derived). The rows come as one JSON answer (Connection.json_rows): a block
-    is read while the GUI thread paints, and a row at a time would take the interpreter lock
-    from it once per row."""
-    rows = select_in_json(
-        conn,
-        "SELECT json_group_array(json_array(id, subject, last_message_at, sort_ts, "
-        "sort_ts IS NOT NULL AND last_message_ts IS NOT NULL AND sort_ts > last_message_ts, "
-        "json(nullif(participants, '')), unread, starred, folder, message_count, snippet, "
-        "has_attachments, cached_count, can_delete)) "
-        "FROM threads WHERE id IN ({ids}) AND hidden = 0 AND subject IS NOT NULL",
-        ids,
-    )
-    by_id: dict[str, ThreadRow] = {}
-    for (tid, subject, last_at, sort_ts, changed_locally, participants, unread, starred, folder,
-         server_count, body, has_attachments, cached_count, can_delete) in rows:
-        snippet = " ".join((body or "").split())[:SNIPPET_CHARS]
-        by_id[tid] = {
-            "id": tid,
-            "subject": subject,
-            "snippet": snippet,
-            "last_message_at": _iso(sort_ts, last_at) if changed_locally else last_at,
-            "participants_label": _label(participants or [], me_id),
-            "unread": bool(unread),
-            "starred": bool(starred),
-            "has_attachments": bool(has_attachments),
-            "message_count": int(cached_count or server_count or 0),
-            "folder": folder,
-            "can_delete": bool(can_delete),
-        }
-    return [by_id[i] for i in ids if i in by_id]
+    (sync.cache.derived)."""
+    by_id = {values[0]: values for values in thread_row_values(conn, ids)}
+    return [thread_row(by_id[i], me_id) for i in ids if i in by_id]
 
 
 def thread_folders(conn: Connection, ids: list[str]) -> dict[str, str]:

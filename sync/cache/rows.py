@@ -6,7 +6,7 @@ types let the type checker catch a misspelt or missing field where a view reads 
 
 from __future__ import annotations
 
-from typing import NotRequired, TypedDict
+from typing import Any, NamedTuple, NotRequired, TypedDict
 
 
 class FolderRow(TypedDict):
@@ -36,6 +36,14 @@ class ThreadRow(TypedDict):
     message_count: int
     folder: str | None
     can_delete: bool
+
+
+class RowValues(NamedTuple):
+    """Thread list rows as read, before they are made into ThreadRows (queries.thread_row):
+    a list of values per row, and the user's own id, which their names leave out."""
+
+    values: list[list[Any]]
+    me_id: str | None
 
 
 class PersonRow(TypedDict):

@@ -29,6 +29,7 @@ from sync.cache.rows import (
     FolderRow,
     GroupRow,
     PersonRow,
+    RowValues,
     SearchHit,
     ThreadPage,
     ThreadRow,
@@ -206,6 +207,12 @@ class Cache:
         me_id = self.me_id()
         with self.read() as conn:
             return queries.thread_rows(conn, list(ids), me_id)
+
+    def thread_row_values(self, ids: list[str]) -> RowValues:
+        """The list rows of `ids` as read, made into rows by `queries.thread_row`."""
+        me_id = self.me_id()
+        with self.read() as conn:
+            return RowValues(queries.thread_row_values(conn, list(ids)), me_id)
 
     def thread_folders(self, ids: list[str]) -> dict[str, str]:
         with self.read() as conn:

@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QEvent, QObject, Qt
 
+from desktop.models import row_blocks
 from desktop.models.roles import ID_ROLE, LOADING_ROLE
 from desktop.models.row_blocks import BLOCK_ROWS
 from desktop.models.thread_list_model import PEOPLE, SUBJECT, ThreadListModel
@@ -27,6 +28,7 @@ from desktop.tasks import TaskRunner
 from desktop.widgets.thread_list import ThreadList
 from sync.cache import Cache
 from sync.cache.mirror import apply_page
+from sync.cache.rows import RowValues
 from sync.shapes import check_page
 
 FOLDER_THREADS = 700  # more than a page of ids (400) and three blocks of rows
@@ -97,12 +99,19 @@ class WatchedCache:
             raise OSError("the cache file could not be read")
         return self._cache.search(text, limit=limit)
 
-    def thread_rows(self, ids: list[str]) -> list[dict]:
+    def _reading(self, ids: list[str]) -> None:
         self.row_readers.append(threading.current_thread())
         if self._held_ids.intersection(ids):
             self.held_reads += 1
             self._gate.wait(20)
+
+    def thread_rows(self, ids: list[str]) -> list[dict]:
+        self._reading(ids)
         return self._cache.thread_rows(ids)
+
+    def thread_row_values(self, ids: list[str]) -> RowValues:
+        self._reading(ids)
+        return self._cache.thread_row_values(ids)
 
 
 @pytest.fixture
@@ -191,6 +200,32 @@ def test_rows_paint_as_placeholders_until_their_block_arrives(
     assert far.data() == expected["subject"]
     assert model.index(250, PEOPLE).data() == "Alex Morgan"
     assert bool(far.data(Qt.ItemDataRole.FontRole)) == expected["unread"]
+
+
+def test_rows_read_in_the_background_are_made_on_the_gui_thread_as_they_are_painted(
+        qtbot: Any, cache: WatchedCache, thread_list: ThreadList, monkeypatch: Any) -> None:
+    made_on: list[threading.Thread] = []
+    make = row_blocks.thread_row
+
+    def noted(values: list[Any], me_id: str | None) -> dict:
+        made_on.append(threading.current_thread())
+        return make(values, me_id)
+
+    monkeypatch.setattr(row_blocks, "thread_row", noted)
+    model = show(qtbot, thread_list, "inbox")  # the rows on top come with the ids
+    assert made_on == []
+    paint_row(thread_list, 250)  # as placeholders; their block is read, and the one after
+    qtbot.waitUntil(lambda: model.record_if_read(250) is not None
+                    and model._runner.pending == 0, timeout=10_000)
+    thread_list.viewport().repaint()
+    painted = range(thread_list.rowAt(0),
+                    thread_list.rowAt(thread_list.viewport().height() - 1) + 1)
+    assert 0 < len(made_on) <= len(painted)  # not the whole block of 200
+    assert set(made_on) == {threading.main_thread()}
+    for row in (painted[0], 250, painted[-1]):
+        record = dict(model.record(row))
+        record.pop("_shown", None)
+        assert record == cache.thread_rows([model.thread_id(row)])[0]
 
 
 def test_the_gui_thread_never_reads_rows(qtbot: Any, cache: WatchedCache,
@@ -392,6 +427,23 @@ def test_the_next_page_is_read_ahead_of_the_rows_painted_last(
     assert model.total() == FOLDER_THREADS
     qtbot.waitUntil(lambda: model.record_if_read(2 * BLOCK_ROWS) is not None
                     and model.record_if_read(FOLDER_THREADS - 1) is not None, timeout=10_000)
+
+
+def test_the_first_rows_of_the_next_page_are_there_as_soon_as_it_is_appended(
+        qtbot: Any, cache: WatchedCache, thread_list: ThreadList) -> None:
+    """Where one page meets the next, a fast scroll shows no placeholders: the next page is
+    read ahead together with the rows of its first block."""
+    model = show(qtbot, thread_list, "inbox")
+    qtbot.waitUntil(lambda: model._runner.pending == 0, timeout=10_000)
+    readers = len(cache.row_readers)
+    model.fetchMore()
+    assert model.total() == FOLDER_THREADS
+    first = 2 * BLOCK_ROWS
+    assert model.record_if_read(first) is not None  # no read on the GUI thread, no wait
+    assert model.record_if_read(first + BLOCK_ROWS - 1) is not None
+    assert threading.main_thread() not in cache.row_readers[readers:]
+    assert model.record(first)["subject"] == cache.thread_rows(
+        [model.thread_id(first)])[0]["subject"]
 
 
 def test_rows_read_ahead_off_screen_do_not_repaint_the_rows_on_screen(
