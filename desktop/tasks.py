@@ -3,7 +3,8 @@
 Reads run on a small pool; writes (``serial=True``: engine commands) run in the order they
 were queued on one worker, so two commands never race. The result or the exception comes
 back on the GUI thread, and is dropped when the callback belongs to a widget deleted
-meanwhile. Workers never touch widgets. ``Latest`` drops the answers to questions that a
+meanwhile. Workers never touch widgets, and the readers run at a lower scheduling priority
+than the GUI thread (where the system allows it). ``Latest`` drops the answers to questions that a
 newer one replaced (the folder clicked before the last, the search typed before the last).
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -76,7 +78,8 @@ class TaskRunner(QObject):
 
     def __init__(self, parent: QObject | None = None, readers: int = 2) -> None:
         super().__init__(parent)
-        self._readers = ThreadPoolExecutor(max_workers=readers, thread_name_prefix="read")
+        self._readers = ThreadPoolExecutor(max_workers=readers, thread_name_prefix="read",
+                                           initializer=yield_to_the_gui)
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="write")
         self._pending = 0
         self._lock = threading.Lock()
@@ -175,6 +178,21 @@ class TaskRunner(QObject):
         self._closed = True
         self._writer.shutdown(wait=True)
         self._readers.shutdown(wait=True)
+
+
+READER_NICENESS = 5  # 10 starved the readers: placeholders, and the GUI waiting on the GIL
+
+
+def yield_to_the_gui() -> None:
+    """Lower the calling worker thread's priority. On a clinic PC with another program busy
+    on one core, the reader and the GUI thread share the other: the GUI thread painting
+    should come first, and the reader still keeps up with a fast scroll."""
+    if hasattr(os, "setpriority"):
+        try:
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(),
+                           os.getpriority(os.PRIO_PROCESS, 0) + READER_NICENESS)
+        except OSError:  # not allowed here: the readers run as the GUI does
+            pass
 
 
 def _alive(callback: Callable) -> bool:

@@ -1,9 +1,11 @@
 """The task runner's contract: serial tasks run in the order they were queued, answers reach
 the GUI thread and skip widgets deleted meanwhile, shutdown waits for running work and
-refuses more, and `Latest` drops the answers of replaced questions."""
+refuses more, reads run below the GUI thread's priority, and `Latest` drops the answers of
+replaced questions."""
 
 from __future__ import annotations
 
+import os
 import random
 import threading
 import time
@@ -60,6 +62,15 @@ def test_answers_come_on_the_gui_thread_and_errors_to_on_error(qtbot: Any, runne
                     timeout=5_000)
     assert threads == [threading.main_thread()]
     assert [type(e) for e in errors] == [ZeroDivisionError]
+
+
+def test_reads_run_below_the_gui_threads_priority(qtbot: Any, runner: TaskRunner) -> None:
+    answers: list[int] = []
+    runner.run(lambda: os.getpriority(os.PRIO_PROCESS, threading.get_native_id()),
+               answers.append)
+    qtbot.waitUntil(lambda: bool(answers), timeout=5_000)
+    gui = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    assert answers[0] > gui  # a higher niceness: the GUI thread comes first
 
 
 class _Listener(QObject):
