@@ -11,11 +11,19 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
-from desktop.models.list_row import ListRow, Override, as_list_row, missing_row, with_match
+from desktop.models.list_row import (
+    ListRow,
+    Override,
+    SearchMatch,
+    as_list_row,
+    missing_row,
+    with_match,
+)
 from desktop.tasks import TaskRunner
 from sync.cache.queries import thread_row
 
@@ -27,6 +35,7 @@ log = logging.getLogger(__name__)
 # A block's rows, each a ListRow or, until it is first asked for, a thread's row as read.
 Block = list["ListRow | list[Any]"]
 ReadBlock = tuple[Block, "str | None"]  # a block as read_block_values reads it
+Made = TypeVar("Made")
 
 BLOCK_ROWS = 200
 BLOCKS_KEPT = 64
@@ -44,17 +53,9 @@ def read_block_rows(cache: Cache, ids: list[str], overrides: dict[str, Override]
     given in part (a search snippet) is read and completed by it. Rows in `known`, read with
     the ids, are not read again."""
     if known is None:
-        wanted = [i for i in ids if "subject" not in overrides.get(i, ())]
+        wanted = _to_read(ids, overrides)
         known = {r["id"]: r for r in cache.thread_rows(wanted)} if wanted else {}
-    rows: list[ListRow] = []
-    for thread_id in ids:
-        extra = overrides.get(thread_id)
-        if extra is not None and "subject" in extra:
-            rows.append(extra)
-            continue
-        row = known.get(thread_id)
-        rows.append(with_match(as_list_row(row) if row else missing_row(thread_id), extra))
-    return rows
+    return _in_order(ids, overrides, known, lambda row, extra: with_match(as_list_row(row), extra))
 
 
 def read_block_values(cache: Cache, ids: list[str], overrides: dict[str, Override]
@@ -63,18 +64,32 @@ def read_block_values(cache: Cache, ids: list[str], overrides: dict[str, Overrid
     read (``sync.cache.queries.thread_row_values``), and the user's id to make them rows with:
     making a row is left to the GUI thread, for the rows it paints. Run while the GUI thread
     paints, this reader then holds the interpreter lock for the SQL's JSON answer only."""
-    wanted = [i for i in ids if "subject" not in overrides.get(i, ())]
+    wanted = _to_read(ids, overrides)
     read = cache.thread_row_values(wanted) if wanted else None
     values = {row[0]: row for row in read.values} if read else {}
-    block: Block = []
+    return _in_order(ids, overrides, values, lambda row, _extra: row), \
+        read.me_id if read else None
+
+
+def _to_read(ids: list[str], overrides: dict[str, Override]) -> list[str]:
+    """The ids whose rows are read: all but those given whole (drafts)."""
+    return [i for i in ids if "subject" not in overrides.get(i, ())]
+
+
+def _in_order(ids: list[str], overrides: dict[str, Override], found: dict[str, Any],
+              row_of: Callable[[Any, SearchMatch | None], Made]) -> list[ListRow | Made]:
+    """The rows of `ids` in order: given whole by `overrides`, made by `row_of` from what was
+    found (with the search match, if any), or a missing row."""
+    block: list[ListRow | Made] = []
     for thread_id in ids:
         extra = overrides.get(thread_id)
         if extra is not None and "subject" in extra:
             block.append(extra)
             continue
-        row = values.get(thread_id)
-        block.append(row if row is not None else with_match(missing_row(thread_id), extra))
-    return block, read.me_id if read else None
+        row = found.get(thread_id)
+        block.append(row_of(row, extra) if row is not None
+                     else with_match(missing_row(thread_id), extra))
+    return block
 
 
 def read_blocks(cache: Cache, ids: list[str], overrides: dict[str, Override],
