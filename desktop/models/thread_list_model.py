@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
@@ -28,7 +27,8 @@ from PySide6.QtGui import QFont
 from desktop.display import short_time
 from desktop.models.folder_model import encode_thread_ids
 from desktop.models.index import Index
-from desktop.models.list_row import ListRow, Override, SearchMatch, Shown
+from desktop.models.list_row import ListRow, Override, Shown
+from desktop.models.listings import draft_rows, newest_first, search_rows
 from desktop.models.roles import (
     ID_ROLE,
     LOADING_ROLE,
@@ -49,7 +49,7 @@ from desktop.tasks import Latest, TaskRunner
 
 if TYPE_CHECKING:
     from sync.cache import Cache
-    from sync.cache.rows import DraftRow, GroupRow, PersonRow, SearchHit, ThreadPage, ThreadRow
+    from sync.cache.rows import ThreadPage, ThreadRow
 
 CHECK, STAR, PEOPLE, SUBJECT, ATTACHMENT, DATE = range(6)
 COLUMN_COUNT = 6
@@ -134,13 +134,13 @@ class ThreadListModel(QAbstractItemModel):
         if kind == "search":
             def read_ids() -> Ids:
                 results = cache.search(value, limit=SEARCH_LIMIT)
-                ids, overrides = _search_rows(results)
+                ids, overrides = search_rows(results)
                 rows = cache.thread_rows(ids)
                 return (newest_first(ids, rows), None, overrides, len(results),
                         {r["id"]: r for r in rows})
         elif value == "drafts":
             def read_ids() -> Ids:
-                return (*_draft_rows(cache.drafts(), cache.people(), cache.groups()), 0, None)
+                return (*draft_rows(cache.drafts(), cache.people(), cache.groups()), 0, None)
         else:
             limit = max(len(self._ids) if keep_loaded else 0, PAGE_ROWS)
 
@@ -226,12 +226,7 @@ class ThreadListModel(QAbstractItemModel):
         """For painting: the row's fields and display texts, or None while its block is being
         read (it is asked for, and ``dataChanged`` says when it has arrived)."""
         record = self._rows.row(row)
-        if record is None:
-            return None
-        shown = record.get("_shown")
-        if shown is None:
-            shown = record["_shown"] = self._shown(record)
-        return record, shown
+        return None if record is None else (record, self._shown_of(record))
 
     def is_checked(self, row: int) -> bool:
         return self._ids[row] in self._checked
@@ -370,7 +365,7 @@ class ThreadListModel(QAbstractItemModel):
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         # For accessibility, tooltips and drags; the list paints from painted_row(). Values
-        # are prepared once per row (see _shown).
+        # are prepared once per row (see _shown_of).
         if not index.isValid():
             return None
         role = int(role)
@@ -393,9 +388,7 @@ class ThreadListModel(QAbstractItemModel):
             return True if role == _LOADING else "" if role == _DISPLAY else None
         if role == _LOADING:
             return False
-        shown = row.get("_shown")
-        if shown is None:
-            shown = row["_shown"] = self._shown(row)
+        shown = self._shown_of(row)
         if role == _DISPLAY:
             return shown[column]
         if role == _FONT:
@@ -417,6 +410,13 @@ class ThreadListModel(QAbstractItemModel):
         if role == _ACCESSIBLE and column == CHECK:
             return self.tr("Select")
         return None
+
+    def _shown_of(self, row: ListRow) -> Shown:
+        """The row's display texts, prepared the first time they are asked for."""
+        shown = row.get("_shown")
+        if shown is None:
+            shown = row["_shown"] = self._shown(row)
+        return shown
 
     def _shown(self, row: ListRow) -> Shown:
         """Display texts by column, then the unread flag."""
@@ -487,47 +487,3 @@ def _bold_font() -> QFont:
 
 def _plain(snippet: str) -> str:
     return snippet.replace("<b>", "").replace("</b>", "")
-
-
-def newest_first(ids: list[str], rows: list[ThreadRow]) -> list[str]:
-    """`ids` ordered as a folder orders its threads: latest activity first."""
-    when = {row["id"]: _timestamp(row["last_message_at"]) for row in rows}
-    return sorted(ids, key=lambda i: when.get(i, 0.0), reverse=True)
-
-
-def _timestamp(iso: str | None) -> float:
-    try:
-        return datetime.fromisoformat(iso or "").timestamp()
-    except ValueError:
-        return 0.0
-
-
-def _search_rows(results: list[SearchHit]) -> tuple[list[str], dict[str, Override]]:
-    """One row per thread (its best match's snippet kept), in the order of the results."""
-    ids: list[str] = []
-    overrides: dict[str, Override] = {}
-    for result in results:
-        thread_id = result["thread_id"]
-        if thread_id in overrides:
-            continue
-        ids.append(thread_id)
-        overrides[thread_id] = SearchMatch(snippet=result["snippet"],
-                                           match_message_id=result["message_id"])
-    return ids, overrides
-
-
-def _draft_rows(drafts: list[DraftRow], people: list[PersonRow],
-                groups: list[GroupRow]) -> tuple[list[str], None, dict[str, Override]]:
-    names = {f"person:{p['id']}": p["name"] for p in people}
-    names.update({f"group:{g['id']}": g["name"] for g in groups})
-    ids: list[str] = []
-    rows: dict[str, Override] = {}
-    for draft in sorted(drafts, key=lambda d: d["updated_at"] or "", reverse=True):
-        ids.append(draft["id"])
-        rows[draft["id"]] = ListRow(
-            id=draft["id"], subject=draft["subject"], snippet="",
-            participants_label=", ".join(names.get(a, "?") for a in draft["to"]),
-            last_message_at=draft["updated_at"], unread=False, starred=False,
-            has_attachments=bool(draft["attachment_ids"]), draft=draft,
-        )
-    return ids, None, rows

@@ -16,6 +16,7 @@ from PySide6.QtCore import QPointF, QRect, QSize, Qt
 from PySide6.QtGui import QFont, QFontMetrics, QIcon, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
 
+from desktop.models.list_row import ListRow, Shown
 from desktop.models.thread_list_model import (
     ATTACHMENT,
     CHECK,
@@ -92,19 +93,24 @@ class RowPainter:
         selected = {index.row() for index in view.selectionModel().selectedIndexes()}
         for row in range(first, last + 1):
             top, height = view.rowViewportPosition(row), view.rowHeight(row)
+            painted = model.painted_row(row)
             for column, x, cell_width in columns:
-                self.paint_cell(painter, QRect(x, top, cell_width, height), row, column,
-                                row in selected)
+                self._paint_cell(painter, QRect(x, top, cell_width, height), row, column,
+                                 row in selected, painted)
 
     def paint_cell(self, painter: QPainter, cell: QRect, row: int, column: int,
                    selected: bool = False) -> None:
         """One cell of `row`, as the list shows it."""
-        model = self._view.thread_model
+        self._paint_cell(painter, cell, row, column, selected,
+                         self._view.thread_model.painted_row(row))
+
+    def _paint_cell(self, painter: QPainter, cell: QRect, row: int, column: int,
+                    selected: bool, painted: tuple[ListRow, Shown] | None) -> None:
         look = self._prepared()
         if column == CHECK:
-            self._blit(painter, cell, ("check", model.is_checked(row), selected))
+            checked = self._view.thread_model.is_checked(row)
+            self._blit(painter, cell, ("check", checked, selected))
             return
-        painted = model.painted_row(row)
         if column in _FLAGS:
             shows = painted is not None and bool(painted[0].get(_FLAGS[column]))
             self._blit(painter, cell, (column, shows, selected))
