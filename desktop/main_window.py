@@ -77,6 +77,9 @@ class MainWindow(FileDropTarget, QMainWindow):
         self.folder_model = FolderModel(cache, runner, self)
         self.thread_model = ThreadListModel(cache, runner, self)
         self.conversation_model = ConversationModel(cache, runner, self)
+        # Read while the widgets are built: the rows are there when the window first paints.
+        self.folder_model.refresh()
+        self.thread_model.show_folder("inbox")
 
         self.folder_pane = FolderPane(session, self.folder_model)
         self.thread_list = ThreadList(self.thread_model)
@@ -129,8 +132,6 @@ class MainWindow(FileDropTarget, QMainWindow):
         self.covers = WindowCovers(self.lock_screen.user_name, self.password_check, self)
         self._connect()
         self.update_title()
-        self.folder_model.refresh()
-        self.thread_model.show_folder("inbox")
 
     def _build_toolbar(self) -> None:
         bar = QToolBar(self.tr("Main"))

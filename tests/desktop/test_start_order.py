@@ -1,12 +1,14 @@
 """The inbox imports its Qt-free parts before Qt, so PySide6's import hook never reads their
 sources (a tenth of a second of every start), its GUI thread gets the GIL promptly, and its
-start never imports SQLAlchemy (the cache speaks to SQLCipher directly)."""
+start never imports SQLAlchemy (the cache speaks to SQLCipher directly); the window asks
+for its first rows before it builds its widgets."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+from typing import Any
 
 PROBE = """
 import sys
@@ -37,3 +39,21 @@ def test_the_application_hands_the_gil_to_the_gui_thread_every_millisecond() -> 
                           timeout=60, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "True"
+
+
+def test_the_inbox_is_read_while_the_window_is_built(open_inbox: Any, monkeypatch: Any) -> None:
+    """The folders and the Inbox's first page are asked for before the widgets are made (a
+    sixth of a second of start-up), so their rows are there for the window's first paint."""
+    import desktop.main_window as main_window
+
+    reads_waiting: list[int] = []
+
+    class WatchedList(main_window.ThreadList):
+        def __init__(self, model: Any) -> None:
+            reads_waiting.append(model._runner.pending)
+            super().__init__(model)
+
+    monkeypatch.setattr(main_window, "ThreadList", WatchedList)
+    inbox = open_inbox("dr.rivera", sync=False)
+    assert reads_waiting and reads_waiting[0] >= 2  # the folders and the Inbox's page
+    assert inbox.window.thread_model.source == ("folder", "inbox")
