@@ -10,9 +10,10 @@ import sys
 from functools import cache
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt
-from PySide6.QtGui import QGuiApplication, QIcon, QPainter, QPalette, QPixmap
+from PySide6.QtCore import QByteArray, QRect, QSize, Qt
+from PySide6.QtGui import QGuiApplication, QIcon, QIconEngine, QPainter, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
+from PySide6.QtWidgets import QApplication, QStyleOption
 
 RESOURCE_DIR_NAME = "resources"
 
@@ -41,7 +42,6 @@ def resource_files() -> list[str]:
 
 ICON_INK = "#5f6b7a"  # the grey the monochrome icons are drawn in
 DARK_INK = "#c3cad3"
-ICON_SIZES = (16, 20, 24, 32, 48, 64, 96)
 
 
 def icon(name: str) -> QIcon:
@@ -57,18 +57,60 @@ def icon(name: str) -> QIcon:
 @cache
 def _icon(name: str, dark: bool, selected_ink: str) -> QIcon:
     svg = resource_path(f"icons/{name}.svg").read_text(encoding="utf-8")
-    result = QIcon()
-    for mode, ink in ((QIcon.Mode.Normal, DARK_INK if dark else ICON_INK),
-                      (QIcon.Mode.Selected, selected_ink)):
-        renderer = QSvgRenderer(QByteArray(svg.replace(ICON_INK, ink).encode("utf-8")))
-        for size in ICON_SIZES:
-            pixmap = QPixmap(size, size)
-            pixmap.fill(Qt.GlobalColor.transparent)
-            painter = QPainter(pixmap)
-            renderer.render(painter)
-            painter.end()
-            result.addPixmap(pixmap, mode)
-    return result
+    inks = {"normal": svg.replace(ICON_INK, DARK_INK if dark else ICON_INK),
+            "selected": svg.replace(ICON_INK, selected_ink)}
+    return QIcon(InkedSvgEngine({k: v.encode("utf-8") for k, v in inks.items()}))
+
+
+_CLONES: list[InkedSvgEngine] = []
+
+
+class InkedSvgEngine(QIconEngine):
+    """Draws an icon's SVG in the ink of its mode, at the size and pixel ratio asked for, when
+    it is first asked for: the window's thirty icons cost nothing until they are shown (each
+    drawn ahead at seven sizes and two inks took a twentieth of a second of start-up)."""
+
+    def __init__(self, svgs: dict[str, bytes]) -> None:
+        super().__init__()
+        self._svgs = svgs
+        self._pixmaps: dict[tuple[int, int, float, QIcon.Mode], QPixmap] = {}
+
+    def clone(self) -> QIconEngine:
+        # Qt owns and deletes the copy it asks for (an icon changed after it was shared); the
+        # Python side must keep it from being collected as this returns.
+        copy = InkedSvgEngine(self._svgs)
+        _CLONES.append(copy)
+        return copy
+
+    def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
+        scale = painter.device().devicePixelRatioF() if painter.device() else 1.0
+        painter.drawPixmap(rect, self.scaledPixmap(rect.size(), mode, state, scale))
+
+    def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
+        return self.scaledPixmap(size, mode, state, 1.0)
+
+    def scaledPixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State,
+                     scale: float) -> QPixmap:
+        key = (size.width(), size.height(), scale, mode)
+        pixmap = self._pixmaps.get(key)
+        if pixmap is None:
+            pixmap = self._pixmaps[key] = self._drawn(size, mode, scale)
+        return pixmap
+
+    def _drawn(self, size: QSize, mode: QIcon.Mode, scale: float) -> QPixmap:
+        ink = "selected" if mode == QIcon.Mode.Selected else "normal"
+        side = max(1, round(min(size.width(), size.height()) * scale))
+        pixmap = QPixmap(side, side)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        QSvgRenderer(QByteArray(self._svgs[ink])).render(painter)
+        painter.end()
+        pixmap.setDevicePixelRatio(scale)
+        if mode == QIcon.Mode.Disabled:
+            app = QApplication.instance()
+            if isinstance(app, QApplication):
+                pixmap = app.style().generatedIconPixmap(mode, pixmap, QStyleOption())
+        return pixmap
 
 
 def _dark() -> bool:
