@@ -11,7 +11,12 @@ from server.auth.token_touch import TokenTouches
 from server.blob_rows import DatabaseBlobStore
 from server.blobs import BlobStore, FileBlobStore
 from server.config import Settings
-from server.db.engine import make_engine, make_read_session_factory, make_session_factory
+from server.db.engine import (
+    make_engine,
+    make_lookup_session_factory,
+    make_read_session_factory,
+    make_session_factory,
+)
 from server.feed import record
 from server.feed.hub import FeedHub
 from server.feed.read_ahead import FeedReadAhead
@@ -24,6 +29,7 @@ class AppContext:
     engine: Engine
     sessions: sessionmaker[Session]
     read_sessions: sessionmaker[Session]
+    lookups: sessionmaker[Session]
     blobs: BlobStore
     hub: FeedHub
     read_ahead: FeedReadAhead | None
@@ -43,6 +49,7 @@ class AppContext:
             blobs=(DatabaseBlobStore(sessions) if engine.dialect.name == "postgresql"
                    else FileBlobStore(settings.blob_dir)),
             read_sessions=make_read_session_factory(engine),
+            lookups=make_lookup_session_factory(engine),
             hub=hub,
             read_ahead=FeedReadAhead(hub) if settings.feed_read_ahead else None,
         )

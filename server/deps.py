@@ -120,7 +120,7 @@ def client_address(request: Request) -> str:
 def authenticate_request(ctx: AppContext, request: Request) -> Person:
     """For async endpoints: authenticate in a short session that holds nothing afterwards."""
     token = bearer_token(request)
-    with ctx.read_sessions() as db:
+    with ctx.lookups() as db:
         person, practice = authenticate(db, ctx, token)
         mfa_gate.check(db, person, request.url.path, practice)
         db.expunge(person)

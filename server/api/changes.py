@@ -36,7 +36,7 @@ async def changes(
     read_ahead = ctx.read_ahead
 
     def read_from(since: int) -> dict[str, Any]:
-        with ctx.read_sessions() as db:
+        with ctx.lookups() as db:
             check_not_expired(db, since)
             page = read_page(db, user, since, limit)
             db.rollback()

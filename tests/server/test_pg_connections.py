@@ -1,0 +1,103 @@
+"""PostgreSQL connections: pinged only after sitting idle, and lookups that open no transaction."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import psycopg
+import pytest
+from psycopg.pq import TransactionStatus
+from sqlalchemy import Engine, text
+
+from server.db import engine as engine_module
+from server.db.engine import make_engine, make_lookup_session_factory, make_session_factory
+from tests.support.postgres import PostgresCluster
+
+
+class OnePool:
+    db_pool_size = 1
+    db_pool_overflow = 0
+    db_wait_seconds = 5.0
+
+
+@pytest.fixture
+def engine(pg_cluster: PostgresCluster) -> Iterator[Engine]:
+    made = make_engine(pg_cluster.create_database(), pool=OnePool())
+    try:
+        yield made
+    finally:
+        made.dispose()
+
+
+def backend_pid(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(text("SELECT pg_backend_pid()")).scalar_one())
+
+
+def count_pings(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    pings: list[int] = []
+    real = engine.dialect.do_ping
+
+    def counted(dbapi_conn: Any) -> bool:
+        pings.append(1)
+        return bool(real(dbapi_conn))
+
+    monkeypatch.setattr(engine.dialect, "do_ping", counted)
+    return pings
+
+
+def age_pooled_connections(engine: Engine, seconds: float) -> None:
+    """Make the pool's connections look as if they were returned `seconds` ago."""
+    for record in list(engine.pool._pool.queue):  # type: ignore[attr-defined]
+        record.info[engine_module._RETURNED_AT] = time.monotonic() - seconds
+
+
+def test_a_connection_in_steady_use_is_not_pinged(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pings = count_pings(engine, monkeypatch)
+    pids = {backend_pid(engine) for _ in range(20)}
+    assert len(pids) == 1
+    assert pings == []
+
+
+def test_a_connection_idle_too_long_is_pinged_once(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = backend_pid(engine)
+    pings = count_pings(engine, monkeypatch)
+    age_pooled_connections(engine, engine_module.PING_AFTER_IDLE_SECONDS + 1)
+    assert backend_pid(engine) == first
+    assert backend_pid(engine) == first
+    assert len(pings) == 1
+
+
+def test_a_connection_dropped_while_idle_is_replaced_before_use(
+    engine: Engine, pg_cluster: PostgresCluster
+) -> None:
+    dropped = backend_pid(engine)
+    with psycopg.connect(str(engine.url.set(drivername="postgresql")), autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", (dropped,))
+    age_pooled_connections(engine, engine_module.PING_AFTER_IDLE_SECONDS + 1)
+
+    assert backend_pid(engine) != dropped
+
+
+def dbapi_status(session: Any) -> TransactionStatus:
+    return session.connection().connection.dbapi_connection.info.transaction_status
+
+
+def test_a_lookup_runs_outside_a_transaction_and_a_write_after_it_inside_one(
+    engine: Engine,
+) -> None:
+    lookups, sessions = make_lookup_session_factory(engine), make_session_factory(engine)
+    with lookups() as db:
+        assert db.execute(text("SELECT 1")).scalar_one() == 1
+        assert dbapi_status(db) == TransactionStatus.IDLE
+    # The same pooled connection (the pool holds one) is transactional again for a writer.
+    with sessions() as db:
+        db.execute(text("SELECT 1"))
+        assert dbapi_status(db) == TransactionStatus.INTRANS
+        db.rollback()
