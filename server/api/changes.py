@@ -56,8 +56,10 @@ async def changes(
     async def read_or_remember() -> dict[str, Any]:
         version = ctx.hub.feed_version(user.id)
         page = await run_in_threadpool(read_from, cursor)
-        if page["cursor"] == str(cursor):
-            ctx.hub.note_empty(user.id, cursor, version)
+        if not page["more"]:
+            # Nothing after the page's cursor either: the desktop's next poll, which asks
+            # from there, waits without reading.
+            ctx.hub.note_empty(user.id, int(page["cursor"]), version)
         return page
 
     event = ctx.hub.register(user.id)

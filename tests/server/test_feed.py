@@ -356,6 +356,24 @@ def test_an_idle_long_poll_asked_again_waits_without_reading_the_feed(
     assert len(ran) == 1 and "FROM token JOIN person" in ran[0], ran
 
 
+def test_the_poll_after_a_last_page_waits_without_reading_the_feed(
+    shared_api: Api, shared_server: LiveServer
+) -> None:
+    rivera = shared_api.as_("dr.rivera")
+    cursor = rivera.changes()["cursor"]
+    shared_api.as_("alex").started(["dr.rivera"], subject="Read once")
+    page = rivera.get("/changes", params={"since": cursor}).json()
+    assert page["threads"] and page["more"] is False
+    with statements(shared_server) as ran:
+        again = rivera.get("/changes", params={"since": page["cursor"], "wait": 0.2})
+    assert again.json()["cursor"] == page["cursor"] and again.json()["threads"] == []
+    assert len(ran) == 1 and "FROM token JOIN person" in ran[0], ran
+    # And a change after it still answers at once.
+    sent = shared_api.as_("alex").started(["dr.rivera"], subject="Read twice")
+    woken = rivera.get("/changes", params={"since": page["cursor"], "wait": 30}).json()
+    assert [t["id"] for t in woken["threads"]] == [sent["thread"]["id"]]
+
+
 def test_a_change_after_an_empty_long_poll_answers_the_next_one_at_once(
     shared_api: Api, shared_server: LiveServer
 ) -> None:
