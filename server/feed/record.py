@@ -42,19 +42,20 @@ def allocate(db: Session, count: int) -> int:
 
 
 def _upsert(db: Session, rows: list[dict[str, object]]) -> None:
+    # One statement for any number of rows (executemany, which SQLAlchemy sends as batched
+    # VALUES): compiled once per process, where `.values(rows)` compiled every time.
     dialect = db.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    for start in range(0, len(rows), 2000):
-        stmt = insert(FeedEntry).values(rows[start : start + 2000])
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["person_id", "kind", "object_id"],
-            set_={
-                "seq": stmt.excluded.seq,
-                "deleted": stmt.excluded.deleted,
-                "changed_at": stmt.excluded.changed_at,
-            },
-        )
-        db.execute(stmt)
+    stmt = insert(FeedEntry)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["person_id", "kind", "object_id"],
+        set_={
+            "seq": stmt.excluded.seq,
+            "deleted": stmt.excluded.deleted,
+            "changed_at": stmt.excluded.changed_at,
+        },
+    )
+    db.execute(stmt, rows)
 
 
 def flush_pending(db: Session) -> None:
