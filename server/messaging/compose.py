@@ -64,7 +64,7 @@ def create_thread(
         created_at=now,
         last_message_at=now,
         client_count=rules.count_clients(who(p) for p in everyone),
-        message_count=0,
+        message_count=1,  # the one _deliver adds: no UPDATE of the row just inserted
     )
     db.add(thread)
     db.flush()
@@ -133,6 +133,7 @@ def add_message(
             state.folder = "inbox"
             state.unread = True
     thread.last_message_at = now
+    thread.message_count = (thread.message_count or 0) + 1
     return _deliver(db, settings, sender, thread, everyone, clean, text, blobs, draft_id, now,
                     ip)
 
@@ -154,7 +155,6 @@ def _deliver(
         thread_id=thread.id, sender_id=sender.id, sent_at=now, body_html=clean, body_text=text
     )
     db.add(message)
-    thread.message_count = (thread.message_count or 0) + 1
     db.flush()
     db.add_all(
         MessageAttachment(message_id=message.id, blob_id=b.id, position=i)

@@ -1,4 +1,4 @@
-"""The statements of a send and of a feed read are compiled once per process, not per call."""
+"""The statements of a send and of a feed read: compiled once per process, none wasted."""
 
 from __future__ import annotations
 
@@ -30,3 +30,21 @@ def test_sending_and_reading_compile_no_statement_again(api: Api, server: LiveSe
         rivera.reply(sent["thread"]["id"], "<p>A second message, to both of them.</p>")
         alex.changes(cursor)
     assert uncached == []
+
+
+def test_a_new_thread_is_inserted_with_its_count_not_updated_after(
+    api: Api, server: LiveServer
+) -> None:
+    rivera = api.as_("dr.rivera")
+    ran: list[str] = []
+
+    def note(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        ran.append(statement)
+
+    with listening(server.ctx.engine, "before_cursor_execute", note):
+        sent = rivera.started(["alex"], subject="Counted once")
+    assert [s for s in ran if s.startswith("INSERT INTO thread ")]
+    assert not [s for s in ran if s.startswith("UPDATE thread ")], ran
+    assert sent["thread"]["message_count"] == 1
+    rivera.reply(sent["thread"]["id"])
+    assert rivera.thread(sent["thread"]["id"])["thread"]["message_count"] == 2
