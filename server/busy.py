@@ -1,7 +1,9 @@
 """503 `server_busy` with Retry-After when the database cannot take a request in time.
 
 A request that waits too long for a pooled connection, or for SQLite's write lock, is told to
-come back shortly instead of failing with a 500; nothing it asked for was done.
+come back shortly instead of failing with a 500; nothing it asked for was done. So is one whose
+database connection was dropped (PostgreSQL restarted, a failover): the pool replaces its
+connections, and the retry (with the same Idempotency-Key for a send) is served.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import logging
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from server.errors import problem_response
@@ -19,6 +21,9 @@ log = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 2
 BUSY_DETAIL = "The server is busy; nothing was changed. Try again in a few seconds."
+LOST_DETAIL = (
+    "The server lost its connection to the database for a moment. Try again in a few seconds."
+)
 # Driver messages that mean "too many at once", not a broken database.
 _BUSY_MARKS = (
     "database is locked",
@@ -37,9 +42,9 @@ def is_busy(exc: BaseException) -> bool:
     return isinstance(exc, OperationalError) and any(mark in text for mark in _BUSY_MARKS)
 
 
-def busy_response() -> JSONResponse:
+def busy_response(detail: str = BUSY_DETAIL) -> JSONResponse:
     return problem_response(
-        503, "server_busy", BUSY_DETAIL, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+        503, "server_busy", detail, {"Retry-After": str(RETRY_AFTER_SECONDS)}
     )
 
 
@@ -49,8 +54,19 @@ def install_busy_handlers(app: FastAPI) -> None:
         log.warning("no database connection free in time: answered 503")
         return busy_response()
 
+    @app.exception_handler(DBAPIError)
+    async def _lost(_request: Request, exc: DBAPIError) -> JSONResponse:
+        if exc.connection_invalidated:
+            # Whether a COMMIT on the way got through is not known: no "nothing was changed".
+            log.warning("database connection lost: answered 503")
+            return busy_response(LOST_DETAIL)
+        log.error("database error", exc_info=exc)
+        return problem_response(500, "internal_error", "The server failed; nothing was changed.")
+
     @app.exception_handler(OperationalError)
-    async def _operational(_request: Request, exc: OperationalError) -> JSONResponse:
+    async def _operational(request: Request, exc: OperationalError) -> JSONResponse:
+        if exc.connection_invalidated:
+            return await _lost(request, exc)
         if is_busy(exc):
             log.warning("database busy: answered 503")
             return busy_response()

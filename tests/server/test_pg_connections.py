@@ -13,6 +13,8 @@ from sqlalchemy import Engine, text
 
 from server.db import engine as engine_module
 from server.db.engine import make_engine, make_lookup_session_factory, make_session_factory
+from tests.support.api_client import Api
+from tests.support.live_server import LiveServer
 from tests.support.postgres import PostgresCluster
 
 
@@ -101,3 +103,33 @@ def test_a_lookup_runs_outside_a_transaction_and_a_write_after_it_inside_one(
         db.execute(text("SELECT 1"))
         assert dbapi_status(db) == TransactionStatus.INTRANS
         db.rollback()
+
+
+def drop_every_connection(url: str) -> int:
+    """What a PostgreSQL restart or a failover does to the server's pooled connections."""
+    with psycopg.connect(url, autocommit=True) as admin:
+        dropped = admin.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ).fetchone()
+    return int(dropped[0]) if dropped else 0
+
+
+def test_a_request_that_meets_a_dropped_connection_is_told_to_retry(
+    pg_cluster: PostgresCluster, tmp_path: Any
+) -> None:
+    url = pg_cluster.create_database()
+    with LiveServer(tmp_path / "data", database_url=url) as server:
+        rivera = Api(server).as_("dr.rivera")
+        assert rivera.get("/folders").status_code == 200
+        assert drop_every_connection(url) >= 1
+
+        answers = [rivera.get("/folders") for _ in range(3)]
+        first = answers[0]
+        assert first.status_code in (200, 503), first.text
+        if first.status_code == 503:
+            assert first.json()["code"] == "server_busy"
+            assert first.headers["Retry-After"]
+            assert "database" in first.json()["detail"]
+        # The pool threw its dead connections away: the requests after it are served.
+        assert [a.status_code for a in answers[1:]] == [200, 200]
