@@ -76,6 +76,9 @@ class Settings:
     # How long a process may hold an outbox row it is sending before another may take it;
     # renewed before each email, so longer than one SMTP delivery can take.
     email_lease_seconds: float = 300
+    # After a send wakes the email worker, how long it lets the next sends queue theirs, so
+    # that one claim of the outbox and one SMTP connection serve them all.
+    email_gather_seconds: float = 0.25
     run_workers: bool = True
     # Read the next page of a feed while the client takes in the last (server.feed.read_ahead).
     feed_read_ahead: bool = True

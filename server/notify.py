@@ -7,7 +7,8 @@ Several server processes may drain one outbox: a worker leases the rows it claim
 each email checks that its lease still holds, renewing it once less than half is left (a
 lease that ran out while earlier emails were slow may have passed the row to another
 process, which then sends it alone). A claimed batch goes over one SMTP connection
-(server.mail_transport).
+(server.mail_transport); woken by a send, the worker first waits `email_gather_seconds`, so
+that the sends of that moment make one batch instead of one each.
 """
 
 from __future__ import annotations
@@ -81,7 +82,8 @@ class EmailWorker:
                 self.drain()
             except Exception:  # the worker must outlive a bad row or a dead database
                 log.exception("email worker pass failed")
-            self._wake.wait(timeout=1.0)
+            if self._wake.wait(timeout=1.0):
+                self._stop.wait(self._settings.email_gather_seconds)
             self._wake.clear()
 
     @property

@@ -101,6 +101,24 @@ def test_a_batch_of_emails_goes_over_one_smtp_connection(
         smtp.stop()
 
 
+def test_the_emails_of_sends_made_together_go_over_one_connection(
+    tmp_path: Path, smtp: SmtpSink, database_url: str | None
+) -> None:
+    server = LiveServer(
+        tmp_path / "data", database_url=database_url, email_gather_seconds=3.0,
+        smtp=SmtpSettings(host="127.0.0.1", port=smtp.port, starttls=False),
+    ).start()
+    try:
+        rivera = Api(server).as_("dr.rivera")
+        for n in range(3):
+            reply = rivera.send(["alex"], subject=f"Check-in {n}", body="<p>How was the week?</p>")
+            assert reply.status_code == 201, reply.text
+        assert wait_for(lambda: len(smtp.messages) >= 3)
+        assert smtp.connections == 1
+    finally:
+        server.stop()
+
+
 def test_delivery_is_retried_until_the_smtp_server_answers(
     tmp_path: Path, database_url: str | None
 ) -> None:
