@@ -42,6 +42,15 @@ def is_busy(exc: BaseException) -> bool:
     return isinstance(exc, OperationalError) and any(mark in text for mark in _BUSY_MARKS)
 
 
+def busy_detail(exc: BaseException) -> str | None:
+    """The sentence for a database that could not take the request (503), or None when the
+    failure is something else."""
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        # Whether a COMMIT on the way got through is not known: no "nothing was changed".
+        return LOST_DETAIL
+    return BUSY_DETAIL if is_busy(exc) else None
+
+
 def busy_response(detail: str = BUSY_DETAIL) -> JSONResponse:
     return problem_response(
         503, "server_busy", detail, {"Retry-After": str(RETRY_AFTER_SECONDS)}
@@ -55,20 +64,10 @@ def install_busy_handlers(app: FastAPI) -> None:
         return busy_response()
 
     @app.exception_handler(DBAPIError)
-    async def _lost(_request: Request, exc: DBAPIError) -> JSONResponse:
-        if exc.connection_invalidated:
-            # Whether a COMMIT on the way got through is not known: no "nothing was changed".
-            log.warning("database connection lost: answered 503")
-            return busy_response(LOST_DETAIL)
-        log.error("database error", exc_info=exc)
-        return problem_response(500, "internal_error", "The server failed; nothing was changed.")
-
-    @app.exception_handler(OperationalError)
-    async def _operational(request: Request, exc: OperationalError) -> JSONResponse:
-        if exc.connection_invalidated:
-            return await _lost(request, exc)
-        if is_busy(exc):
-            log.warning("database busy: answered 503")
-            return busy_response()
+    async def _database(_request: Request, exc: DBAPIError) -> JSONResponse:
+        detail = busy_detail(exc)
+        if detail is not None:
+            log.warning("database busy or its connection lost: answered 503")
+            return busy_response(detail)
         log.error("database error", exc_info=exc)
         return problem_response(500, "internal_error", "The server failed; nothing was changed.")

@@ -10,8 +10,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from server.busy import RETRY_AFTER_SECONDS, busy_detail
 from server.context import AppContext
 from server.db.models import Practice
 from server.deps import refuse_unstorable_text
@@ -33,6 +36,7 @@ HEADINGS = {
     413: "That was too large",
     422: "That could not be used",
     429: "Too many attempts",
+    503: "Please try again in a moment",
 }
 
 
@@ -104,6 +108,19 @@ def create_portal(ctx: AppContext) -> FastAPI:
             return _error_page(request, 404, "There is nothing at this address. Check it, or "
                                              "go to your messages.")
         return _error_page(request, exc.status_code, "The request could not be used.")
+
+    @portal.exception_handler(PoolTimeout)
+    @portal.exception_handler(DBAPIError)
+    async def _database(request: Request, exc: Exception) -> Response:
+        detail = busy_detail(exc)
+        if detail is None:
+            return await _unexpected(request, exc)
+        log.warning("database busy or its connection lost: answered 503")
+        # Drawn without the practice's header: reading it would wait on the database again.
+        response = render(request, "error.html", None, None, status=503,
+                          title=HEADINGS[503], heading=HEADINGS[503], detail=detail)
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
 
     @portal.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
