@@ -134,7 +134,7 @@ def make_lookup_session_factory(engine: Engine) -> sessionmaker[Session]:
     snapshot inside a transaction too. Never write in one: nothing would hold the writes
     together. On SQLite these are read sessions (one snapshot, no write lock).
     """
-    if is_sqlite(str(engine.url)):
+    if engine.dialect.name == "sqlite":
         return make_read_session_factory(engine)
     autocommit = engine.execution_options(isolation_level="AUTOCOMMIT", **{READ_ONLY: True})
     return sessionmaker(autocommit, expire_on_commit=False)

@@ -42,8 +42,9 @@ def allocate(db: Session, count: int) -> int:
 
 
 def _upsert(db: Session, rows: list[dict[str, object]]) -> None:
-    # One statement for any number of rows (executemany, which SQLAlchemy sends as batched
-    # VALUES): compiled once per process, where `.values(rows)` compiled every time.
+    # One statement for any number of rows, executed for each (psycopg pipelines them, the
+    # sqlite3 module loops in C): compiled once per process, where `.values(rows)` compiled
+    # every time.
     dialect = db.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     stmt = insert(FeedEntry)
