@@ -151,7 +151,7 @@ def child(data_dir: Path, key_hex: str, started: float, paint_only: bool = False
     from desktop.notices import Notices
     from desktop.session import open_session
     from desktop.settings import AppSettings
-    from desktop.startup import settle_memory
+    from desktop.startup import settle_after_first_paint
     from desktop.tasks import TaskRunner
     from sync.api import ApiClient
 
@@ -193,7 +193,7 @@ def child(data_dir: Path, key_hex: str, started: float, paint_only: bool = False
         print(json.dumps({"first_paint_s": round(first_paint, 3)}), flush=True)
         os._exit(0)  # only the first paint was wanted
     wait_for(lambda: window.folder_model.rowCount() > 0)
-    settle_memory()  # as the app does once its window is up
+    settle_after_first_paint()  # as the app does once its list is painted
 
     # folder switch: Inbox -> Archive, from the click to the rows painted
     settle()

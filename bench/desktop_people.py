@@ -52,7 +52,7 @@ def main() -> None:
     from PySide6.QtWidgets import QApplication
 
     from desktop.admin.people_window import PeopleWindow
-    from desktop.startup import settle_memory
+    from desktop.startup import settle_after_first_paint
     from desktop.tasks import TaskRunner
     from server.seed import DEMO_PASSWORD
     from sync.admin_api import AdminApi
@@ -84,7 +84,7 @@ def main() -> None:
                 admin.people(q=text, limit=200)
                 floor.append((time.perf_counter() - t0) * 1000)
 
-            settle_memory()  # as the inbox does once it is up
+            settle_after_first_paint()  # as the inbox does once it has painted
             runner = TaskRunner()
             capabilities = {"manage_staff": True, "manage_clients": True,
                             "import_clients": True, "reset_mfa": True}

@@ -6,12 +6,20 @@ from __future__ import annotations
 
 import re
 
+from PySide6 import QtGui
 from PySide6.QtCore import QPointF, QRect, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 
 MATCH_BACKGROUND = QColor("#ffe066")
 MATCH_FOREGROUND = QColor("#1f2933")
 _SPLIT = re.compile(r"(<b>.*?</b>)", re.DOTALL)
+
+
+def prepare_match_painting() -> None:
+    """Has Qt for Python make now the types it makes when a match's highlight is first filled:
+    choosing among fillRect's overloads makes QGradient's enums (hundreds of presets), a few
+    milliseconds the first search would otherwise wait for."""
+    QtGui.QGradient.Preset  # noqa: B018 (reading the attribute is what makes the types)
 
 
 def snippet_segments(snippet: str) -> list[tuple[str, bool]]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, Signal, Slot
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import (
     QFontMetrics,
     QKeyEvent,
@@ -48,12 +48,15 @@ class ThreadList(QTableView):
     draftOpened(dict): a draft was activated in the Drafts folder.
     trashRequested(list): thread ids to move to the trash (Delete key).
     starToggled(str, bool): a thread's star was clicked; whether it is to be starred.
+    firstListPainted(): the list has painted what it lists for the first time, its rows or why
+        there are none (emitted once, after that paint is done).
     """
 
     threadOpened = Signal(str)
     draftOpened = Signal(dict)
     trashRequested = Signal(list)
     starToggled = Signal(str, bool)
+    firstListPainted = Signal()
 
     def __init__(self, model: ThreadListModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -75,6 +78,7 @@ class ThreadList(QTableView):
         self.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.row_painter = RowPainter(self)
+        self._painted_listing = False
         self.setAlternatingRowColors(False)
         header = self.check_header
         header.toggled.connect(self.on_check_header_toggled)
@@ -128,6 +132,9 @@ class ThreadList(QTableView):
     def paintEvent(self, event: QPaintEvent) -> None:
         """Whole rows at a time (see RowPainter), or why there are none."""
         model = self.thread_model
+        if not self._painted_listing and model.has_loaded:
+            self._painted_listing = True
+            QTimer.singleShot(0, self.firstListPainted.emit)  # once this paint is shown
         painter = QPainter(self.viewport())
         if model.rowCount():
             self.row_painter.paint_rows(painter, event.rect())
