@@ -86,12 +86,14 @@ def thread_page(conn: Connection, folder: str, limit: int = 50,
 
     The ids come as one JSON answer: read ahead while the GUI thread paints, a row at a time
     would wait for the interpreter lock once per id (400 of them took 0.4 s). The next page's
-    keyset is read on its own: JSON's 15 digits would change the float it compares."""
+    keyset is read on its own: JSON's 15 digits would change the float it compares. The
+    keyset's `sort_ts <= ?` is what lets the index seek to it: with only the OR below, a page
+    deep in a folder read the index from the folder's start (34 ms at 95,000 threads)."""
     if folder == "drafts":
         return {"ids": [], "next": None}
     where, params = _where_folder(folder)
     if before is not None:
-        where += " AND (sort_ts < ? OR (sort_ts = ? AND id < ?))"
+        where += " AND sort_ts <= ? AND (sort_ts < ? OR id < ?)"
         params = (*params, before[0], before[0], before[1])
     answer = conn.exec_driver_sql(
         "SELECT json_group_array(id ORDER BY sort_ts DESC, id DESC) FROM ("

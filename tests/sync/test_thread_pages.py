@@ -5,7 +5,7 @@ On a real encrypted cache file."""
 from __future__ import annotations
 
 from sync import shapes
-from sync.cache import Cache, mirror
+from sync.cache import Cache, mirror, queries
 from tests.sync.pages import ME, page, state, thread
 
 THREADS = 37
@@ -40,3 +40,46 @@ def test_paging_through_a_folder_gives_every_thread_once_newest_first(cache: Cac
     assert paged == everything
     assert cache.thread_page("inbox", limit=THREADS)["next"] is None
     assert cache.thread_page("archive", limit=4) == {"ids": [], "next": None}
+
+
+def _steps_to_read(cache: Cache, folder: str, before: tuple[float, str] | None) -> int:
+    """How many SQLite virtual-machine steps reading one page of `folder` after `before` takes
+    (counted by the progress handler, a tally that does not depend on the machine's speed)."""
+    steps = [0]
+
+    def counted() -> int:
+        steps[0] += 1
+        return 0
+
+    with cache.read() as conn:
+        conn.raw.set_progress_handler(counted, 1)
+        try:
+            queries.thread_page(conn, folder, limit=20, before=before)
+        finally:
+            conn.raw.set_progress_handler(None, 1)
+    return steps[0]
+
+
+def test_a_page_deep_in_a_long_folder_is_read_as_quickly_as_the_first(cache: Cache) -> None:
+    """The keyset seeks in the folder's index; it used to read the index from the folder's
+    start, so scrolling to the end of 100,000 threads made each page slower than the last."""
+    threads = []
+    for n in range(3000):
+        row = thread(f"thread-{n:06d}", f"Thread {n}", 0)
+        row["created_at"] = row["last_message_at"] = \
+            f"2026-03-01T{n // 3600:02d}:{n // 60 % 60:02d}:{n % 60:02d}Z"
+        threads.append(row)
+    with cache.write() as conn:
+        mirror.apply_page(conn, shapes.check_page(page(
+            threads=threads, states=[state(t["id"], in_sent=True) for t in threads])),
+            ME["id"])
+    for folder in ("inbox", "sent"):
+        ids = cache.thread_ids(folder)
+        with cache.read() as conn:
+            deep_ts = conn.exec_driver_sql("SELECT sort_ts FROM threads WHERE id = ?",
+                                           (ids[2900],)).scalar()
+        first = _steps_to_read(cache, folder, None)
+        deep = _steps_to_read(cache, folder, (deep_ts, ids[2900]))
+        assert cache.thread_page(folder, limit=20, before=(deep_ts, ids[2900]))["ids"] \
+            == ids[2901:2921]
+        assert deep < 2 * first, (folder, first, deep)
