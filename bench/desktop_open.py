@@ -130,7 +130,7 @@ def child(data_dir: Path, key_hex: str, started: float, paint_only: bool = False
     import_qt_free_parts()  # as the app starts
     import keyring
     import keyring.backend
-    from PySide6.QtCore import QCoreApplication, QSettings
+    from PySide6.QtCore import QCoreApplication, QEventLoop, QSettings, QTimer
 
     class OneKey(keyring.backend.KeyringBackend):
         priority = 1
@@ -178,6 +178,18 @@ def child(data_dir: Path, key_hex: str, started: float, paint_only: bool = False
             if time.perf_counter() > deadline:
                 raise SystemExit("timed out")
 
+    def until_loaded(before: int) -> None:
+        """Waits as the app waits, in its event loop (not polling it), for the list to load."""
+        if loads[0] > before:
+            return
+        loop = QEventLoop()
+        model.loaded.connect(loop.quit)
+        QTimer.singleShot(60_000, loop.quit)
+        loop.exec()
+        model.loaded.disconnect(loop.quit)
+        if loads[0] <= before:
+            raise SystemExit("timed out")
+
     def painted() -> None:
         view.viewport().repaint()
         app.processEvents()
@@ -199,13 +211,13 @@ def child(data_dir: Path, key_hex: str, started: float, paint_only: bool = False
     settle()
     t0, before = time.perf_counter(), loads[0]
     window.folder_pane.select_folder("archive")
-    wait_for(lambda: loads[0] > before)
+    until_loaded(before)
     painted()
     folder_switch_ms = (time.perf_counter() - t0) * 1000
     assert model.record(0)["folder"] == "archive"
     before = loads[0]
     window.folder_pane.select_folder("inbox")
-    wait_for(lambda: loads[0] > before)
+    until_loaded(before)
 
     def scroll_all() -> tuple[list[float], int, float]:
         """Scrolls the Inbox from top to bottom, one page per frame."""
@@ -233,14 +245,14 @@ def child(data_dir: Path, key_hex: str, started: float, paint_only: bool = False
         settle()
         t0, before = time.perf_counter(), loads[0]
         window.search.setText(word)
-        wait_for(lambda: loads[0] > before)
+        until_loaded(before)
         painted()
         return (time.perf_counter() - t0) * 1000
 
     def show_folder(name: str) -> None:
         before = loads[0]
         window.folder_pane.select_folder(name)
-        wait_for(lambda: loads[0] > before)
+        until_loaded(before)
 
     frames, placeholder_frames, scroll_s = scroll_all()
     inbox_total = model.total()
