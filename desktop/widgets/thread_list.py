@@ -134,7 +134,7 @@ class ThreadList(QTableView):
         model = self.thread_model
         if not self._painted_listing and model.has_loaded:
             self._painted_listing = True
-            QTimer.singleShot(0, self.firstListPainted.emit)  # once this paint is shown
+            QTimer.singleShot(0, self, self.firstListPainted.emit)  # once this paint is shown
         painter = QPainter(self.viewport())
         if model.rowCount():
             self.row_painter.paint_rows(painter, event.rect())
